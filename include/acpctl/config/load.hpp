@@ -1,0 +1,47 @@
+#pragma once
+// Reading cluster.yaml: parse, fill defaults, validate. Every problem is reported at once,
+// each with file:line:column, what is wrong and how to fix it.
+
+#include "acpctl/config/model.hpp"
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace acp::config {
+
+/// One thing wrong with a config.
+struct Problem {
+  Location where;      ///< file:line:column
+  std::string path;    ///< the value's path, e.g. "spec.nodes[1].address"
+  std::string message; ///< what is wrong
+  std::string hint;    ///< how to fix it; may be empty
+
+  /// "file:line:col: message (hint)"
+  std::string describe() const;
+};
+
+struct LoadResult {
+  std::optional<Cluster> cluster; ///< set when the text could be read as a cluster config
+  std::vector<Problem> problems;  ///< sorted by position; empty means valid
+
+  bool ok() const { return cluster.has_value() && problems.empty(); }
+};
+
+/// Parses, defaults and validates `text`; `source` names it in every Problem.
+LoadResult load_text(std::string_view text, const std::string& source);
+/// Reads a file ("-" is standard input) and loads it as load_text does.
+LoadResult load_file(const std::string& path);
+/// For commands that need a valid config: the cluster, or an invalid_input Error listing
+/// every problem.
+Result<Cluster> load_valid(const std::string& path);
+
+/// The semantic checks alone (run by load_text after parsing).
+std::vector<Problem> validate(const Cluster& cluster);
+
+/// A commented example cluster.yaml for a 3-node global cluster (what `acpctl init` prints).
+std::string example_config();
+
+} // namespace acp::config

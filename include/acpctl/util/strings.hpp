@@ -1,0 +1,27 @@
+#pragma once
+// Small string helpers shared by every layer.
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace acp::util {
+
+/// Splits on every `sep`; keeps empty fields ("a,,b" gives three).
+std::vector<std::string> split(std::string_view text, char sep);
+/// Joins with `sep` between items.
+std::string join(std::span<const std::string> items, std::string_view sep);
+/// Removes ASCII white space at both ends.
+std::string_view trim(std::string_view text);
+/// Levenshtein distance, for "did you mean" suggestions.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+/// The candidate closest to `word` if it is close enough to be a likely typo, else "".
+std::string closest_match(std::string_view word, std::span<const std::string_view> candidates);
+/// "1.5 GiB"-style size.
+std::string human_bytes(std::uint64_t bytes);
+/// Lower-case hex of raw bytes.
+std::string to_hex(std::span<const unsigned char> bytes);
+
+} // namespace acp::util

@@ -1,0 +1,117 @@
+#include "app.hpp"
+
+#include "acpctl/util/error.hpp"
+#include "acpctl/util/log.hpp"
+#include "output.hpp"
+
+#include <cstdlib>
+#include <fmt/format.h>
+#include <unistd.h>
+
+namespace acp::cli {
+
+App::App() : m_root("acpctl: install and run an ACP-style Kubernetes platform, air-gapped", "acpctl") {
+  m_root.require_subcommand(1);
+  m_root.fallthrough();
+  m_root.set_help_all_flag("--help-all", "Show help for every command");
+  choice_option(m_root.add_option("-o,--output", m_globals.output, "Output format")
+                    ->capture_default_str(),
+                {"text", "json"});
+  m_root.add_flag("-v,--verbose", m_globals.verbose, "More detail (repeat for debug output)");
+  m_root.add_flag("--no-color", m_globals.no_color, "No colors (also when NO_COLOR is set)");
+  path_option(m_root.add_option("--log-file", m_globals.log_file,
+                                "Append a debug-level log to this file"));
+}
+
+void App::on(CLI::App* command, Action action) { m_actions[command] = std::move(action); }
+
+CLI::Option* App::path_option(CLI::Option* option, ValueKind kind) {
+  m_kinds[option] = kind;
+  return option;
+}
+
+CLI::Option* App::choice_option(CLI::Option* option, std::vector<std::string> choices) {
+  option->check(CLI::IsMember(choices));
+  m_kinds[option] = ValueKind::choice;
+  m_choices[option] = std::move(choices);
+  return option;
+}
+
+ValueKind App::kind_of(const CLI::Option* option) const {
+  if (auto it = m_kinds.find(option); it != m_kinds.end())
+    return it->second;
+  return option->get_expected_min() > 0 || option->get_type_size() > 0 ? ValueKind::other
+                                                                        : ValueKind::none;
+}
+
+const std::vector<std::string>* App::choices_of(const CLI::Option* option) const {
+  auto it = m_choices.find(option);
+  return it == m_choices.end() ? nullptr : &it->second;
+}
+
+namespace {
+// The leaf command that was given: follow parsed subcommands down.
+CLI::App* chosen(CLI::App& root) {
+  CLI::App* current = &root;
+  while (true) {
+    auto subs = current->get_subcommands();
+    if (subs.empty())
+      return current;
+    current = subs.front();
+  }
+}
+
+bool color_wanted(const GlobalOptions& g) {
+  const char* no_color = std::getenv("NO_COLOR");
+  return !g.no_color && (no_color == nullptr || *no_color == '\0') && ::isatty(STDERR_FILENO);
+}
+} // namespace
+
+int App::run(int argc, const char* const* argv) {
+  try {
+    try {
+      m_root.parse(argc, argv);
+    } catch (const CLI::CallForHelp&) {
+      fmt::print("{}", m_root.help());
+      return k_exit_ok;
+    } catch (const CLI::CallForAllHelp&) {
+      fmt::print("{}", m_root.help("", CLI::AppFormatMode::All));
+      return k_exit_ok;
+    } catch (const CLI::ParseError& e) {
+      const auto* leaf = chosen(m_root);
+      fmt::print(stderr, "error: {}\nRun `{} --help` for usage.\n", e.what(),
+                 leaf == &m_root ? std::string("acpctl")
+                                 : fmt::format("acpctl {}", leaf->get_name()));
+      return k_exit_usage;
+    }
+    log::configure(log::Settings{
+        m_globals.verbose >= 2   ? log::Level::debug
+        : m_globals.verbose == 1 ? log::Level::info
+        : m_globals.json()       ? log::Level::warn
+                                 : log::Level::info,
+        color_wanted(m_globals), m_globals.log_file});
+    auto* leaf = chosen(m_root);
+    auto it = m_actions.find(leaf);
+    if (it == m_actions.end()) {
+      fmt::print(stderr, "{}", leaf->help());
+      return k_exit_usage;
+    }
+    return it->second();
+  } catch (const Failure& f) {
+    print_error(m_globals, f.error());
+    return f.error().exit_code();
+  } catch (const std::exception& e) {
+    print_error(m_globals, Error(Errc::failed, fmt::format("internal error: {}", e.what()))
+                               .with_hint("this is a bug in acpctl; please report it with the "
+                                          "command you ran and --log-file output"));
+    return k_exit_failed;
+  }
+}
+
+int run_main(int argc, const char* const* argv) {
+  App app;
+  add_commands(app);
+  return app.run(argc, argv);
+}
+
+} // namespace acp::cli

@@ -1,0 +1,15 @@
+// The command tree: one line per command; each command is one file.
+
+#include "app.hpp"
+#include "commands.hpp"
+
+namespace acp::cli {
+
+void add_commands(App& app) {
+  add_version_command(app);
+  add_init_command(app);
+  add_validate_command(app);
+  add_completion_command(app);
+}
+
+} // namespace acp::cli

@@ -1,0 +1,12 @@
+#pragma once
+
+namespace acp::cli {
+
+class App;
+
+void add_version_command(App& app);
+void add_init_command(App& app);
+void add_validate_command(App& app);
+void add_completion_command(App& app);
+
+} // namespace acp::cli

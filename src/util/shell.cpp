@@ -1,0 +1,47 @@
+#include "acpctl/util/shell.hpp"
+
+#include <algorithm>
+
+namespace acp::util {
+
+namespace {
+bool is_safe_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '-' || c == '.' || c == '/' || c == ':' || c == '=' || c == '@' || c == ',' ||
+         c == '+' || c == '%';
+}
+} // namespace
+
+std::string shell_quote(std::string_view arg) {
+  if (!arg.empty() && std::all_of(arg.begin(), arg.end(), is_safe_char))
+    return std::string(arg);
+  std::string out = "'";
+  for (char c : arg) {
+    if (c == '\'')
+      out += "'\\''";
+    else
+      out += c;
+  }
+  out += '\'';
+  return out;
+}
+
+std::string shell_join(std::span<const std::string> argv) {
+  std::string out;
+  for (const auto& arg : argv) {
+    if (!out.empty())
+      out += ' ';
+    out += shell_quote(arg);
+  }
+  return out;
+}
+
+bool is_env_name(std::string_view name) {
+  if (name.empty() || (name[0] >= '0' && name[0] <= '9'))
+    return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+} // namespace acp::util
