@@ -13,7 +13,7 @@ packages=(
   libcli11-dev libcurl4-openssl-dev libarchive-dev libyaml-cpp-dev libfmt-dev
   libssh2-1-dev libssl-dev doctest-dev nlohmann-json3-dev libzstd-dev
   # tests, benchmarks
-  zstd time openssl python3
+  zstd time openssl python3 zsh fish
   # lab hosts
   iproute2 openssh-server openssh-client sudo runit iputils-ping procps psmisc
   etcd-server etcd-client keepalived
