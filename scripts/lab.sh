@@ -164,7 +164,8 @@ cmd_up() {
   # `tr </dev/urandom | head` would end in SIGPIPE, fatal under pipefail.)
   local pw
   pw=$(head -c 600 /dev/urandom | tr -dc 'A-Za-z0-9')
-  (umask 077 && echo "${pw:0:24}" >"$dir/sudo-password")
+  (umask 077 && echo "${pw:0:24}" >"$dir/sudo-password" &&
+    openssl passwd -6 -stdin <"$dir/sudo-password" >"$dir/sudo-password.hash")
 
   local x
   for ((x = 1; x <= n; x++)); do
@@ -187,19 +188,17 @@ up_failed() {
 
 start_host() {
   local dir=$1 x=$2 n=$3
-  local name=n$x ns=$k_netns_prefix"n$x" veth=$k_veth_prefix$x h=$dir/hosts/n$x
-  local d
-  ip netns add "$ns"
-  ip link add "$veth" type veth peer name eth0 netns "$ns"
-  ip link set "$veth" master "$k_bridge" up
-  ip -n "$ns" addr add "$(host_ip "$x")/24" dev eth0
-  ip -n "$ns" link set eth0 up
-  ip -n "$ns" link set lo up
-  for d in "${k_overlay_dirs[@]}"; do
-    mkdir -p "$h/upper/$d" "$h/work/$d"
-    # The merged directory takes the upper dir's mode: /root stays 0700, the rest 0755.
-    chmod --reference="/$d" "$h/upper/$d"
-  done
+  local name=n$x ns=$k_netns_prefix"n$x" veth=$k_veth_prefix$x h=$dir/hosts/n$x ip
+  ip=$(host_ip "$x")
+  # Two `ip -batch` runs instead of six `ip` processes: up time is mostly process start-up.
+  printf '%s\n' "netns add $ns" "link add $veth type veth peer name eth0 netns $ns" \
+    "link set $veth master $k_bridge up" | ip -batch -
+  printf '%s\n' "addr add $ip/24 dev eth0" "link set eth0 up" "link set lo up" |
+    ip -n "$ns" -batch -
+  mkdir -p "${k_overlay_dirs[@]/#/$h/upper/}" "${k_overlay_dirs[@]/#/$h/work/}"
+  # The merged directory takes the upper dir's mode: 0755, but /root stays 0700.
+  chmod 0755 "${k_overlay_dirs[@]/#/$h/upper/}"
+  chmod 0700 "$h/upper/root"
   install -d -m 1777 "$h/tmp"
   # setsid: the host outlives this shell and gets no terminal. Its stdio goes to a log, never to
   # our caller's pipes (ctest would wait for them to close).
@@ -210,13 +209,15 @@ start_host() {
 }
 
 # Waits until every host's sshd accepts connections; on failure shows the host's console log.
+# The probe is bash's own connect (no process per try): a lab address answers at once, with a
+# refusal until sshd listens.
 wait_hosts() {
   local dir=$1 n=$2 x deadline
   deadline=$(($(now_ms) + 15000))
   for ((x = 1; x <= n; x++)); do
     local h=$dir/hosts/n$x ip
     ip=$(host_ip "$x")
-    until [ -s "$h/pid1" ] && timeout 1 bash -c "exec 3<>/dev/tcp/$ip/22" 2>/dev/null; do
+    until [ -s "$h/pid1" ] && true 2>/dev/null <>"/dev/tcp/$ip/22"; do
       if ! recorded_alive "$h/unshare.pid" || [ "$(now_ms)" -gt "$deadline" ]; then
         log "host n$x did not start; its console log:"
         sed 's/^/  n'"$x"': /' "$h/console.log" >&2 || true
@@ -294,22 +295,22 @@ setup_accounts() {
   install -d -m 0700 /root/.ssh
   install -m 0600 "$dir/id_ed25519.pub" /root/.ssh/authorized_keys
   if [ "$x" -eq "$n" ]; then
-    add_user acp "$dir"
-    echo "acp:$(head -n1 "$dir/sudo-password")" | chpasswd
-    usermod -aG sudo acp
+    # The password's hash was made once by `up`: one useradd instead of useradd+chpasswd.
+    add_user acp "$dir" "$(cat "$dir/sudo-password.hash")" -G sudo
     echo 'Defaults:acp lecture=never' >/etc/sudoers.d/acp-lab
     chmod 0440 /etc/sudoers.d/acp-lab
   elif [ "$n" -ge 2 ] && [ "$x" -eq $((n - 1)) ]; then
-    add_user ops "$dir"
+    add_user ops "$dir" '*' # no password: key login only (UsePAM no accepts "*", not "!")
     echo 'ops ALL=(ALL:ALL) NOPASSWD: ALL' >/etc/sudoers.d/ops-lab
     chmod 0440 /etc/sudoers.d/ops-lab
   fi
 }
 
+# add_user NAME LABDIR PASSWORD-HASH [useradd options]
 add_user() {
-  local user=$1 dir=$2
-  useradd -m -s /bin/bash "$user"
-  usermod -p '*' "$user" # unlocked but without a password: key login only (UsePAM no)
+  local user=$1 dir=$2 hash=$3
+  shift 3
+  useradd -m -s /bin/bash -p "$hash" "$@" "$user"
   install -d -m 0700 -o "$user" -g "$user" "/home/$user/.ssh"
   install -m 0600 -o "$user" -g "$user" "$dir/id_ed25519.pub" "/home/$user/.ssh/authorized_keys"
 }
@@ -353,12 +354,14 @@ cmd_down() {
   local t0 dir h
   t0=$(now_ms)
   dir=$(running_dir)
+  local records=()
   if [ -n "$dir" ] && [ -d "$dir/hosts" ]; then
     for h in "$dir"/hosts/n*; do
-      [ -d "$h" ] && stop_host "$h" &
+      [ -d "$h" ] || continue
+      stop_host "$h" &
+      records+=("$(cat "$h/unshare.pid" "$h/pid1" 2>/dev/null || true)")
     done
     wait
-    wait_reaped "$dir"
   fi
   # Namespaces, links and processes by our names, also when the lab dir is lost.
   local ns
@@ -373,6 +376,7 @@ cmd_down() {
   done
   ip link del "$k_bridge" 2>/dev/null || true
   if [ -n "$dir" ]; then remove_dir "$dir"; fi
+  wait_reaped "${records[@]}"
   log "down in $(($(now_ms) - t0)) ms"
 }
 
@@ -396,23 +400,21 @@ stop_host() {
   log "host $(basename "$h") did not stop"
 }
 
-# True once the process recorded in file $1 no longer exists, not even as a zombie.
-recorded_gone() {
-  local pid st
-  [ -s "$1" ] || return 0
-  read -r pid st <"$1"
-  [ "$(starttime "$pid")" != "$st" ]
+# True once the process recorded as PID STARTTIME no longer exists, not even as a zombie.
+gone() {
+  [ "$(starttime "$1")" != "$2" ]
 }
 
 # The hosts' unshare processes were orphaned when `up` returned, so the machine's init reaps them,
-# in its own time: wait for that, so that `down` returns with no trace of the lab in `ps`.
+# in its own time (here up to ~2 s): wait for that, so `down` leaves no trace in `ps`. Arguments:
+# lines "PID STARTTIME".
 wait_reaped() {
-  local dir=$1 i f busy
-  for ((i = 0; i < 150; i++)); do
+  local i busy pid st
+  for ((i = 0; i < 250; i++)); do
     busy=0
-    for f in "$dir"/hosts/n*/unshare.pid "$dir"/hosts/n*/pid1; do
-      recorded_gone "$f" || busy=1
-    done
+    while read -r pid st; do
+      if [ -n "$pid" ] && ! gone "$pid" "$st"; then busy=1; fi
+    done <<<"$(printf '%s\n' "$@")"
     [ "$busy" -eq 0 ] && return 0
     sleep 0.02
   done
@@ -464,7 +466,7 @@ cmd_status() {
       services=$(nsenter -t "$pid" -m -p sh -c "cd $k_svdir && sv status *" 2>/dev/null |
         awk '{s = $1; n = $2; sub(":", "", s); sub(":", "", n); printf "%s=%s ", n, s}')
     fi
-    if timeout 1 bash -c "exec 3<>/dev/tcp/$ip/22; head -c 4 <&3" 2>/dev/null | grep -q SSH; then
+    if [ "$(timeout 1 bash -c "exec 3<>/dev/tcp/$ip/22; head -c 4 <&3" 2>/dev/null)" = SSH- ]; then
       sshd=up
     fi
     printf '%-4s %-12s %-8s %-8s %s\n' "n$x" "$ip" "$pid" "$sshd" "${services:--}"
@@ -525,6 +527,8 @@ usage() {
 main() {
   local cmd=${1:-}
   [ $# -gt 0 ] && shift
+  # Files the lab makes for hosts (/etc/passwd, homes, configs) must not inherit a caller's 077.
+  umask 022
   case $cmd in
     up) cmd_up "$@" ;;
     down) cmd_down ;;

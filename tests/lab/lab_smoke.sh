@@ -34,7 +34,8 @@ check_hostnames() {
 # The plain OpenSSH client, as a user would call it; a wrong known_hosts must be refused.
 check_openssh_strict() {
   ssh -i "$LAB_KEY" -o UserKnownHostsFile="$LAB_KNOWN_HOSTS" -o StrictHostKeyChecking=yes \
-    -o BatchMode=yes root@10.88.0.11 hostname | grep -qx n1 || lab_fail "plain ssh to n1 failed"
+    -o BatchMode=yes root@10.88.0.11 hostname >"$work/out" || lab_fail "plain ssh to n1 failed"
+  [ "$(cat "$work/out")" = n1 ] || lab_fail "plain ssh to 10.88.0.11 reached '$(cat "$work/out")'"
   # n2's key under n1's address: strict checking must refuse to connect.
   sed -n 2p "$LAB_KNOWN_HOSTS" | sed "s/^[^ ]*/$(lab_ip 1)/" >"$work/wrong_known_hosts"
   if ssh -i "$LAB_KEY" -o UserKnownHostsFile="$work/wrong_known_hosts" \
@@ -42,8 +43,9 @@ check_openssh_strict() {
     lab_fail "ssh accepted n1 although known_hosts holds another key for it"
   fi
   ssh -i "$LAB_KEY" -o UserKnownHostsFile="$LAB_DIR/known_hosts.hashed" \
-    -o StrictHostKeyChecking=yes -o BatchMode=yes root@10.88.0.12 hostname | grep -qx n2 ||
+    -o StrictHostKeyChecking=yes -o BatchMode=yes root@10.88.0.12 hostname >"$work/out" ||
     lab_fail "the hashed known_hosts does not work"
+  [ "$(cat "$work/out")" = n2 ] || lab_fail "ssh to 10.88.0.12 reached '$(cat "$work/out")'"
   echo "ok: strict host key checking accepts the lab's known_hosts (plain and hashed), refuses a wrong key"
 }
 
@@ -64,7 +66,7 @@ check_private_files() {
 
 check_sudo() {
   local last=n$LAB_N ops=n$((LAB_N - 1))
-  lab_ssh "acp@$last" id -un | grep -qx acp || lab_fail "acp cannot log in to $last"
+  [ "$(lab_ssh "acp@$last" id -un)" = acp ] || lab_fail "acp cannot log in to $last"
   if lab_ssh "acp@$last" sudo -n true 2>/dev/null; then
     lab_fail "acp got sudo without a password"
   fi
@@ -91,7 +93,7 @@ check_config() {
 }
 
 check_runit() {
-  lab_ssh n1 sv status sshd | grep -q '^run: sshd:' || lab_fail "sshd is not a runit service on n1"
+  [[ $(lab_ssh n1 sv status sshd) == "run: sshd:"* ]] || lab_fail "sshd is not a runit service on n1"
   [ "$(lab_ssh n1 cat /proc/1/comm)" = runsvdir ] || lab_fail "PID 1 of n1 is not runsvdir"
   echo "ok: runsvdir is PID 1 and supervises sshd"
 }

@@ -108,11 +108,14 @@ lab_ssh() {
 lab_config() { bash "$LAB_SH" config; }
 
 lab_assert_clean() {
-  local leftovers=() entry pid st stat
-  ip netns list | grep -q '^acplab-' && leftovers+=("namespaces: $(ip netns list | grep '^acplab-' | tr '\n' ' ')")
-  ip -o link show | grep -qE ': (acpbr0|acpv[0-9]+)[:@]' && leftovers+=("links: $(ip -o link show | grep -oE ': (acpbr0|acpv[0-9]+)' | tr '\n' ' ')")
-  grep -qE "acplab-|${LAB_DIR:-/nonexistent}" /proc/self/mountinfo && leftovers+=("mounts")
-  [ -e "${LAB_DIR:-/nonexistent}" ] && leftovers+=("lab dir $LAB_DIR")
+  # Outputs are captured before matching: `cmd | grep -q` can fail under pipefail with SIGPIPE.
+  local leftovers=() entry pid st stat text
+  text=$(ip netns list)
+  if grep -q '^acplab-' <<<"$text"; then leftovers+=("namespaces: $(grep '^acplab-' <<<"$text" | tr '\n' ' ')"); fi
+  text=$(ip -o link show)
+  if grep -qE ': (acpbr0|acpv[0-9]+)[:@]' <<<"$text"; then leftovers+=("links: $(grep -oE ': (acpbr0|acpv[0-9]+)' <<<"$text" | tr '\n' ' ')"); fi
+  if grep -qE "acplab-|${LAB_DIR:-/nonexistent}" /proc/self/mountinfo; then leftovers+=("mounts"); fi
+  if [ -e "${LAB_DIR:-/nonexistent}" ]; then leftovers+=("lab dir $LAB_DIR"); fi
   for entry in "${LAB_RECORDED_PIDS[@]}"; do
     pid=${entry%%:*}
     st=${entry#*:}
@@ -120,6 +123,7 @@ lab_assert_clean() {
       leftovers+=("process $pid ($(cut -d' ' -f2 "/proc/$pid/stat"))")
     fi
   done
-  ip route show | grep -q '^unreachable 10.88.0.0/16' || leftovers+=("the safety route is missing")
+  text=$(ip route show)
+  grep -q '^unreachable 10.88.0.0/16' <<<"$text" || leftovers+=("the safety route is missing")
   [ ${#leftovers[@]} -eq 0 ] || lab_fail "lab left behind: ${leftovers[*]}"
 }
