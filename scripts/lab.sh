@@ -8,6 +8,7 @@
 #   lab.sh status   hosts, their PID 1, whether sshd answers, runit services
 #   lab.sh config   print a cluster.yaml for the running lab (acpctl validate accepts it)
 #   lab.sh dir      print the running lab's directory (keys, known_hosts, sudo password)
+#   lab.sh exec nX [CMD...]  run CMD (default: bash) inside host nX without SSH, for debugging
 #
 # Network safety: traffic may only reach loopback or the lab's namespaces. Every command first
 # installs `unreachable 10.88.0.0/16` in the root namespace and leaves it there, so a test that
@@ -213,7 +214,7 @@ start_host() {
 # refusal until sshd listens.
 wait_hosts() {
   local dir=$1 n=$2 x deadline
-  deadline=$(($(now_ms) + 15000))
+  deadline=$(($(now_ms) + 30000))
   for ((x = 1; x <= n; x++)); do
     local h=$dir/hosts/n$x ip
     ip=$(host_ip "$x")
@@ -277,6 +278,7 @@ host_init() {
   setup_sshd "$ip"
   # Hide the lab dir (other hosts' files, the client key) from this host.
   mount -t tmpfs -o ro,size=4k,mode=0755 "lab-$name-hidden" "$dir"
+  cd /
   exec runsvdir -P "$k_svdir"
 }
 
@@ -519,6 +521,20 @@ EOF
   done
 }
 
+# Enters every namespace of the host's PID 1 (its root dir and cwd too).
+cmd_exec() {
+  local host=${1:-} dir pid st
+  [[ $host =~ ^n[0-9]+$ ]] || die "exec: name a host, e.g. $0 exec n1 hostname"
+  shift
+  require_root exec
+  dir=$(need_running_dir)
+  [ -f "$dir/hosts/$host/pid1" ] || die "exec: the lab has no host $host"
+  recorded_alive "$dir/hosts/$host/pid1" || die "exec: host $host is not running"
+  read -r pid st <"$dir/hosts/$host/pid1"
+  [ $# -gt 0 ] || set -- bash
+  exec nsenter -t "$pid" -m -u -p -n -r -w -- "$@"
+}
+
 usage() {
   sed -n '2,/^set -euo/p' "$self" | sed '$d; s/^# \{0,1\}//' >&2
   exit 2
@@ -535,6 +551,7 @@ main() {
     status) cmd_status ;;
     config) cmd_config ;;
     dir) need_running_dir ;;
+    exec) cmd_exec "$@" ;;
     _host-init)
       set -E
       trap 'echo "lab host-init: line $LINENO: failed: $BASH_COMMAND" >&2' ERR
