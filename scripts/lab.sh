@@ -30,11 +30,16 @@ readonly k_netns_prefix=acplab-   # namespaces acplab-n1..; prefixed so they cla
 readonly k_veth_prefix=acpv       # root-namespace end of host X's veth pair: acpvX
 readonly k_alias_tag=acpctl-lab:  # the bridge's alias records the lab dir: "acpctl-lab:<dir>"
 readonly k_max_hosts=20
-# Overlaid per host (upper dir per host, lower = the live root fs). Everything else (/work, /dev,
-# /bin -> usr/bin ...) is shared with the machine; /tmp and /run are private per host.
-readonly k_overlay_dirs=(etc opt var root usr home srv)
-# Default lab dir. /var/tmp is on the root disk (room for uploads of GiB-sized packages), survives
-# nothing it should not (down removes it), and is outside /tmp and /run, which hosts replace.
+# Overlaid per host (upper dir per host, lower = the live root fs): a host sees the machine's
+# installed packages and writes only to its own upper dir.
+readonly k_overlay_dirs=(etc opt var usr srv)
+# Private per host and empty at start: /root and /home are not overlays of the machine's, whose
+# home dirs hold the machine's own credentials and caches (a new host has none). /tmp is private
+# too and /run is a tmpfs. Everything else (/work, /mnt, /dev ...) is shared with the machine:
+# the lab isolates tests from each other, it is no security boundary (hosts run as real root).
+readonly k_private_dirs=(root home tmp)
+# Default lab dir. /var/tmp is on the root disk (room for uploads of GiB-sized packages) and
+# outside /tmp, /run, /root and /home, which hosts replace.
 # Overlayfs accepts an upper dir inside its own lower tree (Linux checks only that no layer sits
 # inside an upper/work dir), so per-host upper dirs under /var/tmp work for the /var overlay;
 # host-init mounts the overlay that contains the lab dir last and then hides the lab dir inside
@@ -118,9 +123,9 @@ check_lab_dir() {
     *) die "ACPCTL_LAB_DIR=$dir is not an absolute path" ;;
   esac
   case $dir/ in
-    / | /tmp/* | /run/* | /var/run/* | /proc/* | /sys/* | /dev/*)
-      die "ACPCTL_LAB_DIR=$dir: hosts get their own /tmp and /run, so the lab dir must live" \
-        "elsewhere (default $k_default_dir)" ;;
+    / | /tmp/* | /run/* | /var/run/* | /root/* | /home/* | /proc/* | /sys/* | /dev/*)
+      die "ACPCTL_LAB_DIR=$dir: hosts get their own /tmp, /run, /root and /home, so the lab" \
+        "dir must live elsewhere (default $k_default_dir)" ;;
   esac
   [ ! -e "$dir" ] || die "$dir already exists; run '$0 down' or remove it"
 }
@@ -196,11 +201,12 @@ start_host() {
     "link set $veth master $k_bridge up" | ip -batch -
   printf '%s\n' "addr add $ip/24 dev eth0" "link set eth0 up" "link set lo up" |
     ip -n "$ns" -batch -
-  mkdir -p "${k_overlay_dirs[@]/#/$h/upper/}" "${k_overlay_dirs[@]/#/$h/work/}"
-  # The merged directory takes the upper dir's mode: 0755, but /root stays 0700.
-  chmod 0755 "${k_overlay_dirs[@]/#/$h/upper/}"
-  chmod 0700 "$h/upper/root"
-  install -d -m 1777 "$h/tmp"
+  mkdir -p "${k_overlay_dirs[@]/#/$h/upper/}" "${k_overlay_dirs[@]/#/$h/work/}" \
+    "${k_private_dirs[@]/#/$h/}"
+  # A merged directory takes the upper dir's mode; the private ones get the usual modes.
+  chmod 0755 "${k_overlay_dirs[@]/#/$h/upper/}" "$h/home"
+  chmod 0700 "$h/root"
+  chmod 1777 "$h/tmp"
   # setsid: the host outlives this shell and gets no terminal. Its stdio goes to a log, never to
   # our caller's pipes (ctest would wait for them to close).
   setsid ip netns exec "$ns" unshare --mount --uts --pid --fork --kill-child=SIGTERM \
@@ -256,7 +262,7 @@ host_init() {
 
   mount -t proc proc /proc
   mount -t tmpfs -o mode=0755,size=64m "lab-$name-run" /run
-  mount --bind "$h/tmp" /tmp
+  for d in "${k_private_dirs[@]}"; do mount --bind "$h/$d" "/$d"; done
   # The overlay that contains the lab dir goes last: once it is mounted, paths into the lab dir
   # resolve through it, and an overlay's upper dir must not be on another overlay.
   for d in "${k_overlay_dirs[@]}"; do
@@ -292,7 +298,8 @@ setup_accounts() {
   local name=$1 x=$2 n=$3 dir=$4
   # sshd runs with UsePAM no, and then refuses a locked account ("!" password): root gets "*".
   if [ "$(getent shadow root | cut -d: -f2 | cut -c1)" = "!" ]; then usermod -p '*' root; fi
-  # The machine's own /root/.bashrc runs a slow init (~650 ms per SSH command): use Debian's.
+  # Debian's defaults, not the machine's own /root/.bashrc (its slow init adds ~650 ms to every
+  # SSH command).
   cp /etc/skel/.bashrc /etc/skel/.profile /root/
   install -d -m 0700 /root/.ssh
   install -m 0600 "$dir/id_ed25519.pub" /root/.ssh/authorized_keys

@@ -61,7 +61,10 @@ check_private_files() {
     lab_fail "a file written on n1 appeared on this machine"
   fi
   if lab_ssh n2 ls "$LAB_DIR/id_ed25519" 2>/dev/null; then lab_fail "a host can see the lab dir"; fi
-  echo "ok: files written on n1 exist only on n1; hosts cannot see the lab dir"
+  # A new host's /root holds only what the lab put there, nothing of the machine's /root.
+  [ "$(lab_ssh n2 ls -A /root | tr '\n' ' ')" = ".bashrc .profile .ssh " ] ||
+    lab_fail "n2's /root is not fresh: $(lab_ssh n2 ls -A /root | tr '\n' ' ')"
+  echo "ok: files written on n1 exist only on n1; hosts see neither the lab dir nor the machine's /root"
 }
 
 check_sudo() {
