@@ -29,7 +29,11 @@ Result<std::string> read_file(const fs::path& path) {
 
 Status write_file_atomic(const fs::path& path, std::string_view content, fs::perms mode) {
   const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
-  std::string pattern = (dir / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
+  // Built by appends: GCC 12 reports a false -Wrestrict at -O2 for `"." + string`.
+  std::string temp_name = ".";
+  temp_name += path.filename().string();
+  temp_name += ".tmp-XXXXXX";
+  std::string pattern = (dir / temp_name).string();
   std::vector<char> name(pattern.begin(), pattern.end());
   name.push_back('\0');
   const int fd = ::mkstemp(name.data());
