@@ -10,6 +10,7 @@ void add_commands(App& app) {
   add_init_command(app);
   add_validate_command(app);
   add_completion_command(app);
+  add_package_command(app);
 }
 
 } // namespace acp::cli
