@@ -97,11 +97,21 @@ Result<VerifyReport> single_pass(const std::filesystem::path& package, const Ver
     return std::move(manifest).error();
   report.manifest = std::move(*manifest);
   const auto& m = report.manifest;
-  if (m.total_size() > options.max_total)
+  // Refused before a byte is inflated: the manifest is signed (when a key is given) and every
+  // entry is held to its manifest size, so this bounds what the pass can write.
+  if (m.total_size() > options.max_total) {
+    const FileEntry* largest = nullptr;
+    for (const auto* f : m.all_files())
+      if (largest == nullptr || f->size > largest->size)
+        largest = f;
     return Error(Errc::invalid_input,
-                 fmt::format("{}: its files add up to {}, beyond the limit of {}", name,
-                             util::human_bytes(m.total_size()), util::human_bytes(options.max_total)))
+                 fmt::format("{}: its files add up to {}, beyond the limit of {} (the largest "
+                             "entry: \"{}\", {})",
+                             name, util::human_bytes(m.total_size()),
+                             util::human_bytes(options.max_total), largest->path,
+                             util::human_bytes(largest->size)))
         .with_hint("raise the limit with --max-size if this package is expected to be that big");
+  }
 
   std::map<std::string, Expected, std::less<>> expected;
   for (const auto& c : m.components) {

@@ -3,6 +3,7 @@
 #include "acpctl/package/sign.hpp"
 #include "acpctl/package/verify.hpp"
 #include "acpctl/util/fs.hpp"
+#include "acpctl/util/hash.hpp"
 #include "craft.hpp"
 
 #include <doctest/doctest.h>

@@ -12,6 +12,10 @@
 namespace acp::test {
 
 struct CraftEntry {
+  CraftEntry(std::string p, std::string d = {}, unsigned t = 0100000, unsigned m = 0644,
+             std::string l = {}, bool hard = false)
+      : path(std::move(p)), data(std::move(d)), type(t), mode(m), link(std::move(l)),
+        hardlink(hard) {}
   std::string path;
   std::string data;
   unsigned type = 0100000; ///< AE_IFREG
