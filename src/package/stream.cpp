@@ -58,10 +58,8 @@ struct Expected {
   bool seen = false;
 };
 
-} // namespace
-
-Result<VerifyReport> single_pass(const std::filesystem::path& package, const VerifyOptions& options,
-                                 const Extraction* extract) {
+Result<VerifyReport> pass(const std::filesystem::path& package, const VerifyOptions& options,
+                          const Extraction* extract) {
   const std::string name = package.string();
   auto sidecar = read_sidecar(package);
   if (!sidecar)
@@ -233,6 +231,25 @@ Result<VerifyReport> single_pass(const std::filesystem::path& package, const Ver
     ++report.written;
   }
   return report;
+}
+
+} // namespace
+
+Result<VerifyReport> single_pass(const std::filesystem::path& package, const VerifyOptions& options,
+                                 const Extraction* extract) {
+  auto report = pass(package, options, extract);
+  if (report || report.error().code() != Errc::invalid_input)
+    return report;
+  // A damaged archive usually means a damaged copy: say so when the sidecar can tell.
+  auto sidecar = read_sidecar(package);
+  if (!sidecar || sidecar->empty())
+    return report;
+  auto actual = util::sha256_file(package);
+  if (!actual || *actual == *sidecar)
+    return report;
+  return Error(Errc::verify, fmt::format("{} (and its sha256 {} does not match {}.sha256)",
+                                         report.error().message(), *actual, package.string()))
+      .with_hint("the package was damaged or changed after it was built; copy it again");
 }
 
 } // namespace acp::package::detail
