@@ -13,7 +13,8 @@
 namespace fs = std::filesystem;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const fs::path dir = fs::temp_directory_path() / ("acpctl-fuzz-" + std::to_string(::getpid()));
+  static const fs::path dir =
+      fs::temp_directory_path() / ("acpctl-fuzz-" + std::to_string(::getpid()));
   fs::create_directories(dir);
   const auto package = dir / "p.tgz";
   {

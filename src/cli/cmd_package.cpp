@@ -36,8 +36,11 @@ nlohmann::json manifest_json(const package::Manifest& m, bool all) {
     nlohmann::json images = nlohmann::json::array();
     for (const auto& i : c.images)
       images.push_back({{"ref", i.ref}, {"digest", i.digest}});
-    nlohmann::json j = {{"name", c.name},   {"version", c.version}, {"roles", c.roles},
-                        {"digest", c.digest()}, {"images", images}};
+    nlohmann::json j = {{"name", c.name},
+                        {"version", c.version},
+                        {"roles", c.roles},
+                        {"digest", c.digest()},
+                        {"images", images}};
     if (all)
       j["files"] = files_json(c.files);
     components.push_back(j);
@@ -123,10 +126,14 @@ package::VerifyOptions verify_options(const VerifyArgs& a) {
 }
 
 nlohmann::json report_json(const package::VerifyReport& r) {
-  return {{"package", r.manifest.name},        {"version", r.manifest.version},
-          {"sha256", r.package_sha256},        {"checksumChecked", r.checksum_checked},
-          {"signatureChecked", r.signature_checked}, {"entries", r.entries},
-          {"bytes", r.bytes},                  {"written", r.written}};
+  return {{"package", r.manifest.name},
+          {"version", r.manifest.version},
+          {"sha256", r.package_sha256},
+          {"checksumChecked", r.checksum_checked},
+          {"signatureChecked", r.signature_checked},
+          {"entries", r.entries},
+          {"bytes", r.bytes},
+          {"written", r.written}};
 }
 
 std::string report_text(const package::VerifyReport& r) {
@@ -144,12 +151,15 @@ void add_package_command(App& app) {
 
   auto* build = pkg->add_subcommand("build", "Build a package from a definition directory");
   auto b = std::make_shared<std::tuple<std::string, std::string, std::string, std::string, int>>();
-  app.path_option(build->add_option("DIR", std::get<0>(*b), "Definition directory (package.yaml "
-                                                            "and files)")
+  app.path_option(build
+                      ->add_option("DIR", std::get<0>(*b),
+                                   "Definition directory (package.yaml "
+                                   "and files)")
                       ->required(),
                   ValueKind::directory);
-  app.path_option(build->add_option("-o,--out", std::get<1>(*b),
-                                    "Package file, or a directory for the ACP file name")
+  app.path_option(build
+                      ->add_option("-o,--out", std::get<1>(*b),
+                                   "Package file, or a directory for the ACP file name")
                       ->required());
   app.path_option(build->add_option("--sign-key", std::get<2>(*b), "Ed25519 private key (PEM)"));
   app.choice_option(build->add_option("--compression", std::get<3>(*b),
@@ -161,8 +171,8 @@ void add_package_command(App& app) {
     if (!std::get<2>(*b).empty())
       o.sign_key = std::get<2>(*b);
     if (!std::get<3>(*b).empty())
-      o.compression = std::get<3>(*b) == "zstd" ? package::Compression::zstd
-                                                : package::Compression::gzip;
+      o.compression =
+          std::get<3>(*b) == "zstd" ? package::Compression::zstd : package::Compression::gzip;
     auto r = package::build(o).take();
     if (app.globals().json()) {
       print_json({{"schema", k_json_schema},
@@ -181,8 +191,8 @@ void add_package_command(App& app) {
 
   auto* keygen = pkg->add_subcommand("keygen", "Make an Ed25519 key pair for signing packages");
   auto prefix = std::make_shared<std::string>();
-  app.path_option(keygen->add_option("-o,--out", *prefix, "Writes PREFIX.key and PREFIX.pub")
-                      ->required());
+  app.path_option(
+      keygen->add_option("-o,--out", *prefix, "Writes PREFIX.key and PREFIX.pub")->required());
   app.on(keygen, [prefix] {
     package::generate_key_pair(*prefix).take();
     fmt::print("{}.key (private, keep it off the air-gapped side)\n{}.pub\n", *prefix, *prefix);
@@ -204,7 +214,8 @@ void add_package_command(App& app) {
     return k_exit_ok;
   });
 
-  auto* verify = pkg->add_subcommand("verify", "Check checksum, signature and every file in one pass");
+  auto* verify =
+      pkg->add_subcommand("verify", "Check checksum, signature and every file in one pass");
   auto v = std::make_shared<VerifyArgs>();
   add_verify_flags(app, verify, *v);
   app.on(verify, [&app, v] {
@@ -217,10 +228,12 @@ void add_package_command(App& app) {
   });
 
   auto* unpack = pkg->add_subcommand("unpack", "Verify and extract a package in one pass");
-  auto u = std::make_shared<std::pair<VerifyArgs, std::pair<std::string, std::vector<std::string>>>>();
+  auto u =
+      std::make_shared<std::pair<VerifyArgs, std::pair<std::string, std::vector<std::string>>>>();
   add_verify_flags(app, unpack, u->first);
-  app.path_option(unpack->add_option("-C,--directory", u->second.first,
-                                     "Directory to create (must not exist, or be empty)")
+  app.path_option(unpack
+                      ->add_option("-C,--directory", u->second.first,
+                                   "Directory to create (must not exist, or be empty)")
                       ->required(),
                   ValueKind::directory);
   unpack->add_option("--component", u->second.second, "Only this component (repeatable)");
@@ -230,9 +243,8 @@ void add_package_command(App& app) {
     o.components = u->second.second;
     auto r = package::unpack(u->first.file, u->second.first, o).take();
     if (app.globals().json())
-      print_json({{"schema", k_json_schema},
-                  {"unpacked", u->second.first},
-                  {"report", report_json(r)}});
+      print_json(
+          {{"schema", k_json_schema}, {"unpacked", u->second.first}, {"report", report_json(r)}});
     else
       fmt::print("{}: unpacked into {} — {}\n", u->first.file, u->second.first, report_text(r));
     return k_exit_ok;

@@ -55,8 +55,8 @@ struct ArchiveReader::State {
     if (!io_error.empty())
       return Error(Errc::io, io_error);
     const char* why = archive_error_string(a);
-    return Error(Errc::invalid_input, fmt::format("{}: {}: {}", name, doing,
-                                                  why != nullptr ? why : "corrupt archive"))
+    return Error(Errc::invalid_input,
+                 fmt::format("{}: {}: {}", name, doing, why != nullptr ? why : "corrupt archive"))
         .with_hint("the package is damaged or truncated; copy it again and check its .sha256");
   }
 };

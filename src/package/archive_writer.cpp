@@ -81,7 +81,8 @@ Result<ArchiveWriter> ArchiveWriter::create(int fd, std::string name, bool zstd,
     return Error(Errc::failed, "libarchive could not allocate a writer");
   archive_write_set_format_pax_restricted(s->a);
   const char* filter = zstd ? "zstd" : "gzip";
-  if ((zstd ? archive_write_add_filter_zstd(s->a) : archive_write_add_filter_gzip(s->a)) != ARCHIVE_OK)
+  if ((zstd ? archive_write_add_filter_zstd(s->a) : archive_write_add_filter_gzip(s->a)) !=
+      ARCHIVE_OK)
     return s->fail(fmt::format("{} compression is not available", filter));
   if (level > 0 && archive_write_set_filter_option(s->a, filter, "compression-level",
                                                    std::to_string(level).c_str()) != ARCHIVE_OK)
@@ -95,20 +96,22 @@ Result<ArchiveWriter> ArchiveWriter::create(int fd, std::string name, bool zstd,
   return ArchiveWriter(std::move(s));
 }
 
-Status ArchiveWriter::add_bytes(const std::string& path, std::string_view data, std::uint32_t mode) {
+Status ArchiveWriter::add_bytes(const std::string& path, std::string_view data,
+                                std::uint32_t mode) {
   archive_entry* e = m_state->header(path, AE_IFREG, mode, data.size());
   const int r = archive_write_header(m_state->a, e);
   archive_entry_free(e);
   if (r != ARCHIVE_OK)
     return m_state->fail("cannot add " + path);
-  if (archive_write_data(m_state->a, data.data(), data.size()) != static_cast<la_ssize_t>(data.size()))
+  if (archive_write_data(m_state->a, data.data(), data.size()) !=
+      static_cast<la_ssize_t>(data.size()))
     return m_state->fail("cannot add " + path);
   return {};
 }
 
 Result<std::string> ArchiveWriter::add_file(const std::string& path,
-                                            const std::filesystem::path& source,
-                                            std::uint64_t size, std::uint32_t mode) {
+                                            const std::filesystem::path& source, std::uint64_t size,
+                                            std::uint32_t mode) {
   const int in = ::open(source.c_str(), O_RDONLY | O_CLOEXEC);
   if (in < 0)
     return Error(Errc::io, util::with_errno("cannot open " + source.string()));

@@ -31,8 +31,8 @@ Status describe(const fs::path& dir, FileEntry& f) {
   const auto path = dir / f.path;
   struct stat st {};
   if (::lstat(path.c_str(), &st) != 0)
-    return definition_error(dir, util::with_errno(fmt::format("file \"{}\" is listed but {}",
-                                                              f.path, path.string())));
+    return definition_error(
+        dir, util::with_errno(fmt::format("file \"{}\" is listed but {}", f.path, path.string())));
   if (S_ISLNK(st.st_mode)) {
     std::error_code ec;
     f.symlink = fs::read_symlink(path, ec).string();
@@ -72,8 +72,8 @@ Result<std::vector<FileEntry>> expand(const fs::path& dir, const std::vector<Fil
       if (!it->is_directory(ec) || it->is_symlink(ec))
         found.push_back(FileEntry{fs::relative(it->path(), dir).generic_string(), 0, 0, {}, {}});
     if (ec)
-      return definition_error(dir, fmt::format("cannot list directory \"{}\": {}", f.path,
-                                               ec.message()));
+      return definition_error(
+          dir, fmt::format("cannot list directory \"{}\": {}", f.path, ec.message()));
     std::sort(found.begin(), found.end(),
               [](const FileEntry& a, const FileEntry& b) { return a.path < b.path; });
     out.insert(out.end(), found.begin(), found.end());
@@ -108,8 +108,8 @@ Result<Manifest> complete(const fs::path& dir) {
       const auto blob = "images/blobs/sha256/" + image.digest.substr(7);
       if (std::none_of(def->image_files.begin(), def->image_files.end(),
                        [&](const FileEntry& f) { return f.path == blob; }))
-        return definition_error(dir, fmt::format("component \"{}\": image {} has no blob {}",
-                                                 c.name, image.ref, blob));
+        return definition_error(
+            dir, fmt::format("component \"{}\": image {} has no blob {}", c.name, image.ref, blob));
     }
   // Round trip: the completed manifest must pass the same checks a reader applies.
   auto checked = parse_manifest(emit_manifest(*def), (dir / k_manifest_name).string());
@@ -148,7 +148,8 @@ Result<BuildResult> build(const BuildOptions& options) {
   name.push_back('\0');
   const int fd = ::mkstemp(name.data());
   if (fd < 0)
-    return Error(Errc::io, util::with_errno("cannot create a temporary file in " + parent.string()));
+    return Error(Errc::io,
+                 util::with_errno("cannot create a temporary file in " + parent.string()));
   const std::string tmp(name.data());
   auto fail = [&](Error e) {
     ::close(fd);

@@ -1,6 +1,7 @@
 // Manifest helpers: ACP file names, file lists, component digests, path rules.
 
 #include "acpctl/package/manifest.hpp"
+
 #include "acpctl/util/hash.hpp"
 
 #include <algorithm>

@@ -83,8 +83,8 @@ std::string emit_manifest(const Manifest& m) {
     if (!c.images.empty()) {
       out << YAML::Key << "images" << YAML::Value << YAML::BeginSeq;
       for (const auto& i : c.images)
-        out << YAML::BeginMap << YAML::Key << "ref" << YAML::Value << i.ref << YAML::Key
-            << "digest" << YAML::Value << i.digest << YAML::EndMap;
+        out << YAML::BeginMap << YAML::Key << "ref" << YAML::Value << i.ref << YAML::Key << "digest"
+            << YAML::Value << i.digest << YAML::EndMap;
       out << YAML::EndSeq;
     }
     if (c.service)

@@ -44,7 +44,8 @@ public:
       if (std::find(names.begin(), names.end(), key) == names.end()) {
         const auto guess = util::closest_match(key, names);
         std::vector<std::string> known(names.begin(), names.end());
-        fail(kv.first, fmt::format("unknown key \"{}\" in {}", key, path.empty() ? "package.yaml" : path),
+        fail(kv.first,
+             fmt::format("unknown key \"{}\" in {}", key, path.empty() ? "package.yaml" : path),
              guess.empty() ? "known keys: " + util::join(known, ", ")
                            : fmt::format("did you mean \"{}\"?", guess));
       }
@@ -112,7 +113,8 @@ public:
     const auto directory = string(node, path, "directory", false);
     if (!directory.empty()) {
       if (!m_def || !f.path.empty())
-        fail(node, fmt::format("{}: directory is only allowed alone, in a package definition", path),
+        fail(node,
+             fmt::format("{}: directory is only allowed alone, in a package definition", path),
              "list each file with path, size, mode and sha256");
       if (auto problem = path_problem(directory); !problem.empty())
         fail(node["directory"], fmt::format("{}.directory {}", path, problem));
@@ -145,9 +147,8 @@ public:
     else if (!m_def)
       fail(node, fmt::format("{}.size is required", path));
     f.sha256 = string(node, path, "sha256", !m_def);
-    if (!f.sha256.empty() &&
-        (f.sha256.size() != 64 ||
-         f.sha256.find_first_not_of("0123456789abcdef") != std::string::npos))
+    if (!f.sha256.empty() && (f.sha256.size() != 64 ||
+                              f.sha256.find_first_not_of("0123456789abcdef") != std::string::npos))
       fail(node["sha256"], fmt::format("{}.sha256 must be 64 lower-case hex characters", path));
     return f;
   }
@@ -177,7 +178,8 @@ public:
         fail(env, fmt::format("{}.environment must be a mapping NAME: value", path));
       for (const auto& kv : env) {
         if (!kv.second.IsScalar())
-          fail(kv.second, fmt::format("{}.environment.{} must be a string", path, kv.first.Scalar()));
+          fail(kv.second,
+               fmt::format("{}.environment.{} must be a string", path, kv.first.Scalar()));
         s.environment[kv.first.Scalar()] = kv.second.Scalar();
       }
     }
@@ -189,7 +191,8 @@ public:
       if (h.command.empty())
         fail(hc, fmt::format("{}.command is required", p));
       if (hc["intervalSeconds"])
-        h.interval_seconds = static_cast<int>(number(hc["intervalSeconds"], p + ".intervalSeconds"));
+        h.interval_seconds =
+            static_cast<int>(number(hc["intervalSeconds"], p + ".intervalSeconds"));
       if (hc["timeoutSeconds"])
         h.timeout_seconds = static_cast<int>(number(hc["timeoutSeconds"], p + ".timeoutSeconds"));
       s.health_check = h;
@@ -299,12 +302,13 @@ public:
       for (const auto& part : util::split(f->symlink, '/')) {
         if (part == "..") {
           if (dir.empty())
-            fail(root, fmt::format("symlink \"{}\" -> {} points outside the package", path,
-                                   f->symlink));
+            fail(root,
+                 fmt::format("symlink \"{}\" -> {} points outside the package", path, f->symlink));
           dir.pop_back();
         } else if (!part.empty() && part != ".") {
           dir.push_back(part);
-          if (auto it = paths.find(util::join(dir, "/")); it != paths.end() && it->second->is_symlink())
+          if (auto it = paths.find(util::join(dir, "/"));
+              it != paths.end() && it->second->is_symlink())
             fail(root, fmt::format("symlink \"{}\" -> {} passes through the symlink \"{}\"", path,
                                    f->symlink, it->first));
         }

@@ -30,8 +30,8 @@ Result<OpenedPackage> open_package(const std::filesystem::path& package) {
     if (block->empty())
       break;
     if (out.manifest_bytes.size() + block->size() > detail::k_max_manifest)
-      return Error(Errc::invalid_input, fmt::format("{}: {} is too large", package.string(),
-                                                    k_manifest_name));
+      return Error(Errc::invalid_input,
+                   fmt::format("{}: {} is too large", package.string(), k_manifest_name));
     out.manifest_bytes.append(block->data(), block->size());
   }
   auto manifest =

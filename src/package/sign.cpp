@@ -51,9 +51,8 @@ Result<Pkey> load_key(const fs::path& path, bool is_private) {
                       : PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr));
   ERR_clear_error();
   if (!key || EVP_PKEY_get_id(key.get()) != EVP_PKEY_ED25519)
-    return Error(Errc::invalid_input,
-                 fmt::format("{} is not an Ed25519 {} key in PEM", path.string(),
-                             is_private ? "private" : "public"))
+    return Error(Errc::invalid_input, fmt::format("{} is not an Ed25519 {} key in PEM",
+                                                  path.string(), is_private ? "private" : "public"))
         .with_hint("make a key pair with `acpctl package keygen`");
   return key;
 }
@@ -76,7 +75,8 @@ Status generate_key_pair(const fs::path& prefix) {
   const auto public_path = fs::path(prefix.string() + ".pub");
   for (const auto& p : {private_path, public_path})
     if (std::error_code ec; fs::exists(p, ec))
-      return Error(Errc::conflict, fmt::format("{} exists; acpctl does not overwrite keys", p.string()))
+      return Error(Errc::conflict,
+                   fmt::format("{} exists; acpctl does not overwrite keys", p.string()))
           .with_hint("choose another prefix or remove the old key pair first");
   std::unique_ptr<EVP_PKEY_CTX, CtxFree> ctx(EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, nullptr));
   EVP_PKEY* raw = nullptr;

@@ -44,8 +44,9 @@ Result<std::string> read_manifest_entry(ArchiveReader& reader, const std::string
     if (block->empty())
       break;
     if (bytes.size() + block->size() > k_max_manifest)
-      return Error(Errc::invalid_input, fmt::format("{}: {} is larger than {}", name,
-                                                    k_manifest_name, util::human_bytes(k_max_manifest)));
+      return Error(Errc::invalid_input,
+                   fmt::format("{}: {} is larger than {}", name, k_manifest_name,
+                               util::human_bytes(k_max_manifest)));
     bytes.append(block->data(), block->size());
   }
   return bytes;
@@ -113,8 +114,8 @@ Result<VerifyReport> pass(const std::filesystem::path& package, const VerifyOpti
 
   std::map<std::string, Expected, std::less<>> expected;
   for (const auto& c : m.components) {
-    const bool wanted = extract != nullptr &&
-                        (!extract->components || extract->components->contains(c.name));
+    const bool wanted =
+        extract != nullptr && (!extract->components || extract->components->contains(c.name));
     for (const auto& f : c.files)
       expected[f.path] = Expected{&f, wanted, false};
   }
@@ -150,18 +151,18 @@ Result<VerifyReport> pass(const std::filesystem::path& package, const VerifyOpti
                                    file.is_symlink() ? "symlink" : "regular file"));
     if (file.is_symlink()) {
       if (entry.link != file.symlink)
-        return bad_entry(Errc::verify, name, entry.path,
-                         fmt::format("it points to \"{}\", the manifest says \"{}\"", entry.link,
-                                     file.symlink));
+        return bad_entry(
+            Errc::verify, name, entry.path,
+            fmt::format("it points to \"{}\", the manifest says \"{}\"", entry.link, file.symlink));
       if (want.wanted)
         links.push_back(&file);
       ++report.entries;
       continue;
     }
     if (entry.size_known && entry.size > file.size)
-      return bad_entry(Errc::verify, name, entry.path,
-                       fmt::format("it is {} bytes, larger than the manifest's {}", entry.size,
-                                   file.size));
+      return bad_entry(
+          Errc::verify, name, entry.path,
+          fmt::format("it is {} bytes, larger than the manifest's {}", entry.size, file.size));
     std::optional<OutputFile> out;
     if (want.wanted) {
       auto created = OutputFile::create(extract->dir, entry.path);
@@ -195,8 +196,9 @@ Result<VerifyReport> pass(const std::filesystem::path& package, const VerifyOpti
       return bad_entry(Errc::verify, name, entry.path,
                        fmt::format("it is {} bytes, the manifest says {}", size, file.size));
     if (const auto digest = hash.hex_digest(); digest != file.sha256)
-      return bad_entry(Errc::verify, name, entry.path,
-                       fmt::format("sha256 {} does not match the manifest's {}", digest, file.sha256));
+      return bad_entry(
+          Errc::verify, name, entry.path,
+          fmt::format("sha256 {} does not match the manifest's {}", digest, file.sha256));
     if (out) {
       if (auto s = out->close(file.mode); !s)
         return std::move(s).error();

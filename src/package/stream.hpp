@@ -13,8 +13,8 @@
 namespace acp::package::detail {
 
 struct Extraction {
-  std::filesystem::path dir;                        ///< an empty directory to write into
-  std::optional<std::set<std::string>> components;  ///< nullopt = all
+  std::filesystem::path dir;                       ///< an empty directory to write into
+  std::optional<std::set<std::string>> components; ///< nullopt = all
 };
 
 /// One pass over `package`. With `extract`, writes package.yaml and the selected entries

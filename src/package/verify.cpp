@@ -39,7 +39,8 @@ Result<VerifyReport> unpack(const fs::path& package, const fs::path& dir,
                             const UnpackOptions& options) {
   std::error_code ec;
   if (fs::exists(dir, ec) && (!fs::is_directory(dir, ec) || !fs::is_empty(dir, ec)))
-    return Error(Errc::conflict, fmt::format("{} exists and is not an empty directory", dir.string()))
+    return Error(Errc::conflict,
+                 fmt::format("{} exists and is not an empty directory", dir.string()))
         .with_hint("unpack into a new directory, or remove this one first");
   detail::Extraction extraction;
   if (!options.components.empty()) {
@@ -57,8 +58,8 @@ Result<VerifyReport> unpack(const fs::path& package, const fs::path& dir,
   std::vector<char> name(pattern.begin(), pattern.end());
   name.push_back('\0');
   if (::mkdtemp(name.data()) == nullptr)
-    return Error(Errc::io, util::with_errno("cannot create a temporary directory in " +
-                                            parent.string()));
+    return Error(Errc::io,
+                 util::with_errno("cannot create a temporary directory in " + parent.string()));
   TempTree temp{name.data()};
   ::chmod(temp.path.c_str(), 0755);
   extraction.dir = temp.path;

@@ -23,11 +23,11 @@ inline constexpr std::string_view k_manifest_name = "package.yaml";
 /// One file of a component (or of the package's image layout). A symlink has `symlink` set
 /// and no size or sha256.
 struct FileEntry {
-  std::string path;         ///< relative, '/'-separated, no "." or ".." parts
-  std::uint64_t size = 0;   ///< bytes
-  std::uint32_t mode = 0;   ///< permission bits only (0..0777)
-  std::string sha256;       ///< 64 lower-case hex characters
-  std::string symlink;      ///< target of a symlink entry, relative, inside the package
+  std::string path;       ///< relative, '/'-separated, no "." or ".." parts
+  std::uint64_t size = 0; ///< bytes
+  std::uint32_t mode = 0; ///< permission bits only (0..0777)
+  std::string sha256;     ///< 64 lower-case hex characters
+  std::string symlink;    ///< target of a symlink entry, relative, inside the package
   bool is_symlink() const { return !symlink.empty(); }
 };
 
@@ -69,17 +69,18 @@ struct Component {
 
 struct Manifest {
   std::string name;
-  std::string type = "core";        ///< core | operator | cluster-plugin | patch
-  std::string version;              ///< e.g. 4.0.2 (no leading v)
-  std::string arch = "amd64";       ///< amd64 | arm64 | ALL
-  std::string channel;              ///< operators: e.g. stable
-  std::string lifecycle = "core";   ///< core | aligned | agnostic
+  std::string type = "core";                  ///< core | operator | cluster-plugin | patch
+  std::string version;                        ///< e.g. 4.0.2 (no leading v)
+  std::string arch = "amd64";                 ///< amd64 | arm64 | ALL
+  std::string channel;                        ///< operators: e.g. stable
+  std::string lifecycle = "core";             ///< core | aligned | agnostic
   std::vector<std::string> platform_versions; ///< platform versions it fits, e.g. ">=4.0 <4.1"
-  std::string base_version;         ///< patch: the version it applies to
+  std::string base_version;                   ///< patch: the version it applies to
   std::vector<Component> components;
   std::vector<FileEntry> image_files; ///< the OCI image layout under images/
 
-  /// The ACP file name: <name>.<arch>.v<version>.tgz, operators <name>.<channel>.<arch>.v<version>.tgz
+  /// The ACP file name: <name>.<arch>.v<version>.tgz, operators
+  /// <name>.<channel>.<arch>.v<version>.tgz
   /// (".tzst" instead of ".tgz" when `zstd`).
   std::string file_name(bool zstd = false) const;
   /// Every file entry: components' files, then the image layout's.

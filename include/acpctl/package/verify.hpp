@@ -36,9 +36,9 @@ struct VerifyReport {
   std::string package_sha256; ///< of the whole archive file
   bool checksum_checked = false;
   bool signature_checked = false;
-  std::uint64_t entries = 0; ///< file entries verified (package.yaml not counted)
-  std::uint64_t bytes = 0;   ///< their total size
-  std::uint64_t written = 0; ///< entries written (unpack)
+  std::uint64_t entries = 0;    ///< file entries verified (package.yaml not counted)
+  std::uint64_t bytes = 0;      ///< their total size
+  std::uint64_t written = 0;    ///< entries written (unpack)
   std::string compression_used; ///< "gzip", "zstd" or "none"
 };
 

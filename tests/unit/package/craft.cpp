@@ -30,9 +30,8 @@ void write_archive(const fs::path& file, const std::vector<CraftEntry>& entries)
     archive_entry_set_mode(h, (e.hardlink ? AE_IFREG : e.type) | e.mode);
     if (e.type == AE_IFLNK)
       archive_entry_set_symlink(h, e.link.c_str());
-    archive_entry_set_size(h, e.type == AE_IFREG && !e.hardlink
-                                  ? static_cast<la_int64_t>(e.data.size())
-                                  : 0);
+    archive_entry_set_size(
+        h, e.type == AE_IFREG && !e.hardlink ? static_cast<la_int64_t>(e.data.size()) : 0);
     if (archive_write_header(a, h) != ARCHIVE_OK)
       throw std::runtime_error(std::string("header: ") + archive_error_string(a));
     if (!e.data.empty())

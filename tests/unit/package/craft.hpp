@@ -20,7 +20,7 @@ struct CraftEntry {
   std::string data;
   unsigned type = 0100000; ///< AE_IFREG
   unsigned mode = 0644;
-  std::string link;          ///< symlink target, or hard link target when `hardlink`
+  std::string link; ///< symlink target, or hard link target when `hardlink`
   bool hardlink = false;
 };
 
