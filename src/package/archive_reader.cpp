@@ -1,7 +1,7 @@
 #include "archive_reader.hpp"
 
 #include "acpctl/util/fs.hpp"
-#include "acpctl/util/hash.hpp"
+#include "read_ahead.hpp"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -13,42 +13,31 @@
 
 namespace acp::package::detail {
 
-// Large reads keep system calls and libarchive's per-block overhead out of the profile.
-constexpr std::size_t k_read_buffer = std::size_t{1} << 20;
-
 struct ArchiveReader::State {
   int fd = -1;
   std::string name;
   archive* a = nullptr;
-  util::Sha256 raw_hash;
-  std::vector<char> buffer = std::vector<char>(k_read_buffer);
+  std::unique_ptr<ReadAhead> ahead; // reads and hashes the raw file on its own thread
   std::string io_error;
-  bool eof = false;
   std::uint64_t offset = 0; // where the current entry's next block must start
 
   ~State() {
     if (a != nullptr)
       archive_read_free(a);
+    ahead.reset();
     if (fd >= 0)
       ::close(fd);
   }
 
   static la_ssize_t on_read(archive*, void* self, const void** out) {
     auto* s = static_cast<State*>(self);
-    while (true) {
-      const auto n = ::read(s->fd, s->buffer.data(), s->buffer.size());
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0) {
-        s->io_error = util::with_errno("cannot read " + s->name);
-        return -1;
-      }
-      if (n == 0)
-        s->eof = true;
-      s->raw_hash.update(std::string_view(s->buffer.data(), static_cast<std::size_t>(n)));
-      *out = s->buffer.data();
-      return n;
+    const auto chunk = s->ahead->next();
+    if (chunk.empty() && !s->ahead->error().empty()) {
+      s->io_error = s->ahead->error();
+      return -1;
     }
+    *out = chunk.data();
+    return static_cast<la_ssize_t>(chunk.size());
   }
 
   Error fail(const std::string& doing) const {
@@ -78,6 +67,7 @@ Result<ArchiveReader> ArchiveReader::open_fd(int fd, std::string name) {
   auto state = std::make_unique<State>();
   state->fd = fd;
   state->name = std::move(name);
+  state->ahead = std::make_unique<ReadAhead>(fd, state->name);
   state->a = archive_read_new();
   if (state->a == nullptr)
     return Error(Errc::failed, "libarchive could not allocate a reader");
@@ -164,11 +154,10 @@ Result<std::span<const char>> ArchiveReader::read() {
 }
 
 Result<std::string> ArchiveReader::finish_raw_hash() {
-  const void* ignored = nullptr;
-  while (!m_state->eof)
-    if (State::on_read(m_state->a, m_state.get(), &ignored) < 0)
-      return Error(Errc::io, m_state->io_error);
-  return m_state->raw_hash.hex_digest();
+  auto digest = m_state->ahead->finish();
+  if (digest.empty())
+    return Error(Errc::io, m_state->ahead->error());
+  return digest;
 }
 
 std::string ArchiveReader::compression() const {
