@@ -19,13 +19,13 @@ echo "generating ${size_mib} MiB of input in $work"
 i=0; made=0
 while [ "$made" -lt "$size_mib" ]; do
   mib=$(( (i * 37 % 64) + 1 ))
-  [ $((made + mib)) -gt "$size_mib" ] && mib=$((size_mib - made))
+  if [ $((made + mib)) -gt "$size_mib" ]; then mib=$((size_mib - made)); fi
   f=$def/components/data/file$i
   if [ $((i % 2)) -eq 0 ]; then
     head -c $((mib << 20)) /dev/urandom >"$f"
   else
-    yes "2026-11-27T14:40:00Z INFO etcd member $i applied index $((i * 1000)) term 7 ok" |
-      head -c $((mib << 20)) >"$f"
+    (yes "2026-11-27T14:40:00Z INFO etcd member $i applied index $((i * 1000)) term 7 ok" ||
+      true) | head -c $((mib << 20)) >"$f"
   fi
   made=$((made + mib)); i=$((i + 1))
 done
