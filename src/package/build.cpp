@@ -143,7 +143,7 @@ Result<BuildResult> build(const BuildOptions& options) {
   if (fs::is_directory(out, ec))
     out /= manifest->file_name(zstd);
   const auto parent = out.has_parent_path() ? out.parent_path() : fs::path(".");
-  std::string pattern = (parent / ("." + out.filename().string() + ".tmp-XXXXXX")).string();
+  std::string pattern = (parent / fmt::format(".{}.tmp-XXXXXX", out.filename().string())).string();
   std::vector<char> name(pattern.begin(), pattern.end());
   name.push_back('\0');
   const int fd = ::mkstemp(name.data());

@@ -54,7 +54,8 @@ Result<VerifyReport> unpack(const fs::path& package, const fs::path& dir,
     extraction.components.emplace(options.components.begin(), options.components.end());
   }
   const auto parent = dir.has_parent_path() ? dir.parent_path() : fs::path(".");
-  std::string pattern = (parent / ("." + dir.filename().string() + ".unpack-XXXXXX")).string();
+  std::string pattern =
+      (parent / fmt::format(".{}.unpack-XXXXXX", dir.filename().string())).string();
   std::vector<char> name(pattern.begin(), pattern.end());
   name.push_back('\0');
   if (::mkdtemp(name.data()) == nullptr)
