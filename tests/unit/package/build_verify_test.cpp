@@ -71,6 +71,29 @@ TEST_SUITE("package::build") {
     CHECK(r->compression_used == "zstd");
   }
 
+  TEST_CASE("show reads only the manifest: it works on the first 256 KiB of a 4 MiB package") {
+    util::TempDir dir;
+    test::write_definition(dir.path() / "def");
+    std::string noise(4 << 20, '\0');
+    std::uint32_t x = 2463534242u;
+    for (auto& c : noise) {
+      x ^= x << 13;
+      x ^= x >> 17;
+      x ^= x << 5;
+      c = static_cast<char>(x);
+    }
+    REQUIRE(util::write_file_atomic(dir.path() / "def" / "etc" / "noise.bin", noise).ok());
+    auto built = build(BuildOptions{dir.path() / "def", dir.path() / "p.tgz", {}, 0, {}});
+    REQUIRE(built.ok());
+    const auto bytes = *util::read_file(built->package);
+    REQUIRE(bytes.size() > (1 << 20));
+    REQUIRE(util::write_file_atomic(dir.path() / "head.tgz", bytes.substr(0, 256 << 10)).ok());
+    auto opened = open_package(dir.path() / "head.tgz");
+    REQUIRE_MESSAGE(opened.ok(), opened.error().describe());
+    CHECK(opened->manifest.name == "demo");
+    CHECK_FALSE(verify(dir.path() / "head.tgz", VerifyOptions{}).ok());
+  }
+
   TEST_CASE("a definition naming a missing file fails and names it") {
     util::TempDir dir;
     test::write_definition(dir.path() / "def");
