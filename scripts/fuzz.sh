@@ -51,12 +51,14 @@ cp "$root/packages/core/package.yaml" "$work/manifest/core.yaml"
 status=0
 for target in manifest_fuzz archive_fuzz; do
   echo "== $target for ${seconds}s"
-  ASAN_OPTIONS=detect_leaks=1 "$build/$target" -max_total_time="$seconds" -timeout=10 \
+  rc=0
+  ASAN_OPTIONS=detect_leaks=1 "$build/fuzz/$target" -max_total_time="$seconds" -timeout=10 \
     -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$build/artifacts/$target-" \
-    "$work/${target%_fuzz}" 2>&1 | grep -E '^(#|==|stat::number_of_executed_units|Done)' | tail -3 ||
-    true
-  if ls "$build/artifacts/$target-"* >/dev/null 2>&1; then
-    echo "fuzz.sh: $target found a crash: $(ls "$build/artifacts/$target-"*)" >&2
+    "$work/${target%_fuzz}" >"$work/$target.log" 2>&1 || rc=$?
+  grep -E '^(Done [0-9]+ runs|stat::number_of_executed_units|stat::peak_rss_mb)' "$work/$target.log" || true
+  if [ "$rc" -ne 0 ]; then
+    tail -40 "$work/$target.log" >&2
+    echo "fuzz.sh: $target failed (exit $rc); inputs kept in $build/artifacts/" >&2
     status=1
   fi
 done
