@@ -1,7 +1,8 @@
 // The command tree: one line per command; each command is one file.
 
-#include "app.hpp"
 #include "commands.hpp"
+
+#include "app.hpp"
 
 namespace acp::cli {
 
