@@ -6,7 +6,7 @@ _acpctl() {
   for ((i = 1; i < COMP_CWORD; i++)); do
     w="${COMP_WORDS[i]}"
     case "${cmdpath}/${w}" in
-      "/version"|"/init"|"/validate"|"/completion") cmdpath="${cmdpath}/${w}" ;;
+      "/version"|"/init"|"/validate"|"/completion"|"/package"|"/package/build"|"/package/keygen"|"/package/show"|"/package/verify"|"/package/unpack") cmdpath="${cmdpath}/${w}" ;;
     esac
   done
   case "$prev" in
@@ -15,7 +15,7 @@ _acpctl() {
   esac
   case "$cmdpath" in
     "")
-      COMPREPLY=($(compgen -W 'version init validate completion -h --help -o --output -v --verbose --no-color --log-file' -- "$cur")) ;;
+      COMPREPLY=($(compgen -W 'version init validate completion package -h --help -o --output -v --verbose --no-color --log-file' -- "$cur")) ;;
     "/version")
       COMPREPLY=($(compgen -W '-h --help' -- "$cur")) ;;
     "/init")
@@ -30,6 +30,33 @@ _acpctl() {
       COMPREPLY=($(compgen -W '-h --help -f --file' -- "$cur")) ;;
     "/completion")
       COMPREPLY=($(compgen -W 'bash zsh fish -h --help' -- "$cur")) ;;
+    "/package")
+      COMPREPLY=($(compgen -W 'build keygen show verify unpack -h --help' -- "$cur")) ;;
+    "/package/build")
+      case "$prev" in
+        -o|--out) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --sign-key) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --compression) COMPREPLY=($(compgen -W 'gzip zstd' -- "$cur")); return ;;
+      esac
+      COMPREPLY=($(compgen -W '-h --help -o --out --sign-key --compression --level' -- "$cur")) ;;
+    "/package/keygen")
+      case "$prev" in
+        -o|--out) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+      esac
+      COMPREPLY=($(compgen -W '-h --help -o --out' -- "$cur")) ;;
+    "/package/show")
+      COMPREPLY=($(compgen -W '-h --help --all' -- "$cur")) ;;
+    "/package/verify")
+      case "$prev" in
+        --key) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+      esac
+      COMPREPLY=($(compgen -W '-h --help --key --require-checksum --max-size' -- "$cur")) ;;
+    "/package/unpack")
+      case "$prev" in
+        --key) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        -C|--directory) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")); return ;;
+      esac
+      COMPREPLY=($(compgen -W '-h --help --key --require-checksum --max-size -C --directory --component' -- "$cur")) ;;
   esac
 }
 complete -F _acpctl acpctl

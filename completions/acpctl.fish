@@ -4,7 +4,7 @@ function __acpctl_path
     set -l path ""
     for w in (commandline -opc)[2..-1]
         switch "$path/$w"
-            case /version /init /validate /completion
+            case /version /init /validate /completion /package /package/build /package/keygen /package/show /package/verify /package/unpack
                 set path "$path/$w"
         end
     end
@@ -19,6 +19,7 @@ complete -c acpctl -n '__acpctl_path_is \'\'' -a 'version' -d 'Print acpctl\'s v
 complete -c acpctl -n '__acpctl_path_is \'\'' -a 'init' -d 'Print an example cluster.yaml for a 3-node global cluster'
 complete -c acpctl -n '__acpctl_path_is \'\'' -a 'validate' -d 'Check a cluster config and report every problem'
 complete -c acpctl -n '__acpctl_path_is \'\'' -a 'completion' -d 'Print a shell completion script'
+complete -c acpctl -n '__acpctl_path_is \'\'' -a 'package' -d 'Build, inspect, verify and unpack packages'
 complete -c acpctl -s h -l help -x -d 'Print this help message and exit'
 complete -c acpctl -s o -l output -x -a 'text json' -d 'Output format'
 complete -c acpctl -s v -l verbose -x -d 'More detail (repeat for debug output)'
@@ -32,3 +33,28 @@ complete -c acpctl -n '__acpctl_path_is \'/validate\'' -s h -l help -x -d 'Print
 complete -c acpctl -n '__acpctl_path_is \'/validate\'' -s f -l file -r -F -d 'The cluster config (- for standard input)'
 complete -c acpctl -n '__acpctl_path_is \'/completion\'' -a 'bash zsh fish'
 complete -c acpctl -n '__acpctl_path_is \'/completion\'' -s h -l help -x -d 'Print this help message and exit'
+complete -c acpctl -n '__acpctl_path_is \'/package\'' -a 'build' -d 'Build a package from a definition directory'
+complete -c acpctl -n '__acpctl_path_is \'/package\'' -a 'keygen' -d 'Make an Ed25519 key pair for signing packages'
+complete -c acpctl -n '__acpctl_path_is \'/package\'' -a 'show' -d 'Print what a package holds (reads only its manifest)'
+complete -c acpctl -n '__acpctl_path_is \'/package\'' -a 'verify' -d 'Check checksum, signature and every file in one pass'
+complete -c acpctl -n '__acpctl_path_is \'/package\'' -a 'unpack' -d 'Verify and extract a package in one pass'
+complete -c acpctl -n '__acpctl_path_is \'/package\'' -s h -l help -x -d 'Print this help message and exit'
+complete -c acpctl -n '__acpctl_path_is \'/package/build\'' -s h -l help -x -d 'Print this help message and exit'
+complete -c acpctl -n '__acpctl_path_is \'/package/build\'' -s o -l out -r -F -d 'Package file, or a directory for the ACP file name'
+complete -c acpctl -n '__acpctl_path_is \'/package/build\'' -l sign-key -r -F -d 'Ed25519 private key (PEM)'
+complete -c acpctl -n '__acpctl_path_is \'/package/build\'' -l compression -x -a 'gzip zstd' -d 'gzip or zstd (default: from the file name, else gzip)'
+complete -c acpctl -n '__acpctl_path_is \'/package/build\'' -l level -x -d 'Compression level (default: the filter\'s)'
+complete -c acpctl -n '__acpctl_path_is \'/package/keygen\'' -s h -l help -x -d 'Print this help message and exit'
+complete -c acpctl -n '__acpctl_path_is \'/package/keygen\'' -s o -l out -r -F -d 'Writes PREFIX.key and PREFIX.pub'
+complete -c acpctl -n '__acpctl_path_is \'/package/show\'' -s h -l help -x -d 'Print this help message and exit'
+complete -c acpctl -n '__acpctl_path_is \'/package/show\'' -l all -x -d 'List every file too'
+complete -c acpctl -n '__acpctl_path_is \'/package/verify\'' -s h -l help -x -d 'Print this help message and exit'
+complete -c acpctl -n '__acpctl_path_is \'/package/verify\'' -l key -r -F -d 'Check FILE.sig with this public key (PEM)'
+complete -c acpctl -n '__acpctl_path_is \'/package/verify\'' -l require-checksum -x -d 'Fail when FILE.sha256 is missing'
+complete -c acpctl -n '__acpctl_path_is \'/package/verify\'' -l max-size -x -d 'Refuse packages whose files add up to more (e.g. 100GiB; default 64GiB)'
+complete -c acpctl -n '__acpctl_path_is \'/package/unpack\'' -s h -l help -x -d 'Print this help message and exit'
+complete -c acpctl -n '__acpctl_path_is \'/package/unpack\'' -l key -r -F -d 'Check FILE.sig with this public key (PEM)'
+complete -c acpctl -n '__acpctl_path_is \'/package/unpack\'' -l require-checksum -x -d 'Fail when FILE.sha256 is missing'
+complete -c acpctl -n '__acpctl_path_is \'/package/unpack\'' -l max-size -x -d 'Refuse packages whose files add up to more (e.g. 100GiB; default 64GiB)'
+complete -c acpctl -n '__acpctl_path_is \'/package/unpack\'' -s C -l directory -r -F -d 'Directory to create (must not exist, or be empty)'
+complete -c acpctl -n '__acpctl_path_is \'/package/unpack\'' -l component -x -d 'Only this component (repeatable)'

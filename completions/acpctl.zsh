@@ -7,7 +7,7 @@ _acpctl() {
   for ((i = 2; i < CURRENT; i++)); do
     w="${words[i]}"
     case "${cmdpath}/${w}" in
-      "/version"|"/init"|"/validate"|"/completion") cmdpath="${cmdpath}/${w}" ;;
+      "/version"|"/init"|"/validate"|"/completion"|"/package"|"/package/build"|"/package/keygen"|"/package/show"|"/package/verify"|"/package/unpack") cmdpath="${cmdpath}/${w}" ;;
     esac
   done
   case "$prev" in
@@ -17,7 +17,7 @@ _acpctl() {
   local -a subs
   case "$cmdpath" in
     "")
-      subs=('version:Print acpctl'\''s version and its libraries'\''' 'init:Print an example cluster.yaml for a 3-node global cluster' 'validate:Check a cluster config and report every problem' 'completion:Print a shell completion script')
+      subs=('version:Print acpctl'\''s version and its libraries'\''' 'init:Print an example cluster.yaml for a 3-node global cluster' 'validate:Check a cluster config and report every problem' 'completion:Print a shell completion script' 'package:Build, inspect, verify and unpack packages')
       _describe 'command' subs
       compadd -- -h --help -o --output -v --verbose --no-color --log-file
       ;;
@@ -38,6 +38,41 @@ _acpctl() {
       ;;
     "/completion")
       compadd -- bash zsh fish -h --help
+      ;;
+    "/package")
+      subs=('build:Build a package from a definition directory' 'keygen:Make an Ed25519 key pair for signing packages' 'show:Print what a package holds (reads only its manifest)' 'verify:Check checksum, signature and every file in one pass' 'unpack:Verify and extract a package in one pass')
+      _describe 'command' subs
+      compadd -- -h --help
+      ;;
+    "/package/build")
+      case "$prev" in
+        -o|--out) _files; return ;;
+        --sign-key) _files; return ;;
+        --compression) compadd -- gzip zstd; return ;;
+      esac
+      compadd -- -h --help -o --out --sign-key --compression --level
+      ;;
+    "/package/keygen")
+      case "$prev" in
+        -o|--out) _files; return ;;
+      esac
+      compadd -- -h --help -o --out
+      ;;
+    "/package/show")
+      compadd -- -h --help --all
+      ;;
+    "/package/verify")
+      case "$prev" in
+        --key) _files; return ;;
+      esac
+      compadd -- -h --help --key --require-checksum --max-size
+      ;;
+    "/package/unpack")
+      case "$prev" in
+        --key) _files; return ;;
+        -C|--directory) _files -/; return ;;
+      esac
+      compadd -- -h --help --key --require-checksum --max-size -C --directory --component
       ;;
   esac
 }

@@ -25,3 +25,6 @@ cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DACPCTL_SANITIZE=ON 
 cmake --build build/asan -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build/asan -L 'unit|cli' --output-on-failure -j "$jobs" --timeout 900
+
+echo "== fuzz: manifest parser and archive reader, 15 s each (clang, libFuzzer + ASan)"
+bash scripts/fuzz.sh 15

@@ -1,7 +1,8 @@
 // The command tree: one line per command; each command is one file.
 
-#include "app.hpp"
 #include "commands.hpp"
+
+#include "app.hpp"
 
 namespace acp::cli {
 
@@ -10,6 +11,7 @@ void add_commands(App& app) {
   add_init_command(app);
   add_validate_command(app);
   add_completion_command(app);
+  add_package_command(app);
 }
 
 } // namespace acp::cli

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Builds the lab's core package from Debian's binaries (etcd, etcdctl, keepalived) and the
+# definition in packages/core/, signed with a key pair generated now (the private key lives
+# only in a temporary directory and is deleted on exit).
+#   usage: scripts/build-lab-package.sh OUTDIR
+# Writes into OUTDIR: core.amd64.v<version>.tgz, its .sha256 and .sig, and acp-lab.pub.
+# Needs the packages scripts/setup.sh installs; uses $ACPCTL or build/acpctl (built if missing).
+set -euo pipefail
+if [ $# -ne 1 ]; then
+  echo "usage: $0 OUTDIR" >&2
+  exit 2
+fi
+root=$(cd "$(dirname "$0")/.." && pwd)
+out=$1
+mkdir -p "$out"
+acpctl=${ACPCTL:-$root/build/acpctl}
+if [ ! -x "$acpctl" ]; then
+  echo "build-lab-package: building acpctl into $root/build"
+  cmake -S "$root" -B "$root/build" -G Ninja >/dev/null
+  ninja -C "$root/build" acpctl >/dev/null
+fi
+for bin in /usr/bin/etcd /usr/bin/etcdctl /usr/sbin/keepalived; do
+  if [ ! -x "$bin" ]; then
+    echo "build-lab-package: $bin is missing; run scripts/setup.sh (as root) first" >&2
+    exit 1
+  fi
+done
+# Debian version "1:2.2.7-1+b2" -> upstream "2.2.7".
+upstream() { dpkg-query -W -f='${Version}' "$1" | sed -E 's/^[0-9]+://; s/-[^-]*$//'; }
+etcd_version=$(upstream etcd-server)
+keepalived_version=$(upstream keepalived)
+core_version=$("$acpctl" version | awk 'NR==1 {print $2}' | sed 's/^v//')
+[ -n "$core_version" ] || core_version=0.1.0
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+def=$work/core
+mkdir -p "$def/components/etcd/bin" "$def/components/etcdctl/bin" "$def/components/keepalived/sbin"
+sed -e "s/@CORE_VERSION@/$core_version/" -e "s/@ETCD_VERSION@/$etcd_version/" \
+  -e "s/@KEEPALIVED_VERSION@/$keepalived_version/" "$root/packages/core/package.yaml" >"$def/package.yaml"
+install -m 0755 /usr/bin/etcd /usr/bin/etcdctl "$def/components/etcd/bin/"
+install -m 0755 /usr/bin/etcdctl "$def/components/etcdctl/bin/"
+install -m 0755 /usr/sbin/keepalived "$def/components/keepalived/sbin/"
+
+"$acpctl" package keygen -o "$work/acp-lab" >/dev/null
+rm -f "$out/acp-lab.pub"
+cp "$work/acp-lab.pub" "$out/acp-lab.pub"
+"$acpctl" package build "$def" -o "$out" --sign-key "$work/acp-lab.key"
+package=$out/core.amd64.v$core_version.tgz
+"$acpctl" package verify "$package" --key "$out/acp-lab.pub" --require-checksum
+echo "$out/acp-lab.pub"

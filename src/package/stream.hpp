@@ -1,0 +1,37 @@
+#pragma once
+// Private to package: the single pass behind verify() and unpack(). Reads the archive once;
+// checks the manifest's signature, every entry against the manifest and the whole file
+// against its .sha256; writes the wanted entries when extracting.
+
+#include "acpctl/package/verify.hpp"
+
+#include <filesystem>
+#include <optional>
+#include <set>
+#include <string>
+
+namespace acp::package::detail {
+
+struct Extraction {
+  std::filesystem::path dir;                       ///< an empty directory to write into
+  std::optional<std::set<std::string>> components; ///< nullopt = all
+};
+
+/// One pass over `package`. With `extract`, writes package.yaml and the selected entries
+/// under extract->dir (the caller renames it into place on success and removes it on failure).
+Result<VerifyReport> single_pass(const std::filesystem::path& package, const VerifyOptions& options,
+                                 const Extraction* extract);
+
+/// Why `entry` may not be in a package, or "" if it may. Checks what the archive header
+/// says: the path rules, the type (no devices, FIFOs, hard links or directories), and
+/// setuid/setgid bits.
+struct Entry;
+std::string entry_problem(const Entry& entry);
+
+/// Reads FILE.sha256 if it exists: the hex digest, or "" when there is no sidecar.
+Result<std::string> read_sidecar(const std::filesystem::path& package);
+
+/// The largest manifest acpctl reads.
+inline constexpr std::size_t k_max_manifest = std::size_t{16} << 20;
+
+} // namespace acp::package::detail
