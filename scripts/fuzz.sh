@@ -48,6 +48,8 @@ cp "$work/package.yaml" "$work/manifest/seed.yaml"
 cp "$root/packages/core/package.yaml" "$work/manifest/core.yaml"
 (cd "$work" && tar -cf "$work/archive/plain.tar" package.yaml)
 
+# archive_fuzz keeps its scratch files under TMPDIR: inside $work, removed on exit.
+export TMPDIR=$work
 status=0
 for target in manifest_fuzz archive_fuzz; do
   echo "== $target for ${seconds}s"
