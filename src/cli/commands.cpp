@@ -1,7 +1,8 @@
 // The command tree: one line per command; each command is one file.
 
-#include "app.hpp"
 #include "commands.hpp"
+
+#include "app.hpp"
 
 namespace acp::cli {
 
@@ -9,6 +10,7 @@ void add_commands(App& app) {
   add_version_command(app);
   add_init_command(app);
   add_validate_command(app);
+  add_exec_command(app);
   add_completion_command(app);
 }
 

@@ -8,5 +8,6 @@ void add_version_command(App& app);
 void add_init_command(App& app);
 void add_validate_command(App& app);
 void add_completion_command(App& app);
+void add_exec_command(App& app);
 
 } // namespace acp::cli

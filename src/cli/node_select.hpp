@@ -1,0 +1,18 @@
+#pragma once
+// Choosing nodes from the command line (--nodes a,b or --role etcd), shared by every
+// command that acts on a subset of the cluster.
+
+#include "acpctl/config/model.hpp"
+
+#include <string>
+#include <vector>
+
+namespace acp::cli {
+
+/// The nodes named in `names` (in file order), or those with `role`, or all nodes when both
+/// are empty. Fails with Errc::usage naming an unknown node or role and listing the valid ones.
+Result<std::vector<const config::Node*>> select_nodes(const config::Cluster& cluster,
+                                                      const std::vector<std::string>& names,
+                                                      const std::string& role);
+
+} // namespace acp::cli
