@@ -11,6 +11,7 @@ void add_commands(App& app) {
   add_init_command(app);
   add_validate_command(app);
   add_exec_command(app);
+  add_upload_command(app);
   add_completion_command(app);
 }
 

@@ -18,16 +18,19 @@ namespace acp::transport::detail {
 
 namespace {
 
-// Prints the target's sha256 if it exists with the expected size (else nothing).
+// Prints the target's sha256 if it exists with the expected size (else nothing). openssl's
+// sha256 uses the CPU's SHA instructions and is several times faster than coreutils'.
 constexpr const char* k_precheck =
-    R"sh(if [ -f "$1" ] && [ "$(stat -c %s "$1")" = "$2" ]; then sha256sum "$1"; fi)sh";
+    R"sh(if [ -f "$1" ] && [ "$(stat -c %s "$1")" = "$2" ]; then
+  if command -v openssl >/dev/null; then openssl dgst -sha256 -r "$1"; else sha256sum "$1"; fi
+fi)sh";
 // Receives stdin into the temporary file; a short file (an interrupted transfer) is removed.
 constexpr const char* k_receive =
     R"sh(umask 077; cat > "$1" || { rm -f "$1"; exit 1; }
 if [ "$2" != - ]; then s=$(stat -c %s "$1")
   if [ "$s" != "$2" ]; then rm -f "$1"; echo "received $s of $2 bytes" >&2; exit 3; fi
 fi
-sha256sum "$1")sh";
+if command -v openssl >/dev/null; then openssl dgst -sha256 -r "$1"; else sha256sum "$1"; fi)sh";
 // Sets mode and owner and renames into place; removes the temporary file on any failure.
 constexpr const char* k_install =
     R"sh(chmod "$3" "$1" && { [ -z "$4" ] || chown "$4" "$1"; } && mv -f "$1" "$2" || { rm -f "$1"; exit 1; })sh";
