@@ -13,9 +13,9 @@ packages=(
   libcli11-dev libcurl4-openssl-dev libarchive-dev libyaml-cpp-dev libfmt-dev
   libssh2-1-dev libssl-dev doctest-dev nlohmann-json3-dev libzstd-dev
   # tests, benchmarks
-  zstd time openssl python3 zsh fish
+  zstd time openssl python3 zsh fish shellcheck
   # lab hosts
-  iproute2 openssh-server openssh-client sudo runit iputils-ping procps psmisc
+  iproute2 openssh-server openssh-client sudo runit iputils-ping procps psmisc util-linux passwd
   etcd-server etcd-client keepalived
 )
 

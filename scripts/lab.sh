@@ -1,0 +1,575 @@
+#!/usr/bin/env bash
+# The lab: N real test hosts on this machine, each a network namespace plus its own mount, PID and
+# UTS namespaces, an overlay filesystem, OpenSSH's sshd and runit as PID 1 (see
+# shared design lab.md). acpctl's lab tests and the demo use it through tests/lab/lib.sh.
+#
+#   lab.sh up [N]   start N hosts n1..nN (default 3) at 10.88.0.(10+X); refuses if a lab is up
+#   lab.sh down     stop every host and remove all the lab made; safe when nothing is up
+#   lab.sh status   hosts, their PID 1, whether sshd answers, runit services
+#   lab.sh config   print a cluster.yaml for the running lab (acpctl validate accepts it)
+#   lab.sh dir      print the running lab's directory (keys, known_hosts, sudo password)
+#   lab.sh exec nX [CMD...]  run CMD (default: bash) inside host nX without SSH, for debugging
+#
+# Network safety: traffic may only reach loopback or the lab's namespaces. Every command first
+# installs `unreachable 10.88.0.0/16` in the root namespace and leaves it there, so a test that
+# aims at a lab address while no lab is up fails at once instead of leaving through the gateway.
+# Hosts have no default route.
+#
+# Accounts: root logs in by key everywhere. The last host also has `acp` (key login, sudo that
+# asks for the password in <lab>/sudo-password); with 2 or more hosts the one before it has `ops`
+# (key login, NOPASSWD sudo). The same client key <lab>/id_ed25519 opens every account.
+#
+# Services: sshd runs under runit (/etc/service/sshd); later stages add services by creating
+# /etc/service/.NAME, then renaming it to /etc/service/NAME (runsvdir rescans every 5 s).
+set -euo pipefail
+
+readonly k_bridge=acpbr0
+readonly k_subnet=10.88.0.0/16
+readonly k_prefix=10.88.0
+readonly k_netns_prefix=acplab-   # namespaces acplab-n1..; prefixed so they clash with nothing
+readonly k_veth_prefix=acpv       # root-namespace end of host X's veth pair: acpvX
+readonly k_alias_tag=acpctl-lab:  # the bridge's alias records the lab dir: "acpctl-lab:<dir>"
+readonly k_max_hosts=20
+# Overlaid per host (upper dir per host, lower = the live root fs): a host sees the machine's
+# installed packages and writes only to its own upper dir.
+readonly k_overlay_dirs=(etc opt var usr srv)
+# Private per host and empty at start: /root and /home are not overlays of the machine's, whose
+# home dirs hold the machine's own credentials and caches (a new host has none). /tmp is private
+# too and /run is a tmpfs. Everything else (/work, /mnt, /dev ...) is shared with the machine:
+# the lab isolates tests from each other, it is no security boundary (hosts run as real root).
+readonly k_private_dirs=(root home tmp)
+# Default lab dir. /var/tmp is on the root disk (room for uploads of GiB-sized packages) and
+# outside /tmp, /run, /root and /home, which hosts replace.
+# Overlayfs accepts an upper dir inside its own lower tree (Linux checks only that no layer sits
+# inside an upper/work dir), so per-host upper dirs under /var/tmp work for the /var overlay;
+# host-init mounts the overlay that contains the lab dir last and then hides the lab dir inside
+# the host, so no host sees another's files or the client key.
+readonly k_default_dir=/var/tmp/acpctl-lab
+# runsvdir's service directory inside a host: runit's default SVDIR, so `sv status sshd` works.
+readonly k_svdir=/etc/service
+
+self=$(readlink -f "${BASH_SOURCE[0]}")
+
+log() { printf 'lab: %s\n' "$*" >&2; }
+die() {
+  printf 'lab: %s\n' "$*" >&2
+  exit 1
+}
+
+require_root() {
+  [ "$(id -u)" -eq 0 ] ||
+    die "run as root; the lab needs CAP_NET_ADMIN and CAP_SYS_ADMIN (try: sudo $0 $*)"
+}
+
+# Always first: see "Network safety" above.
+safety_route() { ip route replace unreachable "$k_subnet"; }
+
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+# Start time of a process in clock ticks since boot (field 22 of /proc/PID/stat): with the PID it
+# identifies a process, so `down` never signals a stranger that reused a recorded PID.
+starttime() {
+  local stat
+  read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
+  stat_starttime "$stat"
+}
+
+# Field 22 of a /proc/PID/stat line; the fields after "(comm) " start at field 3.
+stat_starttime() {
+  local -a f
+  read -r -a f <<<"${1##*) }"
+  echo "${f[19]}"
+}
+
+# True while the process recorded as "PID STARTTIME" in file $1 is alive and not a zombie.
+recorded_alive() {
+  local pid st now state
+  [ -s "$1" ] || return 1
+  read -r pid st <"$1"
+  now=$(starttime "$pid") || return 1
+  [ "$now" = "$st" ] || return 1
+  read -r state 2>/dev/null <"/proc/$pid/stat" || return 1
+  state=${state##*) }
+  [ "${state%% *}" != Z ]
+}
+
+record_pid() { echo "$1 $(starttime "$1")" >"$2"; }
+
+# The running lab's directory, from the bridge's alias (so `down` finds the lab whatever
+# ACPCTL_LAB_DIR says now); empty when no lab is up.
+running_dir() {
+  local alias
+  alias=$(cat "/sys/class/net/$k_bridge/ifalias" 2>/dev/null) || return 0
+  [ "${alias#"$k_alias_tag"}" != "$alias" ] && echo "${alias#"$k_alias_tag"}"
+  return 0
+}
+
+need_running_dir() {
+  local dir
+  dir=$(running_dir)
+  if [ -z "$dir" ] || [ ! -f "$dir/state" ]; then die "no lab is up; start one with: $0 up 3"; fi
+  echo "$dir"
+}
+
+host_ip() { echo "$k_prefix.$((10 + $1))"; }
+
+# ---------------------------------------------------------------------------------------------
+# up
+
+check_lab_dir() {
+  local dir=$1
+  case $dir in
+    /*) ;;
+    *) die "ACPCTL_LAB_DIR=$dir is not an absolute path" ;;
+  esac
+  case $dir/ in
+    / | /tmp/* | /run/* | /var/run/* | /root/* | /home/* | /proc/* | /sys/* | /dev/*)
+      die "ACPCTL_LAB_DIR=$dir: hosts get their own /tmp, /run, /root and /home, so the lab" \
+        "dir must live elsewhere (default $k_default_dir)" ;;
+  esac
+  [ ! -e "$dir" ] || die "$dir already exists; run '$0 down' or remove it"
+}
+
+# Roles for the HA stages: 1, 3 or 5 control-plane+etcd nodes (etcd needs an odd count).
+cp_count() {
+  local n=$1
+  if [ "$n" -ge 5 ]; then echo 5; elif [ "$n" -ge 3 ]; then echo 3; else echo 1; fi
+}
+
+cmd_up() {
+  local n=${1:-3}
+  if ! [[ $n =~ ^[0-9]+$ ]] || [ "$n" -lt 1 ] || [ "$n" -gt "$k_max_hosts" ]; then
+    die "up: N must be a number from 1 to $k_max_hosts, got '$n'"
+  fi
+  require_root up "$@"
+  safety_route
+  local t0 dir
+  t0=$(now_ms)
+  dir=${ACPCTL_LAB_DIR:-$k_default_dir}
+  # Exit 75 (EX_TEMPFAIL) says "busy": tests/lab/lib.sh then waits for the other lab to go.
+  if [ -n "$(running_dir)" ]; then
+    log "a lab is already up in $(running_dir); run '$0 down' first"
+    exit 75
+  fi
+  check_lab_dir "$dir"
+  # Creating the bridge is the lock: a second `up` fails here and touches nothing.
+  if ! ip link add "$k_bridge" type bridge 2>/dev/null; then
+    log "bridge $k_bridge exists: a lab is up or was left behind; run '$0 down' first"
+    exit 75
+  fi
+  ip link set "$k_bridge" alias "$k_alias_tag$dir"
+  # From here on a failure leaves parts behind: tear them down before reporting it.
+  trap up_failed EXIT
+  ip addr add "$k_prefix.1/24" dev "$k_bridge"
+  ip link set "$k_bridge" up
+
+  install -d -m 0700 "$dir" "$dir/hosts"
+  printf 'hosts=%s\ncreated=%s\n' "$n" "$(date -u +%FT%TZ)" >"$dir/state"
+  ssh-keygen -q -t ed25519 -N '' -C acpctl-lab -f "$dir/id_ed25519"
+  # 24 random letters and digits: the sudo password of `acp`, new for every lab. (A finite read:
+  # `tr </dev/urandom | head` would end in SIGPIPE, fatal under pipefail.)
+  local pw
+  pw=$(head -c 600 /dev/urandom | tr -dc 'A-Za-z0-9')
+  (umask 077 && echo "${pw:0:24}" >"$dir/sudo-password" &&
+    openssl passwd -6 -stdin <"$dir/sudo-password" >"$dir/sudo-password.hash")
+
+  local x
+  for ((x = 1; x <= n; x++)); do
+    start_host "$dir" "$x" "$n"
+  done
+  wait_hosts "$dir" "$n"
+  write_known_hosts "$dir" "$n"
+  trap - EXIT
+  log "up: $n hosts in $(($(now_ms) - t0)) ms; lab dir $dir"
+  log "try: ssh -i $dir/id_ed25519 -o UserKnownHostsFile=$dir/known_hosts root@$(host_ip 1) hostname"
+}
+
+up_failed() {
+  local rc=$?
+  [ "$rc" -eq 0 ] && return 0
+  log "up failed; tearing down what it made"
+  cmd_down >/dev/null 2>&1 || true
+  exit "$rc"
+}
+
+start_host() {
+  local dir=$1 x=$2 n=$3
+  local name=n$x ns=$k_netns_prefix"n$x" veth=$k_veth_prefix$x h=$dir/hosts/n$x ip
+  ip=$(host_ip "$x")
+  # Two `ip -batch` runs instead of six `ip` processes: up time is mostly process start-up.
+  printf '%s\n' "netns add $ns" "link add $veth type veth peer name eth0 netns $ns" \
+    "link set $veth master $k_bridge up" | ip -batch -
+  printf '%s\n' "addr add $ip/24 dev eth0" "link set eth0 up" "link set lo up" |
+    ip -n "$ns" -batch -
+  mkdir -p "${k_overlay_dirs[@]/#/$h/upper/}" "${k_overlay_dirs[@]/#/$h/work/}" \
+    "${k_private_dirs[@]/#/$h/}"
+  # A merged directory takes the upper dir's mode; the private ones get the usual modes.
+  chmod 0755 "${k_overlay_dirs[@]/#/$h/upper/}" "$h/home"
+  chmod 0700 "$h/root"
+  chmod 1777 "$h/tmp"
+  # setsid: the host outlives this shell and gets no terminal. Its stdio goes to a log, never to
+  # our caller's pipes (ctest would wait for them to close).
+  setsid ip netns exec "$ns" unshare --mount --uts --pid --fork --kill-child=SIGTERM \
+    --propagation private bash "$self" _host-init "$name" "$x" "$n" "$dir" \
+    </dev/null >"$h/console.log" 2>&1 &
+  record_pid $! "$h/unshare.pid"
+}
+
+# Waits until every host's sshd accepts connections; on failure shows the host's console log.
+# The probe is bash's own connect (no process per try): a lab address answers at once, with a
+# refusal until sshd listens.
+wait_hosts() {
+  local dir=$1 n=$2 x deadline
+  deadline=$(($(now_ms) + 30000))
+  for ((x = 1; x <= n; x++)); do
+    local h=$dir/hosts/n$x ip
+    ip=$(host_ip "$x")
+    until [ -s "$h/pid1" ] && true 2>/dev/null <>"/dev/tcp/$ip/22"; do
+      if ! recorded_alive "$h/unshare.pid" || [ "$(now_ms)" -gt "$deadline" ]; then
+        log "host n$x did not start; its console log:"
+        sed 's/^/  n'"$x"': /' "$h/console.log" >&2 || true
+        return 1
+      fi
+      sleep 0.02
+    done
+  done
+}
+
+write_known_hosts() {
+  local dir=$1 n=$2 x
+  : >"$dir/known_hosts"
+  for ((x = 1; x <= n; x++)); do
+    local key
+    key=$(cut -d' ' -f1-2 "$dir/hosts/n$x/upper/etc/ssh/ssh_host_ed25519_key.pub")
+    echo "$(host_ip "$x") $key" >>"$dir/known_hosts"
+  done
+  cp "$dir/known_hosts" "$dir/known_hosts.hashed"
+  ssh-keygen -q -H -f "$dir/known_hosts.hashed" >/dev/null 2>&1
+  rm -f "$dir/known_hosts.hashed.old"
+}
+
+# ---------------------------------------------------------------------------------------------
+# host-init: runs as PID 1 of a host (inside its namespaces), prepares it, becomes runsvdir.
+
+host_init() {
+  local name=$1 x=$2 n=$3 dir=$4
+  local h=$dir/hosts/$name ip stat d last=
+  ip=$(host_ip "$x")
+  # Our PID and start time as the root namespace sees them (/proc is still the root's until we
+  # mount our own); written now because, once /var is overlaid, writes would land in our upper dir.
+  read -r stat </proc/self/stat
+  echo "${stat%% *} $(stat_starttime "$stat")" >"$h/pid1"
+
+  mount -t proc proc /proc
+  mount -t tmpfs -o mode=0755,size=64m "lab-$name-run" /run
+  for d in "${k_private_dirs[@]}"; do mount --bind "$h/$d" "/$d"; done
+  # The overlay that contains the lab dir goes last: once it is mounted, paths into the lab dir
+  # resolve through it, and an overlay's upper dir must not be on another overlay.
+  for d in "${k_overlay_dirs[@]}"; do
+    if [ "${dir#/"$d"/}" != "$dir" ]; then
+      last=$d
+      continue
+    fi
+    mount_overlay "$name" "$h" "$d"
+  done
+  [ -z "$last" ] || mount_overlay "$name" "$h" "$last"
+
+  hostname "$name"
+  echo "$name" >/etc/hostname
+  {
+    printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n'
+    for ((d = 1; d <= n; d++)); do printf '%s\tn%s\n' "$(host_ip "$d")" "$d"; done
+  } >/etc/hosts
+  setup_accounts "$name" "$x" "$n" "$dir"
+  setup_sshd "$ip"
+  # Hide the lab dir (other hosts' files, the client key) from this host.
+  mount -t tmpfs -o ro,size=4k,mode=0755 "lab-$name-hidden" "$dir"
+  cd /
+  exec runsvdir -P "$k_svdir"
+}
+
+mount_overlay() {
+  local name=$1 h=$2 d=$3
+  mount -t overlay "lab-$name-$d" \
+    -o "lowerdir=/$d,upperdir=$h/upper/$d,workdir=$h/work/$d" "/$d"
+}
+
+setup_accounts() {
+  local name=$1 x=$2 n=$3 dir=$4
+  # sshd runs with UsePAM no, and then refuses a locked account ("!" password): root gets "*".
+  if [ "$(getent shadow root | cut -d: -f2 | cut -c1)" = "!" ]; then usermod -p '*' root; fi
+  # Debian's defaults, not the machine's own /root/.bashrc (its slow init adds ~650 ms to every
+  # SSH command).
+  cp /etc/skel/.bashrc /etc/skel/.profile /root/
+  install -d -m 0700 /root/.ssh
+  install -m 0600 "$dir/id_ed25519.pub" /root/.ssh/authorized_keys
+  if [ "$x" -eq "$n" ]; then
+    # The password's hash was made once by `up`: one useradd instead of useradd+chpasswd.
+    add_user acp "$dir" "$(cat "$dir/sudo-password.hash")" -G sudo
+    echo 'Defaults:acp lecture=never' >/etc/sudoers.d/acp-lab
+    chmod 0440 /etc/sudoers.d/acp-lab
+  elif [ "$n" -ge 2 ] && [ "$x" -eq $((n - 1)) ]; then
+    add_user ops "$dir" '*' # no password: key login only (UsePAM no accepts "*", not "!")
+    echo 'ops ALL=(ALL:ALL) NOPASSWD: ALL' >/etc/sudoers.d/ops-lab
+    chmod 0440 /etc/sudoers.d/ops-lab
+  fi
+}
+
+# add_user NAME LABDIR PASSWORD-HASH [useradd options]
+add_user() {
+  local user=$1 dir=$2 hash=$3
+  shift 3
+  useradd -m -s /bin/bash -p "$hash" "$@" "$user"
+  install -d -m 0700 -o "$user" -g "$user" "/home/$user/.ssh"
+  install -m 0600 -o "$user" -g "$user" "$dir/id_ed25519.pub" "/home/$user/.ssh/authorized_keys"
+}
+
+setup_sshd() {
+  local ip=$1
+  rm -f /etc/ssh/ssh_host_*
+  ssh-keygen -q -t ed25519 -N '' -C "$(hostname)" -f /etc/ssh/ssh_host_ed25519_key
+  cat >/etc/ssh/sshd_config <<EOF
+# Written by acpctl's lab.sh for this lab host only.
+ListenAddress $ip
+Port 22
+HostKey /etc/ssh/ssh_host_ed25519_key
+PermitRootLogin prohibit-password
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+UseDNS no
+PrintMotd no
+AcceptEnv LANG LC_*
+Subsystem sftp internal-sftp
+# Tests open many connections and channels at once.
+MaxStartups 100:30:200
+MaxSessions 64
+EOF
+  install -d -m 0755 /run/sshd
+  # Start from an empty service dir: the machine's own runit services stay on the machine.
+  rm -rf "${k_svdir:?}" && mkdir -p "$k_svdir/sshd"
+  printf '#!/bin/sh\nexec /usr/sbin/sshd -D -e -f /etc/ssh/sshd_config 2>&1\n' \
+    >"$k_svdir/sshd/run"
+  chmod 0755 "$k_svdir/sshd/run"
+}
+
+# ---------------------------------------------------------------------------------------------
+# down
+
+cmd_down() {
+  require_root down
+  safety_route
+  local t0 dir h
+  t0=$(now_ms)
+  dir=$(running_dir)
+  local records=()
+  if [ -n "$dir" ] && [ -d "$dir/hosts" ]; then
+    for h in "$dir"/hosts/n*; do
+      [ -d "$h" ] || continue
+      stop_host "$h" &
+      records+=("$(cat "$h/unshare.pid" "$h/pid1" 2>/dev/null || true)")
+    done
+    wait
+  fi
+  # Namespaces, links and processes by our names, also when the lab dir is lost.
+  local ns
+  for ns in $(ip netns list | awk '{print $1}' | grep "^$k_netns_prefix" || true); do
+    kill_netns_pids "$ns"
+    ip netns del "$ns" 2>/dev/null || true
+  done
+  local link
+  for link in $(ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' |
+    grep -E "^${k_veth_prefix}[0-9]+\$" || true); do
+    ip link del "$link" 2>/dev/null || true
+  done
+  ip link del "$k_bridge" 2>/dev/null || true
+  if [ -n "$dir" ]; then remove_dir "$dir"; fi
+  wait_reaped "${records[@]}"
+  log "down in $(($(now_ms) - t0)) ms"
+}
+
+# HUP makes runsvdir stop every service and exit; as the host's PID 1 its exit ends every process
+# in the host. `unshare --fork` ignores SIGTERM, so a host that does not stop in time gets SIGKILL.
+stop_host() {
+  local h=$1 i
+  if recorded_alive "$h/pid1"; then kill -HUP "$(cut -d' ' -f1 "$h/pid1")" 2>/dev/null || true; fi
+  for ((i = 0; i < 150; i++)); do
+    recorded_alive "$h/unshare.pid" || recorded_alive "$h/pid1" || return 0
+    sleep 0.02
+  done
+  local f
+  for f in "$h/pid1" "$h/unshare.pid"; do
+    if recorded_alive "$f"; then kill -KILL "$(cut -d' ' -f1 "$f")" 2>/dev/null || true; fi
+  done
+  for ((i = 0; i < 100; i++)); do
+    recorded_alive "$h/unshare.pid" || recorded_alive "$h/pid1" || return 0
+    sleep 0.02
+  done
+  log "host $(basename "$h") did not stop"
+}
+
+# True once the process recorded as PID STARTTIME no longer exists, not even as a zombie.
+gone() {
+  [ "$(starttime "$1")" != "$2" ]
+}
+
+# The hosts' unshare processes were orphaned when `up` returned, so the machine's init reaps them,
+# in its own time (here up to ~2 s): wait for that, so `down` leaves no trace in `ps`. Arguments:
+# lines "PID STARTTIME".
+wait_reaped() {
+  local i busy pid st
+  for ((i = 0; i < 250; i++)); do
+    busy=0
+    while read -r pid st; do
+      if [ -n "$pid" ] && ! gone "$pid" "$st"; then busy=1; fi
+    done <<<"$(printf '%s\n' "$@")"
+    [ "$busy" -eq 0 ] && return 0
+    sleep 0.02
+  done
+  log "some lab processes are dead but not yet reaped by init (zombies)"
+}
+
+# Fallback for a lab whose PID records are lost: whatever still runs in one of our namespaces was
+# started by the lab.
+kill_netns_pids() {
+  local pids
+  pids=$(ip netns pids "$1" 2>/dev/null || true)
+  [ -z "$pids" ] && return 0
+  # shellcheck disable=SC2086  # one PID per word
+  kill -KILL $pids 2>/dev/null || true
+  sleep 0.1
+}
+
+remove_dir() {
+  local dir=$1 m
+  # Host mounts live in the hosts' own mount namespaces and die with them; this catches anything
+  # that leaked into the root namespace.
+  awk -v d="$dir" '$2 == d || index($2, d "/") == 1 {print $2}' /proc/self/mounts | sort -r |
+    while read -r m; do umount -l "$m" 2>/dev/null || true; done
+  # Only a directory that up created (it has the state file) is removed as a whole.
+  if [ -f "$dir/state" ]; then rm -rf "$dir"; fi
+}
+
+# ---------------------------------------------------------------------------------------------
+# status, config
+
+cmd_status() {
+  require_root status
+  safety_route
+  local dir n x
+  dir=$(running_dir)
+  if [ -z "$dir" ]; then
+    echo "no lab is up"
+    return 0
+  fi
+  n=$(sed -n 's/^hosts=//p' "$dir/state")
+  echo "lab dir $dir, $n hosts"
+  printf '%-4s %-12s %-8s %-8s %s\n' HOST ADDRESS PID1 SSHD SERVICES
+  for ((x = 1; x <= n; x++)); do
+    local h=$dir/hosts/n$x ip pid=- sshd=down services=-
+    ip=$(host_ip "$x")
+    if recorded_alive "$h/pid1"; then
+      pid=$(cut -d' ' -f1 "$h/pid1")
+      # "run: sshd: (pid 12) 3s" -> "sshd=run"
+      services=$(nsenter -t "$pid" -m -p sh -c "cd $k_svdir && sv status *" 2>/dev/null |
+        awk '{s = $1; n = $2; sub(":", "", s); sub(":", "", n); printf "%s=%s ", n, s}')
+    fi
+    if [ "$(timeout 1 bash -c "exec 3<>/dev/tcp/$ip/22; head -c 4 <&3" 2>/dev/null)" = SSH- ]; then
+      sshd=up
+    fi
+    printf '%-4s %-12s %-8s %-8s %s\n' "n$x" "$ip" "$pid" "$sshd" "${services:--}"
+  done
+}
+
+cmd_config() {
+  local dir n x cp
+  dir=$(need_running_dir)
+  n=$(sed -n 's/^hosts=//p' "$dir/state")
+  cp=$(cp_count "$n")
+  cat <<EOF
+# acpctl cluster config for the lab in $dir (printed by scripts/lab.sh config)
+apiVersion: acpctl.alauda.io/v1alpha1
+kind: Cluster
+metadata:
+  name: lab
+spec:
+  type: global
+  kubernetesVersion: v1.31.6
+  network:
+    ipFamily: ipv4
+    nodeCIDR: $k_prefix.0/24
+    podCIDR: 10.3.0.0/16
+    serviceCIDR: 10.4.0.0/16
+  controlPlaneEndpoint:
+    selfBuiltVIP:
+      vip: $k_prefix.100
+      vrid: 51
+      interface: eth0
+  ssh:
+    user: root
+    port: 22
+    keyPath: $dir/id_ed25519
+    knownHosts: $dir/known_hosts
+    hostKeyPolicy: strict
+    connectTimeoutSeconds: 5
+  nodes:
+EOF
+  for ((x = 1; x <= n; x++)); do
+    printf '    - name: n%s\n      address: %s\n' "$x" "$(host_ip "$x")"
+    if [ "$x" -le "$cp" ]; then
+      echo "      roles: [control-plane, etcd]"
+    else
+      echo "      roles: [worker]"
+    fi
+    if [ "$x" -eq "$n" ]; then
+      printf '      user: acp\n      sudo:\n        password: {fromFile: %s}\n' "$dir/sudo-password"
+    fi
+  done
+}
+
+# Enters every namespace of the host's PID 1 (its root dir and cwd too).
+cmd_exec() {
+  local host=${1:-} dir pid st
+  [[ $host =~ ^n[0-9]+$ ]] || die "exec: name a host, e.g. $0 exec n1 hostname"
+  shift
+  require_root exec
+  dir=$(need_running_dir)
+  [ -f "$dir/hosts/$host/pid1" ] || die "exec: the lab has no host $host"
+  recorded_alive "$dir/hosts/$host/pid1" || die "exec: host $host is not running"
+  read -r pid st <"$dir/hosts/$host/pid1"
+  [ $# -gt 0 ] || set -- bash
+  exec nsenter -t "$pid" -m -u -p -n -r -w -- "$@"
+}
+
+usage() {
+  sed -n '2,/^set -euo/p' "$self" | sed '$d; s/^# \{0,1\}//' >&2
+  exit 2
+}
+
+main() {
+  local cmd=${1:-}
+  [ $# -gt 0 ] && shift
+  # Files the lab makes for hosts (/etc/passwd, homes, configs) must not inherit a caller's 077.
+  umask 022
+  case $cmd in
+    up) cmd_up "$@" ;;
+    down) cmd_down ;;
+    status) cmd_status ;;
+    config) cmd_config ;;
+    dir) need_running_dir ;;
+    exec) cmd_exec "$@" ;;
+    _host-init)
+      set -E
+      trap 'echo "lab host-init: line $LINENO: failed: $BASH_COMMAND" >&2' ERR
+      host_init "$@"
+      ;;
+    -h | --help | help) usage ;;
+    *)
+      log "unknown command '$cmd'"
+      usage
+      ;;
+  esac
+}
+
+main "$@"

@@ -1,0 +1,129 @@
+# shellcheck shell=bash
+# One way for lab tests (ctest label `lab`) to use scripts/lab.sh. Source it, then:
+#
+#   lab_require_root            exit 77 (ctest: skipped) with a message unless root
+#   lab_up N                    start N hosts; tears them down on EXIT (see lab_down)
+#   lab_ssh [USER@]HOST CMD...  run CMD on HOST (n1, 10.88.0.11, acp@n3) as root or USER; the
+#                               arguments are quoted, so `lab_ssh n1 sh -c 'a | b'` for a pipeline
+#   lab_config > FILE           the lab's cluster.yaml
+#   lab_ip X                    10.88.0.(10+X)
+#   lab_down                    tear down the lab this shell started (the EXIT trap does it too,
+#                               after calling lab_cleanup_hook if the test defines one)
+#   lab_assert_clean            fail unless nothing of the last lab remains
+#
+# Variables after lab_up: LAB_DIR, LAB_N, LAB_KEY, LAB_KNOWN_HOSTS, LAB_SUDO_PASSWORD_FILE.
+# Only one lab runs per machine. ctest serialises lab tests (RESOURCE_LOCK lab); lab_up also waits
+# up to LAB_WAIT_SECONDS (default 600) for a lab started elsewhere (another worktree) to go away.
+
+LAB_SH=${LAB_SH:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/scripts/lab.sh}
+LAB_OWNED=0
+LAB_RECORDED_PIDS=()
+
+lab_fail() {
+  printf 'FAIL: %s\n' "$*" >&2
+  exit 1
+}
+
+lab_require_root() {
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "SKIP: lab tests need root (CAP_NET_ADMIN, CAP_SYS_ADMIN for namespaces); run as root"
+    exit 77
+  fi
+}
+
+lab_ip() { echo "10.88.0.$((10 + $1))"; }
+
+lab_up() {
+  local n=$1 waited=0 rc
+  while true; do
+    rc=0
+    bash "$LAB_SH" up "$n" || rc=$?
+    [ "$rc" -eq 0 ] && break
+    # 75: another lab is up; anything else is a real failure.
+    [ "$rc" -eq 75 ] || lab_fail "lab.sh up $n failed (exit $rc)"
+    [ "$waited" -lt "${LAB_WAIT_SECONDS:-600}" ] ||
+      lab_fail "a lab stayed up for ${waited}s; if it is stale, run: $LAB_SH down"
+    [ "$waited" -eq 0 ] && echo "lab: another lab is up; waiting for it to go away"
+    sleep 2
+    waited=$((waited + 2))
+  done
+  LAB_OWNED=1
+  trap lab_on_exit EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  # shellcheck disable=SC2034  # read by the tests that source this file
+  LAB_DIR=$(bash "$LAB_SH" dir) LAB_N=$n
+  LAB_KEY=$LAB_DIR/id_ed25519 LAB_KNOWN_HOSTS=$LAB_DIR/known_hosts
+  # shellcheck disable=SC2034
+  LAB_SUDO_PASSWORD_FILE=$LAB_DIR/sudo-password
+  lab_record_pids
+}
+
+# Every process of the lab (PID and start time), so lab_assert_clean can prove they are gone.
+lab_record_pids() {
+  local x pid stat
+  for ((x = 1; x <= LAB_N; x++)); do
+    for pid in $(ip netns pids "acplab-n$x") $(cut -d' ' -f1 "$LAB_DIR/hosts/n$x/unshare.pid"); do
+      read -r stat 2>/dev/null <"/proc/$pid/stat" || continue
+      LAB_RECORDED_PIDS+=("$pid:$(lab_stat_starttime "$stat")")
+    done
+  done
+}
+
+lab_stat_starttime() {
+  local -a f
+  read -r -a f <<<"${1##*) }"
+  echo "${f[19]}"
+}
+
+lab_down() {
+  [ "$LAB_OWNED" -eq 1 ] || return 0
+  LAB_OWNED=0
+  bash "$LAB_SH" down
+}
+
+# The EXIT trap: always tear down, and fail the test if tear-down fails.
+lab_on_exit() {
+  local rc=$?
+  if declare -F lab_cleanup_hook >/dev/null; then lab_cleanup_hook || true; fi
+  lab_down || rc=1
+  exit "$rc"
+}
+
+# HOST is nX or an address; USER@ defaults to root.
+lab_ssh() {
+  local target=$1 user=root host
+  shift
+  if [ "${target#*@}" != "$target" ]; then
+    user=${target%%@*}
+    target=${target#*@}
+  fi
+  host=$target
+  if [[ $target =~ ^n([0-9]+)$ ]]; then host=$(lab_ip "${BASH_REMATCH[1]}"); fi
+  ssh -i "$LAB_KEY" -o IdentitiesOnly=yes -o UserKnownHostsFile="$LAB_KNOWN_HOSTS" \
+    -o StrictHostKeyChecking=yes -o BatchMode=yes -o ConnectTimeout=5 -o LogLevel=ERROR \
+    "$user@$host" "$(printf '%q ' "$@")"
+}
+
+lab_config() { bash "$LAB_SH" config; }
+
+lab_assert_clean() {
+  # Outputs are captured before matching: `cmd | grep -q` can fail under pipefail with SIGPIPE.
+  local leftovers=() entry pid st stat text
+  text=$(ip netns list)
+  if grep -q '^acplab-' <<<"$text"; then leftovers+=("namespaces: $(grep '^acplab-' <<<"$text" | tr '\n' ' ')"); fi
+  text=$(ip -o link show)
+  if grep -qE ': (acpbr0|acpv[0-9]+)[:@]' <<<"$text"; then leftovers+=("links: $(grep -oE ': (acpbr0|acpv[0-9]+)' <<<"$text" | tr '\n' ' ')"); fi
+  if grep -qE "acplab-|${LAB_DIR:-/nonexistent}" /proc/self/mountinfo; then leftovers+=("mounts"); fi
+  if [ -e "${LAB_DIR:-/nonexistent}" ]; then leftovers+=("lab dir $LAB_DIR"); fi
+  for entry in "${LAB_RECORDED_PIDS[@]}"; do
+    pid=${entry%%:*}
+    st=${entry#*:}
+    if read -r stat 2>/dev/null <"/proc/$pid/stat" && [ "$(lab_stat_starttime "$stat")" = "$st" ]; then
+      leftovers+=("process $pid ($(cut -d' ' -f2 "/proc/$pid/stat"))")
+    fi
+  done
+  text=$(ip route show)
+  grep -q '^unreachable 10.88.0.0/16' <<<"$text" || leftovers+=("the safety route is missing")
+  [ ${#leftovers[@]} -eq 0 ] || lab_fail "lab left behind: ${leftovers[*]}"
+}
