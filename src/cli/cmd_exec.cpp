@@ -12,7 +12,10 @@
 
 #include <chrono>
 #include <fmt/format.h>
+#include <iostream>
+#include <iterator>
 #include <mutex>
+#include <sstream>
 
 namespace acp::cli {
 
@@ -20,10 +23,11 @@ namespace {
 
 struct Options {
   std::string file;
-  std::vector<std::string> nodes;
+  std::string nodes; ///< comma-separated names
   std::string role;
   int parallel = 16;
   bool sudo = false;
+  bool stdin = false;
   int timeout = 0;
   std::vector<std::string> argv;
 };
@@ -59,8 +63,12 @@ int run_exec(const App& app, const Options& o) {
         Error(Errc::usage, "no command given")
             .with_hint("put the command after --, e.g. acpctl exec -f cluster.yaml -- uptime"));
   const auto cluster = config::load_valid(o.file).take();
-  const auto nodes = select_nodes(cluster, o.nodes, o.role).take();
+  const auto nodes = select_nodes(cluster, node_names(o.nodes), o.role).take();
   const bool json = app.globals().json();
+  // Read once, fed to every host: each gets the same bytes.
+  std::string input;
+  if (o.stdin)
+    input.assign(std::istreambuf_iterator<char>(std::cin), {});
   std::mutex print_mutex;
   std::vector<std::chrono::milliseconds> took(nodes.size());
   const auto runs = transport::run_bounded<HostRun>(
@@ -72,6 +80,9 @@ int run_exec(const App& app, const Options& o) {
         command.argv = o.argv;
         command.sudo = o.sudo;
         command.timeout = std::chrono::seconds(o.timeout);
+        std::istringstream in(input);
+        if (o.stdin)
+          command.stdin_stream = &in;
         command.on_line = [&](transport::Stream stream, std::string_view line) {
           if (json)
             return;
@@ -120,8 +131,7 @@ void add_exec_command(App& app) {
       "exec", "Run a command on cluster nodes over SSH, in parallel (put it after --)");
   auto o = std::make_shared<Options>();
   app.path_option(cmd->add_option("-f,--file", o->file, "The cluster config")->required());
-  auto* nodes = cmd->add_option("--nodes", o->nodes, "Only these nodes (comma-separated names)")
-                    ->delimiter(',');
+  auto* nodes = cmd->add_option("--nodes", o->nodes, "Only these nodes (comma-separated names)");
   cmd->add_option("--role", o->role,
                   "Only nodes with this role (control-plane, etcd, worker, ingress)")
       ->excludes(nodes);
@@ -129,6 +139,7 @@ void add_exec_command(App& app) {
       ->capture_default_str()
       ->check(CLI::Range(1, 1024));
   cmd->add_flag("--sudo", o->sudo, "Run as root (sudo when the login user is not root)");
+  cmd->add_flag("--stdin", o->stdin, "Read standard input once and feed it to the command on every node");
   cmd->add_option("--timeout", o->timeout, "Give up on a node after this many seconds (0: never)")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);

@@ -21,7 +21,7 @@ namespace {
 
 struct Options {
   std::string file;
-  std::vector<std::string> nodes;
+  std::string nodes; ///< comma-separated names
   std::string role;
   int parallel = 16;
   bool sudo = false;
@@ -45,7 +45,7 @@ int run_upload(const App& app, const Options& o) {
     throw Failure(Error(Errc::usage,
                         "the remote path must be an absolute file path, not \"" + o.remote + "\""));
   const auto cluster = config::load_valid(o.file).take();
-  const auto nodes = select_nodes(cluster, o.nodes, o.role).take();
+  const auto nodes = select_nodes(cluster, node_names(o.nodes), o.role).take();
   std::vector<std::chrono::milliseconds> took(nodes.size());
   const auto results = transport::run_bounded<transport::UploadResult>(
       nodes.size(), o.parallel, [&](std::size_t i) -> Result<transport::UploadResult> {
@@ -90,8 +90,7 @@ void add_upload_command(App& app) {
       "upload", "Copy a local file to cluster nodes, checked by sha256 and renamed into place");
   auto o = std::make_shared<Options>();
   app.path_option(cmd->add_option("-f,--file", o->file, "The cluster config")->required());
-  auto* nodes = cmd->add_option("--nodes", o->nodes, "Only these nodes (comma-separated names)")
-                    ->delimiter(',');
+  auto* nodes = cmd->add_option("--nodes", o->nodes, "Only these nodes (comma-separated names)");
   cmd->add_option("--role", o->role, "Only nodes with this role")->excludes(nodes);
   cmd->add_option("--parallel", o->parallel, "At most this many nodes at once")
       ->capture_default_str()

@@ -12,6 +12,14 @@ constexpr config::Role k_roles[] = {config::Role::control_plane, config::Role::e
                                     config::Role::worker, config::Role::ingress};
 }
 
+std::vector<std::string> node_names(const std::string& csv) {
+  std::vector<std::string> names;
+  for (const auto& part : util::split(csv, ','))
+    if (const auto name = util::trim(part); !name.empty())
+      names.emplace_back(name);
+  return names;
+}
+
 Result<std::vector<const config::Node*>> select_nodes(const config::Cluster& cluster,
                                                       const std::vector<std::string>& names,
                                                       const std::string& role) {

@@ -15,4 +15,7 @@ Result<std::vector<const config::Node*>> select_nodes(const config::Cluster& clu
                                                       const std::vector<std::string>& names,
                                                       const std::string& role);
 
+/// Splits a --nodes value ("a,b") into names; empty parts are dropped.
+std::vector<std::string> node_names(const std::string& csv);
+
 } // namespace acp::cli
