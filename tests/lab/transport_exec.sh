@@ -32,6 +32,7 @@ lab_config >"$work/lab.yaml"
 "$acpctl" validate -f "$work/lab.yaml" >/dev/null || lab_fail "the lab config does not validate"
 
 # 1. exec on all hosts; n4 logs in as `acp`.
+# shellcheck disable=SC2016 # expanded on the host
 "$acpctl" exec -f "$work/lab.yaml" -- sh -c 'echo "$(hostname) $(id -un)"' >"$work/out" 2>"$work/err" ||
   lab_fail "exec on all hosts failed: $(cat "$work/err")"
 for x in 1 2 3; do has "$work/out" "[n$x] n$x root"; done
@@ -98,6 +99,7 @@ awk -v ip="$(lab_ip 1)" -v key="$LAB_KEY" '
   { print }
   /^  ssh:/ { print "    bastion:\n      address: " ip "\n      user: root\n      keyPath: " key }' \
   "$work/lab.yaml" >"$work/bastion.yaml"
+# shellcheck disable=SC2016 # expanded on the host
 "$acpctl" exec -f "$work/bastion.yaml" --nodes n2,n3 -- sh -c 'echo "$(hostname) from ${SSH_CLIENT%% *}"' \
   >"$work/out" 2>"$work/err" || lab_fail "exec through the bastion failed: $(cat "$work/err")"
 has "$work/out" "[n2] n2 from $(lab_ip 1)"
