@@ -6,7 +6,7 @@ _acpctl() {
   for ((i = 1; i < COMP_CWORD; i++)); do
     w="${COMP_WORDS[i]}"
     case "${cmdpath}/${w}" in
-      "/version"|"/init"|"/validate"|"/completion") cmdpath="${cmdpath}/${w}" ;;
+      "/version"|"/init"|"/validate"|"/exec"|"/upload"|"/completion") cmdpath="${cmdpath}/${w}" ;;
     esac
   done
   case "$prev" in
@@ -15,7 +15,7 @@ _acpctl() {
   esac
   case "$cmdpath" in
     "")
-      COMPREPLY=($(compgen -W 'version init validate completion -h --help -o --output -v --verbose --no-color --log-file' -- "$cur")) ;;
+      COMPREPLY=($(compgen -W 'version init validate exec upload completion -h --help -o --output -v --verbose --no-color --log-file' -- "$cur")) ;;
     "/version")
       COMPREPLY=($(compgen -W '-h --help' -- "$cur")) ;;
     "/init")
@@ -28,6 +28,16 @@ _acpctl() {
         -f|--file) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
       esac
       COMPREPLY=($(compgen -W '-h --help -f --file' -- "$cur")) ;;
+    "/exec")
+      case "$prev" in
+        -f|--file) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+      esac
+      COMPREPLY=($(compgen -W '-h --help -f --file --nodes --role --parallel --sudo --stdin --timeout' -- "$cur")) ;;
+    "/upload")
+      case "$prev" in
+        -f|--file) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+      esac
+      COMPREPLY=($(compgen -W '-h --help -f --file --nodes --role --parallel --mode --owner --sudo' -- "$cur")) ;;
     "/completion")
       COMPREPLY=($(compgen -W 'bash zsh fish -h --help' -- "$cur")) ;;
   esac

@@ -7,7 +7,7 @@ _acpctl() {
   for ((i = 2; i < CURRENT; i++)); do
     w="${words[i]}"
     case "${cmdpath}/${w}" in
-      "/version"|"/init"|"/validate"|"/completion") cmdpath="${cmdpath}/${w}" ;;
+      "/version"|"/init"|"/validate"|"/exec"|"/upload"|"/completion") cmdpath="${cmdpath}/${w}" ;;
     esac
   done
   case "$prev" in
@@ -17,7 +17,7 @@ _acpctl() {
   local -a subs
   case "$cmdpath" in
     "")
-      subs=('version:Print acpctl'\''s version and its libraries'\''' 'init:Print an example cluster.yaml for a 3-node global cluster' 'validate:Check a cluster config and report every problem' 'completion:Print a shell completion script')
+      subs=('version:Print acpctl'\''s version and its libraries'\''' 'init:Print an example cluster.yaml for a 3-node global cluster' 'validate:Check a cluster config and report every problem' 'exec:Run a command on cluster nodes over SSH, in parallel (put it after --)' 'upload:Copy a local file to cluster nodes, checked by sha256 and renamed into place' 'completion:Print a shell completion script')
       _describe 'command' subs
       compadd -- -h --help -o --output -v --verbose --no-color --log-file
       ;;
@@ -35,6 +35,18 @@ _acpctl() {
         -f|--file) _files; return ;;
       esac
       compadd -- -h --help -f --file
+      ;;
+    "/exec")
+      case "$prev" in
+        -f|--file) _files; return ;;
+      esac
+      compadd -- -h --help -f --file --nodes --role --parallel --sudo --stdin --timeout
+      ;;
+    "/upload")
+      case "$prev" in
+        -f|--file) _files; return ;;
+      esac
+      compadd -- -h --help -f --file --nodes --role --parallel --mode --owner --sudo
       ;;
     "/completion")
       compadd -- bash zsh fish -h --help

@@ -139,7 +139,8 @@ void add_exec_command(App& app) {
       ->capture_default_str()
       ->check(CLI::Range(1, 1024));
   cmd->add_flag("--sudo", o->sudo, "Run as root (sudo when the login user is not root)");
-  cmd->add_flag("--stdin", o->stdin, "Read standard input once and feed it to the command on every node");
+  cmd->add_flag("--stdin", o->stdin,
+                "Read standard input once and feed it to the command on every node");
   cmd->add_option("--timeout", o->timeout, "Give up on a node after this many seconds (0: never)")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);

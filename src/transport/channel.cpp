@@ -63,28 +63,30 @@ Result<ChannelOutcome> run_channel(SshSession& s, ChannelJob& job) {
   ChannelOutcome outcome;
   LineSplitter out_lines(Stream::out, s.name(), job.on_line);
   LineSplitter err_lines(Stream::err, s.name(), job.on_line);
-  std::string pending = job.preamble;
-  bool input_done = job.input == nullptr, eof_sent = false, drained = false;
   std::vector<char> chunk(k_chunk);
+  std::string_view pending = job.preamble; // then views of chunk
+  std::size_t offset = 0;
+  bool input_done = job.input == nullptr, eof_sent = false, drained = false;
   std::vector<char> buffer(256 * 1024);
   while (true) {
     bool progress = false;
-    // stdin: refill from the input stream, write until libssh2 would block.
-    if (pending.empty() && !input_done) {
+    // stdin: refill from the input stream, write until libssh2 would block. An offset into the
+    // buffer, not erase(), so a partial write does not move the rest of the chunk.
+    if (offset == pending.size() && !input_done) {
       job.input->read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
       const auto n = static_cast<std::size_t>(job.input->gcount());
       if (n == 0 && job.input->bad())
         return Error(Errc::io, "cannot read the data to send").with_host(s.name());
+      pending = std::string_view(chunk.data(), n);
+      offset = 0;
       if (n == 0) {
         input_done = true;
       } else {
-        pending.assign(chunk.data(), n);
         if (job.on_input)
           job.on_input(pending);
         outcome.sent += n;
       }
     }
-    std::size_t offset = 0;
     while (offset < pending.size()) {
       const auto w = libssh2_channel_write(raw, pending.data() + offset, pending.size() - offset);
       if (w == LIBSSH2_ERROR_EAGAIN)
@@ -100,8 +102,7 @@ Result<ChannelOutcome> run_channel(SshSession& s, ChannelJob& job) {
       offset += static_cast<std::size_t>(w);
       progress = true;
     }
-    pending.erase(0, offset);
-    if (pending.empty() && input_done && !eof_sent) {
+    if (offset == pending.size() && input_done && !eof_sent) {
       rc = libssh2_channel_send_eof(raw);
       if (rc == 0) {
         eof_sent = true;
