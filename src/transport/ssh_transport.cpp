@@ -1,12 +1,13 @@
 // SshTransport: one session per node, opened on first use (with retries for transient
 // failures only) and reused for every command, upload and download.
 
+#include "ssh_transport.hpp"
+
 #include "acpctl/transport/ssh.hpp"
 #include "acpctl/util/fs.hpp"
 #include "acpctl/util/log.hpp"
 #include "channel.hpp"
 #include "ssh_session.hpp"
-#include "ssh_upload.hpp"
 
 #include <fmt/format.h>
 #include <mutex>
@@ -126,7 +127,7 @@ Result<ChannelOutcome> SshTransport::execute(const Command& command, ChannelJob 
       (outcome->err.find("incorrect password") != std::string::npos ||
        outcome->err.find("a password is required") != std::string::npos))
     return Error(Errc::auth, fmt::format("sudo refused {}: {}", m_target.credentials.user,
-                                         util_trim_line(outcome->err)))
+                                         one_line(outcome->err)))
         .with_host(m_node.name)
         .with_hint(w.sudo_password
                        ? "check the sudo password secret (" + m_node.sudo.password.describe() + ")"
@@ -154,7 +155,7 @@ Result<CommandResult> SshTransport::run(const Command& command) {
                        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start)};
 }
 
-std::string util_trim_line(const std::string& text) {
+std::string one_line(const std::string& text) {
   std::string out;
   for (char c : text)
     out += c == '\n' ? ' ' : c;

@@ -4,11 +4,10 @@
 // below are constants: paths and modes reach them as positional arguments ("$1"), never
 // pasted into the script text.
 
-#include "ssh_upload.hpp"
-
 #include "acpctl/util/fs.hpp"
 #include "acpctl/util/hash.hpp"
 #include "acpctl/util/log.hpp"
+#include "ssh_transport.hpp"
 
 #include <cstdio>
 #include <fmt/format.h>
@@ -99,7 +98,7 @@ Result<UploadResult> SshTransport::upload(std::istream& data, const std::string&
         return Error(std::move(applied).error()).context(where);
       if (applied->exit_code != 0)
         return Error(Errc::remote, fmt::format("{}: cannot set mode {} / owner {}: {}", where, mode,
-                                               spec.owner, util_trim_line(applied->err)))
+                                               spec.owner, one_line(applied->err)))
             .with_host(m_node.name);
       result.skipped = true;
       result.sha256 = remote_digest;
@@ -121,7 +120,7 @@ Result<UploadResult> SshTransport::upload(std::istream& data, const std::string&
   }
   if (received->exit_code != 0)
     return Error(Errc::remote,
-                 fmt::format("{}: cannot write {}: {}", where, tmp, util_trim_line(received->err)))
+                 fmt::format("{}: cannot write {}: {}", where, tmp, one_line(received->err)))
         .with_host(m_node.name)
         .with_hint("check that the directory exists and is writable, and that there is space");
   result.sha256 = hash.hex_digest();
@@ -142,7 +141,7 @@ Result<UploadResult> SshTransport::upload(std::istream& data, const std::string&
     return Error(Errc::remote,
                  fmt::format("{}: cannot install {} (mode {}, owner {}): {}", where, remote_path,
                              mode, spec.owner.empty() ? "unchanged" : spec.owner,
-                             util_trim_line(installed->err)))
+                             one_line(installed->err)))
         .with_host(m_node.name);
   return result;
 }
@@ -169,7 +168,7 @@ Status SshTransport::download(const std::string& remote_path, const std::filesys
     if (!closed)
       return Error(Errc::io, util::with_errno("cannot write " + pattern));
     return Error(Errc::remote,
-                 fmt::format("cannot download {}: {}", remote_path, util_trim_line(got->err)))
+                 fmt::format("cannot download {}: {}", remote_path, one_line(got->err)))
         .with_host(m_node.name);
   }
   if (::rename(pattern.c_str(), local.c_str()) != 0) {

@@ -42,6 +42,6 @@ private:
 };
 
 /// Multi-line output as one line, for error messages.
-std::string util_trim_line(const std::string& text);
+std::string one_line(const std::string& text);
 
 } // namespace acp::transport::detail
