@@ -21,6 +21,14 @@ std::string session_error(LIBSSH2_SESSION* session) {
   return message != nullptr ? message : "refused";
 }
 
+bool is_rsa_key(const std::string& path) {
+  auto pub = util::read_file(path + ".pub");
+  if (pub.ok())
+    return pub->starts_with("ssh-rsa ");
+  auto key = util::read_file(path);
+  return key.ok() && key->find("BEGIN RSA PRIVATE KEY") != std::string::npos;
+}
+
 bool try_key_file(LIBSSH2_SESSION* session, const Endpoint& t, const std::string& path,
                   std::vector<std::string>& tried) {
   const auto& c = t.credentials;
@@ -33,6 +41,10 @@ bool try_key_file(LIBSSH2_SESSION* session, const Endpoint& t, const std::string
                     : rc == LIBSSH2_ERROR_PUBLICKEY_UNVERIFIED  ? "refused by the server"
                     : rc == LIBSSH2_ERROR_AUTHENTICATION_FAILED ? "refused by the server"
                                                                 : session_error(session);
+  // libssh2 1.10 signs with RSA/SHA-1 ("ssh-rsa"), which OpenSSH 8.8 and later refuse.
+  if (rc != LIBSSH2_ERROR_FILE && is_rsa_key(path))
+    why += " (libssh2 1.10 signs RSA keys with SHA-1, which OpenSSH 8.8+ refuses by default: use "
+           "an ed25519 or ecdsa key)";
   tried.push_back(fmt::format("key {}: {}", path, why));
   return false;
 }

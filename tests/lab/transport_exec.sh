@@ -13,8 +13,10 @@ lab_require_root
 
 work=$(mktemp -d)
 link_down=""
+agent_pid=""
 lab_cleanup_hook() {
   [ -z "$link_down" ] || ip link set "$link_down" up 2>/dev/null || true
+  [ -z "$agent_pid" ] || kill "$agent_pid" 2>/dev/null || true
   rm -rf "$work"
 }
 
@@ -105,6 +107,36 @@ awk -v ip="$(lab_ip 1)" -v key="$LAB_KEY" '
 has "$work/out" "[n2] n2 from $(lab_ip 1)"
 has "$work/out" "[n3] n3 from $(lab_ip 1)"
 ok "n2 and n3 reached through bastion n1 (their sshd sees $(lab_ip 1) as the client)"
+
+# 7. Other key types and ssh-agent: ecdsa with a passphrase from the environment, rsa (refused,
+# with the reason), and the
+# agent when no keyPath is set (HOME points to an empty dir, so no default key file helps).
+ssh-keygen -q -t ecdsa -N 'pass phrase' -f "$work/id_ecdsa"
+ssh-keygen -q -t rsa -b 3072 -N '' -f "$work/id_rsa"
+ssh-keygen -q -t ed25519 -N '' -f "$work/id_agent"
+cat "$work/id_ecdsa.pub" "$work/id_rsa.pub" "$work/id_agent.pub" | lab_ssh n1 sh -c 'cat >>/root/.ssh/authorized_keys'
+sed "s|keyPath: .*|keyPath: $work/id_ecdsa\n    keyPassphrase: {fromEnv: ACP_KEY_PASS}|" "$work/lab.yaml" >"$work/ecdsa.yaml"
+ACP_KEY_PASS='pass phrase' "$acpctl" exec -f "$work/ecdsa.yaml" --nodes n1 -- true >/dev/null 2>"$work/err" ||
+  lab_fail "ecdsa key with passphrase refused: $(cat "$work/err")"
+ACP_KEY_PASS='not-the-passphrase' "$acpctl" exec -f "$work/ecdsa.yaml" --nodes n1 -- true >/dev/null 2>"$work/err" &&
+  lab_fail "ecdsa key accepted with a wrong passphrase"
+has "$work/err" "wrong passphrase?"
+sed "s|keyPath: .*|keyPath: $work/id_rsa|" "$work/lab.yaml" >"$work/rsa.yaml"
+# libssh2 1.10 signs RSA with SHA-1, which this OpenSSH refuses: the error must say so.
+"$acpctl" exec -f "$work/rsa.yaml" --nodes n1 -- true >/dev/null 2>"$work/err" &&
+  lab_fail "an RSA key worked: libssh2 was upgraded; make this check expect success"
+has "$work/err" "libssh2 1.10 signs RSA keys with SHA-1"
+sed "/keyPath: /d" "$work/lab.yaml" >"$work/agent.yaml"
+eval "$(ssh-agent -s)" >/dev/null
+agent_pid=$SSH_AGENT_PID
+ssh-add -q "$work/id_agent" 2>/dev/null
+mkdir -p "$work/home"
+HOME=$work/home "$acpctl" exec -f "$work/agent.yaml" --nodes n1 -- true >/dev/null 2>"$work/err" ||
+  lab_fail "ssh-agent authentication failed: $(cat "$work/err")"
+kill "$agent_pid"
+agent_pid=""
+unset SSH_AUTH_SOCK SSH_AGENT_PID
+ok "ecdsa with a passphrase (a wrong one is named) and ssh-agent authenticate; an RSA key is refused with the reason"
 
 # 6. A host that is down: its link cut. It gets its own error; the others succeed.
 link_down=acpv3
