@@ -109,8 +109,8 @@ has "$work/out" "[n3] n3 from $(lab_ip 1)"
 ok "n2 and n3 reached through bastion n1 (their sshd sees $(lab_ip 1) as the client)"
 
 # 7. Other key types and ssh-agent: ecdsa with a passphrase from the environment, rsa (refused,
-# with the reason), and the
-# agent when no keyPath is set (HOME points to an empty dir, so no default key file helps).
+# with the reason), and the agent when no keyPath is set (HOME points to an empty dir, so no
+# default key file helps).
 ssh-keygen -q -t ecdsa -N 'pass phrase' -f "$work/id_ecdsa"
 ssh-keygen -q -t rsa -b 3072 -N '' -f "$work/id_rsa"
 ssh-keygen -q -t ed25519 -N '' -f "$work/id_agent"
