@@ -6,7 +6,7 @@ _acpctl() {
   for ((i = 1; i < COMP_CWORD; i++)); do
     w="${COMP_WORDS[i]}"
     case "${cmdpath}/${w}" in
-      "/version"|"/init"|"/validate"|"/completion"|"/package"|"/package/build"|"/package/keygen"|"/package/show"|"/package/verify"|"/package/unpack") cmdpath="${cmdpath}/${w}" ;;
+      "/version"|"/init"|"/validate"|"/package"|"/package/build"|"/package/keygen"|"/package/show"|"/package/verify"|"/package/unpack"|"/exec"|"/upload"|"/completion") cmdpath="${cmdpath}/${w}" ;;
     esac
   done
   case "$prev" in
@@ -15,7 +15,7 @@ _acpctl() {
   esac
   case "$cmdpath" in
     "")
-      COMPREPLY=($(compgen -W 'version init validate completion package -h --help -o --output -v --verbose --no-color --log-file' -- "$cur")) ;;
+      COMPREPLY=($(compgen -W 'version init validate package exec upload completion -h --help -o --output -v --verbose --no-color --log-file' -- "$cur")) ;;
     "/version")
       COMPREPLY=($(compgen -W '-h --help' -- "$cur")) ;;
     "/init")
@@ -28,8 +28,6 @@ _acpctl() {
         -f|--file) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
       esac
       COMPREPLY=($(compgen -W '-h --help -f --file' -- "$cur")) ;;
-    "/completion")
-      COMPREPLY=($(compgen -W 'bash zsh fish -h --help' -- "$cur")) ;;
     "/package")
       COMPREPLY=($(compgen -W 'build keygen show verify unpack -h --help' -- "$cur")) ;;
     "/package/build")
@@ -57,6 +55,18 @@ _acpctl() {
         -C|--directory) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")); return ;;
       esac
       COMPREPLY=($(compgen -W '-h --help --key --require-checksum --max-size -C --directory --component' -- "$cur")) ;;
+    "/exec")
+      case "$prev" in
+        -f|--file) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+      esac
+      COMPREPLY=($(compgen -W '-h --help -f --file --nodes --role --parallel --sudo --stdin --timeout' -- "$cur")) ;;
+    "/upload")
+      case "$prev" in
+        -f|--file) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+      esac
+      COMPREPLY=($(compgen -W '-h --help -f --file --nodes --role --parallel --mode --owner --sudo' -- "$cur")) ;;
+    "/completion")
+      COMPREPLY=($(compgen -W 'bash zsh fish -h --help' -- "$cur")) ;;
   esac
 }
 complete -F _acpctl acpctl

@@ -4,7 +4,7 @@ function __acpctl_path
     set -l path ""
     for w in (commandline -opc)[2..-1]
         switch "$path/$w"
-            case /version /init /validate /completion /package /package/build /package/keygen /package/show /package/verify /package/unpack
+            case /version /init /validate /package /package/build /package/keygen /package/show /package/verify /package/unpack /exec /upload /completion
                 set path "$path/$w"
         end
     end
@@ -18,8 +18,10 @@ complete -c acpctl -f
 complete -c acpctl -n '__acpctl_path_is \'\'' -a 'version' -d 'Print acpctl\'s version and its libraries\''
 complete -c acpctl -n '__acpctl_path_is \'\'' -a 'init' -d 'Print an example cluster.yaml for a 3-node global cluster'
 complete -c acpctl -n '__acpctl_path_is \'\'' -a 'validate' -d 'Check a cluster config and report every problem'
-complete -c acpctl -n '__acpctl_path_is \'\'' -a 'completion' -d 'Print a shell completion script'
 complete -c acpctl -n '__acpctl_path_is \'\'' -a 'package' -d 'Build, inspect, verify and unpack packages'
+complete -c acpctl -n '__acpctl_path_is \'\'' -a 'exec' -d 'Run a command on cluster nodes over SSH, in parallel (put it after --)'
+complete -c acpctl -n '__acpctl_path_is \'\'' -a 'upload' -d 'Copy a local file to cluster nodes, checked by sha256 and renamed into place'
+complete -c acpctl -n '__acpctl_path_is \'\'' -a 'completion' -d 'Print a shell completion script'
 complete -c acpctl -s h -l help -x -d 'Print this help message and exit'
 complete -c acpctl -s o -l output -x -a 'text json' -d 'Output format'
 complete -c acpctl -s v -l verbose -x -d 'More detail (repeat for debug output)'
@@ -31,8 +33,6 @@ complete -c acpctl -n '__acpctl_path_is \'/init\'' -s f -l file -r -F -d 'Write 
 complete -c acpctl -n '__acpctl_path_is \'/init\'' -l force -x -d 'Overwrite the file if it exists'
 complete -c acpctl -n '__acpctl_path_is \'/validate\'' -s h -l help -x -d 'Print this help message and exit'
 complete -c acpctl -n '__acpctl_path_is \'/validate\'' -s f -l file -r -F -d 'The cluster config (- for standard input)'
-complete -c acpctl -n '__acpctl_path_is \'/completion\'' -a 'bash zsh fish'
-complete -c acpctl -n '__acpctl_path_is \'/completion\'' -s h -l help -x -d 'Print this help message and exit'
 complete -c acpctl -n '__acpctl_path_is \'/package\'' -a 'build' -d 'Build a package from a definition directory'
 complete -c acpctl -n '__acpctl_path_is \'/package\'' -a 'keygen' -d 'Make an Ed25519 key pair for signing packages'
 complete -c acpctl -n '__acpctl_path_is \'/package\'' -a 'show' -d 'Print what a package holds (reads only its manifest)'
@@ -58,3 +58,21 @@ complete -c acpctl -n '__acpctl_path_is \'/package/unpack\'' -l require-checksum
 complete -c acpctl -n '__acpctl_path_is \'/package/unpack\'' -l max-size -x -d 'Refuse packages whose files add up to more (e.g. 100GiB; default 64GiB)'
 complete -c acpctl -n '__acpctl_path_is \'/package/unpack\'' -s C -l directory -r -F -d 'Directory to create (must not exist, or be empty)'
 complete -c acpctl -n '__acpctl_path_is \'/package/unpack\'' -l component -x -d 'Only this component (repeatable)'
+complete -c acpctl -n '__acpctl_path_is \'/exec\'' -s h -l help -x -d 'Print this help message and exit'
+complete -c acpctl -n '__acpctl_path_is \'/exec\'' -s f -l file -r -F -d 'The cluster config'
+complete -c acpctl -n '__acpctl_path_is \'/exec\'' -l nodes -x -d 'Only these nodes (comma-separated names)'
+complete -c acpctl -n '__acpctl_path_is \'/exec\'' -l role -x -d 'Only nodes with this role (control-plane, etcd, worker, ingress)'
+complete -c acpctl -n '__acpctl_path_is \'/exec\'' -l parallel -x -d 'At most this many nodes at once'
+complete -c acpctl -n '__acpctl_path_is \'/exec\'' -l sudo -x -d 'Run as root (sudo when the login user is not root)'
+complete -c acpctl -n '__acpctl_path_is \'/exec\'' -l stdin -x -d 'Read standard input once and feed it to the command on every node'
+complete -c acpctl -n '__acpctl_path_is \'/exec\'' -l timeout -x -d 'Give up on a node after this many seconds (0: never)'
+complete -c acpctl -n '__acpctl_path_is \'/upload\'' -s h -l help -x -d 'Print this help message and exit'
+complete -c acpctl -n '__acpctl_path_is \'/upload\'' -s f -l file -r -F -d 'The cluster config'
+complete -c acpctl -n '__acpctl_path_is \'/upload\'' -l nodes -x -d 'Only these nodes (comma-separated names)'
+complete -c acpctl -n '__acpctl_path_is \'/upload\'' -l role -x -d 'Only nodes with this role'
+complete -c acpctl -n '__acpctl_path_is \'/upload\'' -l parallel -x -d 'At most this many nodes at once'
+complete -c acpctl -n '__acpctl_path_is \'/upload\'' -l mode -x -d 'File mode on the node (octal)'
+complete -c acpctl -n '__acpctl_path_is \'/upload\'' -l owner -x -d 'Owner on the node (user or user:group)'
+complete -c acpctl -n '__acpctl_path_is \'/upload\'' -l sudo -x -d 'Write as root (sudo when the login user is not root)'
+complete -c acpctl -n '__acpctl_path_is \'/completion\'' -a 'bash zsh fish'
+complete -c acpctl -n '__acpctl_path_is \'/completion\'' -s h -l help -x -d 'Print this help message and exit'

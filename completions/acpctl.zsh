@@ -7,7 +7,7 @@ _acpctl() {
   for ((i = 2; i < CURRENT; i++)); do
     w="${words[i]}"
     case "${cmdpath}/${w}" in
-      "/version"|"/init"|"/validate"|"/completion"|"/package"|"/package/build"|"/package/keygen"|"/package/show"|"/package/verify"|"/package/unpack") cmdpath="${cmdpath}/${w}" ;;
+      "/version"|"/init"|"/validate"|"/package"|"/package/build"|"/package/keygen"|"/package/show"|"/package/verify"|"/package/unpack"|"/exec"|"/upload"|"/completion") cmdpath="${cmdpath}/${w}" ;;
     esac
   done
   case "$prev" in
@@ -17,7 +17,7 @@ _acpctl() {
   local -a subs
   case "$cmdpath" in
     "")
-      subs=('version:Print acpctl'\''s version and its libraries'\''' 'init:Print an example cluster.yaml for a 3-node global cluster' 'validate:Check a cluster config and report every problem' 'completion:Print a shell completion script' 'package:Build, inspect, verify and unpack packages')
+      subs=('version:Print acpctl'\''s version and its libraries'\''' 'init:Print an example cluster.yaml for a 3-node global cluster' 'validate:Check a cluster config and report every problem' 'package:Build, inspect, verify and unpack packages' 'exec:Run a command on cluster nodes over SSH, in parallel (put it after --)' 'upload:Copy a local file to cluster nodes, checked by sha256 and renamed into place' 'completion:Print a shell completion script')
       _describe 'command' subs
       compadd -- -h --help -o --output -v --verbose --no-color --log-file
       ;;
@@ -35,9 +35,6 @@ _acpctl() {
         -f|--file) _files; return ;;
       esac
       compadd -- -h --help -f --file
-      ;;
-    "/completion")
-      compadd -- bash zsh fish -h --help
       ;;
     "/package")
       subs=('build:Build a package from a definition directory' 'keygen:Make an Ed25519 key pair for signing packages' 'show:Print what a package holds (reads only its manifest)' 'verify:Check checksum, signature and every file in one pass' 'unpack:Verify and extract a package in one pass')
@@ -73,6 +70,21 @@ _acpctl() {
         -C|--directory) _files -/; return ;;
       esac
       compadd -- -h --help --key --require-checksum --max-size -C --directory --component
+      ;;
+    "/exec")
+      case "$prev" in
+        -f|--file) _files; return ;;
+      esac
+      compadd -- -h --help -f --file --nodes --role --parallel --sudo --stdin --timeout
+      ;;
+    "/upload")
+      case "$prev" in
+        -f|--file) _files; return ;;
+      esac
+      compadd -- -h --help -f --file --nodes --role --parallel --mode --owner --sudo
+      ;;
+    "/completion")
+      compadd -- bash zsh fish -h --help
       ;;
   esac
 }

@@ -10,8 +10,10 @@ void add_commands(App& app) {
   add_version_command(app);
   add_init_command(app);
   add_validate_command(app);
-  add_completion_command(app);
   add_package_command(app);
+  add_exec_command(app);
+  add_upload_command(app);
+  add_completion_command(app);
 }
 
 } // namespace acp::cli

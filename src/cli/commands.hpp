@@ -9,5 +9,7 @@ void add_init_command(App& app);
 void add_validate_command(App& app);
 void add_completion_command(App& app);
 void add_package_command(App& app);
+void add_exec_command(App& app);
+void add_upload_command(App& app);
 
 } // namespace acp::cli

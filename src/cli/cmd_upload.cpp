@@ -1,0 +1,106 @@
+// acpctl upload -f cluster.yaml [--nodes a,b | --role etcd] LOCAL REMOTE: one file to many nodes
+// at once, each copy checked by sha256 on the node and renamed into place.
+
+#include "acpctl/config/load.hpp"
+#include "acpctl/transport/parallel.hpp"
+#include "acpctl/transport/ssh.hpp"
+#include "acpctl/util/log.hpp"
+#include "acpctl/util/strings.hpp"
+#include "app.hpp"
+#include "commands.hpp"
+#include "node_select.hpp"
+#include "output.hpp"
+
+#include <chrono>
+#include <filesystem>
+#include <fmt/format.h>
+
+namespace acp::cli {
+
+namespace {
+
+struct Options {
+  std::string file;
+  std::string nodes; ///< comma-separated names
+  std::string role;
+  int parallel = 16;
+  bool sudo = false;
+  std::string mode = "0644";
+  std::string owner;
+  std::string local;
+  std::string remote;
+};
+
+int run_upload(const App& app, const Options& o) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(o.local, ec))
+    throw Failure(Error(Errc::usage, o.local + " is not a readable file"));
+  unsigned mode = 0;
+  try {
+    mode = static_cast<unsigned>(std::stoul(o.mode, nullptr, 8));
+  } catch (const std::exception&) {
+    throw Failure(Error(Errc::usage, "--mode must be octal, e.g. 0644, not \"" + o.mode + "\""));
+  }
+  if (o.remote.empty() || o.remote.front() != '/' || o.remote.back() == '/')
+    throw Failure(Error(Errc::usage,
+                        "the remote path must be an absolute file path, not \"" + o.remote + "\""));
+  const auto cluster = config::load_valid(o.file).take();
+  const auto nodes = select_nodes(cluster, node_names(o.nodes), o.role).take();
+  std::vector<std::chrono::milliseconds> took(nodes.size());
+  const auto results = transport::run_bounded<transport::UploadResult>(
+      nodes.size(), o.parallel, [&](std::size_t i) -> Result<transport::UploadResult> {
+        const auto start = std::chrono::steady_clock::now();
+        auto t = transport::make_ssh_transport(*nodes[i], cluster.ssh);
+        auto r = t->upload_file(o.local, o.remote, transport::FileSpec{mode, o.owner, o.sudo});
+        took[i] = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - start);
+        return r;
+      });
+  bool all_ok = true;
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    const auto& r = results[i];
+    all_ok = all_ok && r.ok();
+    if (app.globals().json()) {
+      nlohmann::json doc = {
+          {"schema", k_json_schema}, {"type", "upload"}, {"host", nodes[i]->name},
+          {"path", o.remote},        {"ok", r.ok()},     {"durationMs", took[i].count()}};
+      if (r.ok()) {
+        doc["skipped"] = r->skipped;
+        doc["sha256"] = r->sha256;
+        doc["bytes"] = r->bytes;
+      } else {
+        doc["error"] = error_json(r.error());
+      }
+      print_json(doc);
+    } else if (r.ok()) {
+      fmt::print("[{}] {} {} ({}, sha256 {}) in {:.2f}s\n", nodes[i]->name,
+                 r->skipped ? "unchanged" : "uploaded", o.remote, util::human_bytes(r->bytes),
+                 r->sha256.substr(0, 12), took[i].count() / 1000.0);
+    } else {
+      log::error(r.error().describe());
+    }
+  }
+  return all_ok ? k_exit_ok : k_exit_failed;
+}
+
+} // namespace
+
+void add_upload_command(App& app) {
+  auto* cmd = app.root().add_subcommand(
+      "upload", "Copy a local file to cluster nodes, checked by sha256 and renamed into place");
+  auto o = std::make_shared<Options>();
+  app.path_option(cmd->add_option("-f,--file", o->file, "The cluster config")->required());
+  auto* nodes = cmd->add_option("--nodes", o->nodes, "Only these nodes (comma-separated names)");
+  cmd->add_option("--role", o->role, "Only nodes with this role")->excludes(nodes);
+  cmd->add_option("--parallel", o->parallel, "At most this many nodes at once")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1024));
+  cmd->add_option("--mode", o->mode, "File mode on the node (octal)")->capture_default_str();
+  cmd->add_option("--owner", o->owner, "Owner on the node (user or user:group)");
+  cmd->add_flag("--sudo", o->sudo, "Write as root (sudo when the login user is not root)");
+  app.path_option(cmd->add_option("local", o->local, "The local file")->required());
+  cmd->add_option("remote", o->remote, "The absolute path on the nodes")->required();
+  app.on(cmd, [&app, o] { return run_upload(app, *o); });
+}
+
+} // namespace acp::cli

@@ -1,0 +1,63 @@
+#include "node_select.hpp"
+
+#include "acpctl/util/strings.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+namespace acp::cli {
+
+namespace {
+constexpr config::Role k_roles[] = {config::Role::control_plane, config::Role::etcd,
+                                    config::Role::worker, config::Role::ingress};
+}
+
+std::vector<std::string> node_names(const std::string& csv) {
+  std::vector<std::string> names;
+  for (const auto& part : util::split(csv, ','))
+    if (const auto name = util::trim(part); !name.empty())
+      names.emplace_back(name);
+  return names;
+}
+
+Result<std::vector<const config::Node*>> select_nodes(const config::Cluster& cluster,
+                                                      const std::vector<std::string>& names,
+                                                      const std::string& role) {
+  std::vector<const config::Node*> chosen;
+  if (!role.empty()) {
+    std::vector<std::string_view> known;
+    for (auto r : k_roles)
+      known.push_back(config::to_string(r));
+    const auto it = std::find(known.begin(), known.end(), role);
+    if (it == known.end())
+      return Error(Errc::usage,
+                   fmt::format("unknown role \"{}\"; roles are: {}", role, fmt::join(known, ", ")));
+    chosen = cluster.nodes_with(k_roles[it - known.begin()]);
+    if (chosen.empty())
+      return Error(Errc::usage, fmt::format("no node in {} has the role {}", cluster.source, role));
+    return chosen;
+  }
+  if (names.empty()) {
+    for (const auto& n : cluster.nodes)
+      chosen.push_back(&n);
+    return chosen;
+  }
+  std::vector<std::string_view> all;
+  for (const auto& n : cluster.nodes)
+    all.push_back(n.name);
+  for (const auto& name : names) {
+    if (cluster.find_node(name) != nullptr)
+      continue;
+    const auto guess = util::closest_match(name, all);
+    return Error(Errc::usage,
+                 fmt::format("unknown node \"{}\" in --nodes{}; {} has: {}", name,
+                             guess.empty() ? "" : fmt::format(" (did you mean \"{}\"?)", guess),
+                             cluster.source, fmt::join(all, ", ")));
+  }
+  for (const auto& n : cluster.nodes)
+    if (std::find(names.begin(), names.end(), n.name) != names.end())
+      chosen.push_back(&n);
+  return chosen;
+}
+
+} // namespace acp::cli

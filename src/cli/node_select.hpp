@@ -1,0 +1,21 @@
+#pragma once
+// Choosing nodes from the command line (--nodes a,b or --role etcd), shared by every
+// command that acts on a subset of the cluster.
+
+#include "acpctl/config/model.hpp"
+
+#include <string>
+#include <vector>
+
+namespace acp::cli {
+
+/// The nodes named in `names` (in file order), or those with `role`, or all nodes when both
+/// are empty. Fails with Errc::usage naming an unknown node or role and listing the valid ones.
+Result<std::vector<const config::Node*>> select_nodes(const config::Cluster& cluster,
+                                                      const std::vector<std::string>& names,
+                                                      const std::string& role);
+
+/// Splits a --nodes value ("a,b") into names; empty parts are dropped.
+std::vector<std::string> node_names(const std::string& csv);
+
+} // namespace acp::cli

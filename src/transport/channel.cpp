@@ -1,0 +1,167 @@
+#include "channel.hpp"
+
+#include "line_splitter.hpp"
+
+#include <fmt/format.h>
+#include <vector>
+
+namespace acp::transport::detail {
+
+namespace {
+
+// A large receive window keeps downloads from stalling on window adjustments.
+constexpr unsigned k_window = 16u << 20;
+constexpr std::size_t k_chunk = 1u << 20;
+
+class ChannelHandle {
+public:
+  explicit ChannelHandle(LIBSSH2_CHANNEL* c) : m_channel(c) {}
+  ~ChannelHandle() {
+    if (m_channel != nullptr)
+      libssh2_channel_free(m_channel);
+  }
+  ChannelHandle(const ChannelHandle&) = delete;
+  ChannelHandle& operator=(const ChannelHandle&) = delete;
+  LIBSSH2_CHANNEL* get() const { return m_channel; }
+
+private:
+  LIBSSH2_CHANNEL* m_channel;
+};
+
+Error broken(SshSession& s, const std::string& doing) {
+  s.mark_broken();
+  return Error(Errc::connect, fmt::format("connection lost while {}: {}", doing, s.last_error()))
+      .with_host(s.name());
+}
+
+Error timed_out(SshSession& s) {
+  // The channel is abandoned mid-stream; the session cannot be trusted any more.
+  s.mark_broken();
+  return Error(Errc::timeout, "command timed out").with_host(s.name());
+}
+
+} // namespace
+
+Result<ChannelOutcome> run_channel(SshSession& s, ChannelJob& job) {
+  LIBSSH2_SESSION* session = s.get();
+  LIBSSH2_CHANNEL* raw = nullptr;
+  while ((raw = libssh2_channel_open_ex(session, "session", 7, k_window,
+                                        LIBSSH2_CHANNEL_PACKET_DEFAULT, nullptr, 0)) == nullptr) {
+    if (libssh2_session_last_errno(session) != LIBSSH2_ERROR_EAGAIN)
+      return broken(s, "opening a channel");
+    if (!s.wait(job.deadline))
+      return timed_out(s);
+  }
+  ChannelHandle channel(raw);
+  int rc;
+  while ((rc = libssh2_channel_exec(raw, job.line.c_str())) == LIBSSH2_ERROR_EAGAIN)
+    if (!s.wait(job.deadline))
+      return timed_out(s);
+  if (rc != 0)
+    return broken(s, "starting the command");
+
+  ChannelOutcome outcome;
+  LineSplitter out_lines(Stream::out, s.name(), job.on_line);
+  LineSplitter err_lines(Stream::err, s.name(), job.on_line);
+  std::vector<char> chunk(k_chunk);
+  std::string_view pending = job.preamble; // then views of chunk
+  std::size_t offset = 0;
+  bool input_done = job.input == nullptr, eof_sent = false, drained = false;
+  std::vector<char> buffer(256 * 1024);
+  while (true) {
+    bool progress = false;
+    // stdin: refill from the input stream, write until libssh2 would block. An offset into the
+    // buffer, not erase(), so a partial write does not move the rest of the chunk.
+    if (offset == pending.size() && !input_done) {
+      job.input->read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+      const auto n = static_cast<std::size_t>(job.input->gcount());
+      if (n == 0 && job.input->bad())
+        return Error(Errc::io, "cannot read the data to send").with_host(s.name());
+      pending = std::string_view(chunk.data(), n);
+      offset = 0;
+      if (n == 0) {
+        input_done = true;
+      } else {
+        if (job.on_input)
+          job.on_input(pending);
+        outcome.sent += n;
+      }
+    }
+    while (offset < pending.size()) {
+      const auto w = libssh2_channel_write(raw, pending.data() + offset, pending.size() - offset);
+      if (w == LIBSSH2_ERROR_EAGAIN)
+        break;
+      if (w == LIBSSH2_ERROR_CHANNEL_CLOSED || w == LIBSSH2_ERROR_CHANNEL_EOF_SENT) {
+        // The command stopped reading its input; what it printed still counts.
+        offset = pending.size();
+        input_done = eof_sent = true;
+        break;
+      }
+      if (w < 0)
+        return broken(s, "sending input");
+      offset += static_cast<std::size_t>(w);
+      progress = true;
+    }
+    if (offset == pending.size() && input_done && !eof_sent) {
+      rc = libssh2_channel_send_eof(raw);
+      if (rc == 0) {
+        eof_sent = true;
+        progress = true;
+      } else if (rc != LIBSSH2_ERROR_EAGAIN) {
+        return broken(s, "closing input");
+      }
+    }
+    // stdout and stderr.
+    for (int stream : {0, SSH_EXTENDED_DATA_STDERR}) {
+      while (true) {
+        const auto n = libssh2_channel_read_ex(raw, stream, buffer.data(), buffer.size());
+        if (n == LIBSSH2_ERROR_EAGAIN || n == 0)
+          break;
+        if (n < 0)
+          return broken(s, "reading output");
+        progress = true;
+        const std::string_view data(buffer.data(), static_cast<std::size_t>(n));
+        if (stream == 0 && job.on_output) {
+          if (!job.on_output(data))
+            return Error(Errc::io, "cannot write the downloaded data").with_host(s.name());
+        } else if (stream == 0) {
+          outcome.out.append(data);
+          out_lines.feed(data);
+        } else {
+          outcome.err.append(data);
+          err_lines.feed(data);
+        }
+      }
+    }
+    if (libssh2_channel_eof(raw)) {
+      // One more pass: reading stderr may have pulled in stdout data queued before the EOF.
+      if (drained)
+        break;
+      drained = true;
+      continue;
+    }
+    if (!progress && !s.wait(job.deadline))
+      return timed_out(s);
+    if (s.broken())
+      return broken(s, "waiting for the command");
+  }
+  while ((rc = libssh2_channel_close(raw)) == LIBSSH2_ERROR_EAGAIN)
+    if (!s.wait(job.deadline))
+      return timed_out(s);
+  while ((rc = libssh2_channel_wait_closed(raw)) == LIBSSH2_ERROR_EAGAIN)
+    if (!s.wait(job.deadline))
+      return timed_out(s);
+  out_lines.flush();
+  err_lines.flush();
+  outcome.exit_code = libssh2_channel_get_exit_status(raw);
+  char* signal = nullptr;
+  if (libssh2_channel_get_exit_signal(raw, &signal, nullptr, nullptr, nullptr, nullptr, nullptr) ==
+          0 &&
+      signal != nullptr) {
+    outcome.signal = signal;
+    libssh2_free(session, signal);
+  }
+  return outcome;
+}
+
+} // namespace acp::transport::detail

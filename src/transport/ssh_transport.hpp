@@ -1,0 +1,47 @@
+#pragma once
+// The SSH transport's class, shared by ssh_transport.cpp (connection, commands) and
+// ssh_upload.cpp (file transfer).
+
+#include "acpctl/transport/ssh.hpp"
+#include "channel.hpp"
+#include "ssh_session.hpp"
+
+#include <mutex>
+
+namespace acp::transport::detail {
+
+class SshTransport : public Transport {
+public:
+  SshTransport(const config::Node& node, const config::SshSettings& settings, SshOptions options);
+
+  const std::string& host() const override { return m_node.name; }
+  Result<CommandResult> run(const Command& command) override;
+  Result<UploadResult> upload(std::istream& data, const std::string& remote_path,
+                              const FileSpec& spec) override;
+  Status download(const std::string& remote_path, const std::filesystem::path& local,
+                  bool sudo) override;
+
+private:
+  Status resolve_secrets();
+  Status connect();
+  Wrapping wrapping(bool sudo) const;
+  /// Runs a command on the session (connecting first); maps sudo refusals to Errc::auth.
+  Result<ChannelOutcome> execute(const Command& command, ChannelJob job);
+  Result<ChannelOutcome> execute(const std::vector<std::string>& argv, bool sudo, ChannelJob job);
+  void remove_quietly(const std::string& path, bool sudo);
+
+  config::Node m_node;
+  config::SshSettings m_settings;
+  SshOptions m_options;
+  bool m_resolved = false;
+  Endpoint m_target;
+  std::optional<Endpoint> m_bastion;
+  std::string m_sudo_password;
+  std::mutex m_mutex; ///< one operation at a time on the session
+  std::unique_ptr<SshSession> m_session;
+};
+
+/// Multi-line output as one line, for error messages.
+std::string one_line(const std::string& text);
+
+} // namespace acp::transport::detail
