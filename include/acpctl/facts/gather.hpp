@@ -21,3 +21,27 @@ extern const std::string_view k_facts_script;
 Result<HostFacts> parse_facts(std::string_view output, const std::string& host);
 
 } // namespace acp::facts
+
+#include <functional>
+#include <map>
+#include <span>
+
+namespace acp::facts {
+
+/// Runs `script` with `sh -c` on `host` and returns its standard output. The transport layer
+/// provides this; tests pass a fake. It is called from several threads at once.
+using RunScript =
+    std::function<Result<std::string>(const std::string& host, std::string_view script)>;
+
+/// Facts of every host that answered, and one error per host that did not.
+struct Gathered {
+  std::map<std::string, HostFacts> facts;
+  std::map<std::string, Error> errors;
+  bool ok() const { return errors.empty(); }
+};
+
+/// Gathers facts from `hosts` in parallel (at most `parallelism` at once): one run of the
+/// facts script per host, timed against the local clock to fill clock_offset_seconds.
+Gathered gather_all(std::span<const std::string> hosts, const RunScript& run, int parallelism = 16);
+
+} // namespace acp::facts
