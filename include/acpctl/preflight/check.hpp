@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <span>
 #include <string>
 #include <vector>
@@ -51,5 +52,11 @@ bool passed(const std::vector<HostReport>& reports);
 /// components that go to it. Sorted, unique.
 std::vector<int> required_ports(const config::Cluster& cluster, const config::Node& node,
                                 std::span<const plan::DesiredComponent> components);
+
+/// For people: per failing host "host:" then "  - message" and "    what to do: hint" lines;
+/// "" when every host passed.
+std::string render_text(const std::vector<HostReport>& reports);
+/// For -o json: {"passed": bool, "hosts": [{"host", "problems": [{"check","message","hint"}]}]}.
+nlohmann::json to_json(const std::vector<HostReport>& reports);
 
 } // namespace acp::preflight

@@ -109,3 +109,20 @@ TEST_SUITE("preflight::check") {
     CHECK(required_ports(s.cluster, worker, s.pkg).front() == 10249);
   }
 }
+
+TEST_SUITE("preflight::report") {
+  TEST_CASE("problems are printed per host with what to do, and as JSON") {
+    Setup s;
+    s.facts["cp-3"].clock_offset_seconds = 5;
+    const auto reports = s.run();
+    const auto text = render_text(reports);
+    CHECK(text.starts_with("cp-3:\n  - the clock is +5.0 s off"));
+    CHECK(text.find("    what to do: sync the clocks") != std::string::npos);
+    CHECK(text.find("cp-1") == std::string::npos);
+    const auto doc = to_json(reports);
+    CHECK(doc["passed"] == false);
+    CHECK(doc["hosts"].size() == 3);
+    CHECK(doc["hosts"][2]["problems"][0]["check"] == "clock");
+    CHECK(render_text(Setup{}.run()).empty());
+  }
+}
