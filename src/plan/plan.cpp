@@ -28,6 +28,18 @@ bool DesiredComponent::wanted_on(const std::vector<config::Role>& node_roles) co
   });
 }
 
+state::InstalledComponent record_of(const DesiredComponent& component,
+                                    std::vector<state::InstalledFile> files,
+                                    std::string installed_at) {
+  return {component.name,
+          component.version,
+          component.digest,
+          std::move(files),
+          component.service ? component.service->name : "",
+          component.ports,
+          std::move(installed_at)};
+}
+
 Summary Plan::summary() const {
   Summary s;
   for (const auto& step : steps) {

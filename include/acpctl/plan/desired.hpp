@@ -4,6 +4,7 @@
 
 #include "acpctl/config/model.hpp"
 #include "acpctl/service/spec.hpp"
+#include "acpctl/state/node_state.hpp"
 
 #include <optional>
 #include <string>
@@ -23,5 +24,11 @@ struct DesiredComponent {
   /// True if a node with `roles` should have this component.
   bool wanted_on(const std::vector<config::Role>& node_roles) const;
 };
+
+/// The state record of `component` once its files are in place: what the runner commits
+/// (state::StateChange::put) after a distribute step succeeds. `installed_at` is RFC 3339 UTC.
+state::InstalledComponent record_of(const DesiredComponent& component,
+                                    std::vector<state::InstalledFile> files,
+                                    std::string installed_at);
 
 } // namespace acp::plan
