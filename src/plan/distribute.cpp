@@ -4,6 +4,7 @@
 #include "acpctl/plan/planner.hpp"
 #include "reasons.hpp"
 
+#include <charconv>
 #include <fmt/format.h>
 
 namespace acp::plan {
@@ -25,6 +26,40 @@ std::string short_digest(const std::string& digest) {
 
 } // namespace detail
 
+namespace {
+
+// Dotted numeric parts compared left to right ("3.5.9" < "3.5.16"); a leading "v" is ignored.
+// Returns <0, 0 or >0; 0 also when the versions cannot be compared that way.
+int compare_versions(std::string_view a, std::string_view b) {
+  const auto strip = [](std::string_view v) { return v.starts_with('v') ? v.substr(1) : v; };
+  a = strip(a);
+  b = strip(b);
+  while (!a.empty() || !b.empty()) {
+    unsigned long x = 0;
+    unsigned long y = 0;
+    const auto [pa, ea] = std::from_chars(a.data(), a.data() + a.size(), x);
+    const auto [pb, eb] = std::from_chars(b.data(), b.data() + b.size(), y);
+    if ((ea != std::errc() && !a.empty()) || (eb != std::errc() && !b.empty()))
+      return 0;
+    if (x != y)
+      return x < y ? -1 : 1;
+    a = a.substr(static_cast<std::size_t>(pa - a.data()));
+    b = b.substr(static_cast<std::size_t>(pb - b.data()));
+    if ((!a.empty() && a.front() != '.') || (!b.empty() && b.front() != '.'))
+      return 0;
+    a = a.empty() ? a : a.substr(1);
+    b = b.empty() ? b : b.substr(1);
+  }
+  return 0;
+}
+
+std::string version_reason(const std::string& from, const std::string& to) {
+  const auto order = compare_versions(from, to);
+  return order < 0 ? "upgrade" : order > 0 ? "downgrade" : "version changed";
+}
+
+} // namespace
+
 void plan_distribute(const PlanInput&, const HostContext& host, std::vector<Step>& out) {
   for (const auto* want : host.desired) {
     const auto* have = host.facts.state.find(want->name);
@@ -44,7 +79,7 @@ void plan_distribute(const PlanInput&, const HostContext& host, std::vector<Step
       step.from_version = have->version;
       step.reason =
           have->version != want->version
-              ? fmt::format("version {} -> {}", have->version, want->version)
+              ? version_reason(have->version, want->version)
               : fmt::format("content changed ({} -> {})", detail::short_digest(have->digest),
                             detail::short_digest(want->digest));
     }

@@ -79,8 +79,22 @@ TEST_SUITE("plan::planner") {
     CHECK(lines_of(plan) == expected);
     CHECK(plan.steps[0].from_version == "3.5.16");
     CHECK(plan.steps[0].to_version == "3.5.17");
-    CHECK(plan.steps[0].reason == "version 3.5.16 -> 3.5.17");
+    CHECK(plan.steps[0].reason == "upgrade");
     CHECK(plan.steps[3].reason == "component changed");
+  }
+
+  TEST_CASE("an older version is called a downgrade, an unordered one a version change") {
+    const auto cluster = fixtures::example_cluster();
+    auto pkg = fixtures::package();
+    const auto facts = fixtures::converged_facts(cluster, pkg);
+    pkg[0].version = "3.5.9";
+    pkg[0].digest = "sha256:e0";
+    CHECK(plan_of(cluster, pkg, facts).steps[0].reason == "downgrade");
+    pkg[0].version = "3.5.16-rc1";
+    CHECK(plan_of(cluster, pkg, facts).steps[0].reason == "version changed");
+    pkg[1].version = "v1.31.10";
+    pkg[1].digest = "sha256:a2";
+    CHECK(plan_of(cluster, pkg, facts).steps[1].reason == "upgrade");
   }
 
   TEST_CASE("a rebuilt component with the same version says its content changed") {
