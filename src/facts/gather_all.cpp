@@ -13,6 +13,18 @@
 namespace acp::facts {
 
 namespace {
+// An exception escaping a pool thread would terminate the process: turn it into this
+// host's error instead.
+Result<std::string> run_guarded(const RunScript& run, const std::string& host) {
+  try {
+    return run(host, k_facts_script);
+  } catch (const Failure& failure) {
+    return failure.error();
+  } catch (const std::exception& e) {
+    return Error(Errc::failed, e.what());
+  }
+}
+
 double now_epoch() {
   using namespace std::chrono;
   return duration<double>(system_clock::now().time_since_epoch()).count();
@@ -27,7 +39,7 @@ Gathered gather_all(std::span<const std::string> hosts, const RunScript& run, in
     for (auto i = next++; i < hosts.size(); i = next++) {
       const auto& host = hosts[i];
       const auto before = now_epoch();
-      auto output = run(host, k_facts_script);
+      auto output = run_guarded(run, host);
       const auto after = now_epoch();
       auto facts = output ? parse_facts(*output, host) : Result<HostFacts>(output.error());
       std::lock_guard lock(mutex);

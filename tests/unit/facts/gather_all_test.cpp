@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 #include <filesystem>
 #include <fmt/format.h>
+#include <stdexcept>
 #include <thread>
 
 using namespace acp::facts;
@@ -43,17 +44,20 @@ TEST_SUITE("facts::gather_all") {
         return acp::Error(acp::Errc::connect, "connection refused");
       if (host == "n4")
         return std::string("garbage\n");
+      if (host == "n5")
+        throw std::runtime_error("transport bug");
       return recorded_with_clock(now_epoch() + (host == "n2" ? 30.0 : 0.0));
     };
-    const std::vector<std::string> hosts{"n1", "n2", "n3", "n4"};
+    const std::vector<std::string> hosts{"n1", "n2", "n3", "n4", "n5"};
     const auto got = gather_all(hosts, run, 4);
-    CHECK(calls == 4);
+    CHECK(calls == 5);
     CHECK(script_ok);
     CHECK(peak > 1);
     REQUIRE(got.facts.size() == 2);
     CHECK(std::abs(got.facts.at("n1").clock_offset_seconds) < 1.0);
     CHECK(got.facts.at("n2").clock_offset_seconds == doctest::Approx(30.0).epsilon(0.05));
-    REQUIRE(got.errors.size() == 2);
+    REQUIRE(got.errors.size() == 3);
+    CHECK(got.errors.at("n5").message() == "gathering facts: transport bug");
     CHECK(got.errors.at("n3").host() == "n3");
     CHECK(got.errors.at("n3").code() == acp::Errc::connect);
     CHECK(got.errors.at("n3").message() == "gathering facts: connection refused");
