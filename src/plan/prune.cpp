@@ -10,7 +10,9 @@
 namespace acp::plan {
 
 void plan_prune(const PlanInput& input, const HostContext& host, std::vector<Step>& out) {
-  for (const auto& [name, have] : host.facts.state.components) {
+  for (const auto& [key, have] : host.facts.state.components) {
+    // A named copy: lambdas cannot capture structured bindings before clang 16.
+    const std::string& name = key;
     const auto wanted = std::any_of(host.desired.begin(), host.desired.end(),
                                     [&](const DesiredComponent* d) { return d->name == name; });
     if (wanted)

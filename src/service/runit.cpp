@@ -31,7 +31,7 @@ std::string run_script(const ServiceSpec& spec) {
   if (!spec.environment.empty()) {
     out += " env";
     for (const auto& [name, value] : spec.environment)
-      out += " " + util::shell_quote(name + "=" + value);
+      out.append(" ").append(util::shell_quote(name + "=" + value));
   }
   if (!spec.user.empty())
     out += " chpst -u " + util::shell_quote(spec.user);
