@@ -14,6 +14,7 @@ packages=(
   libssh2-1-dev libssl-dev doctest-dev nlohmann-json3-dev libzstd-dev
   # tests, benchmarks
   zstd time openssl python3 zsh fish shellcheck
+  systemd                                         # systemd-analyze verify checks generated units
   # lab hosts
   iproute2 openssh-server openssh-client sudo runit iputils-ping procps psmisc util-linux passwd
   etcd-server etcd-client keepalived

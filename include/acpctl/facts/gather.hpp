@@ -1,0 +1,47 @@
+#pragma once
+// Gathering facts costs one remote command per host: a fixed POSIX sh script (no user values
+// in it, nothing written) that prints delimited sections, and a pure parser for its output.
+// The transport runs k_facts_script with `sh -c`; the parser never runs anything.
+
+#include "acpctl/facts/host_facts.hpp"
+#include "acpctl/util/error.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace acp::facts {
+
+/// The facts script. Read-only; uses /proc where it can so that missing tools (no `ss`, no
+/// `ip`, no `nproc`) only leave a section empty.
+extern const std::string_view k_facts_script;
+
+/// Parses the script's output. Fails (naming `host`) only if the output is not from this
+/// script or is cut short, or if the host's state.json is corrupt or from a newer acpctl;
+/// sections a host could not fill are left at their defaults.
+Result<HostFacts> parse_facts(std::string_view output, const std::string& host);
+
+} // namespace acp::facts
+
+#include <functional>
+#include <map>
+#include <span>
+
+namespace acp::facts {
+
+/// Runs `script` with `sh -c` on `host` and returns its standard output. The transport layer
+/// provides this; tests pass a fake. It is called from several threads at once.
+using RunScript =
+    std::function<Result<std::string>(const std::string& host, std::string_view script)>;
+
+/// Facts of every host that answered, and one error per host that did not.
+struct Gathered {
+  std::map<std::string, HostFacts> facts;
+  std::map<std::string, Error> errors;
+  bool ok() const { return errors.empty(); }
+};
+
+/// Gathers facts from `hosts` in parallel (at most `parallelism` at once): one run of the
+/// facts script per host, timed against the local clock to fill clock_offset_seconds.
+Gathered gather_all(std::span<const std::string> hosts, const RunScript& run, int parallelism = 16);
+
+} // namespace acp::facts

@@ -1,0 +1,29 @@
+#pragma once
+// What a component's long-running process is, independent of the supervisor that runs it.
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace acp::service {
+
+/// An argument vector; never a shell line.
+using Argv = std::vector<std::string>;
+
+enum class RestartPolicy { always, on_failure, never };
+
+/// One service acpctl runs on a node. Its unit/service directory is named "acp-<name>".
+struct ServiceSpec {
+  std::string name; ///< [a-z0-9-]+, without the "acp-" prefix
+  Argv command;     ///< argv[0] is an absolute path
+  std::string user; ///< empty: root
+  std::vector<std::pair<std::string, std::string>> environment; ///< name, value
+  std::string working_dir;                                      ///< empty: "/"
+  Argv health_check; ///< exits 0 when healthy; empty: running is healthy
+  RestartPolicy restart = RestartPolicy::always;
+};
+
+/// "acp-<name>": the supervisor's name for the service.
+std::string unit_name(const std::string& name);
+
+} // namespace acp::service

@@ -1,0 +1,83 @@
+#pragma once
+// What acpctl installed on one node: the truth lives on the node in /var/lib/acp/state.json,
+// rewritten atomically after every step. Every commit bumps the serial, so a plan made against
+// serial N can tell that the node changed since.
+
+#include "acpctl/util/error.hpp"
+
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace acp::state {
+
+/// Version of the state.json layout this build reads and writes.
+inline constexpr int k_schema_version = 1;
+/// Where each node keeps its state.
+inline constexpr std::string_view k_state_path = "/var/lib/acp/state.json";
+/// Components live side by side by version below this directory.
+inline constexpr std::string_view k_components_root = "/opt/acp/components";
+/// Name of the link inside a component's directory that points at the active version.
+inline constexpr std::string_view k_current_link = "current";
+
+/// "/opt/acp/components/<name>/<version>": where one version of a component is unpacked.
+std::string component_dir(std::string_view name, std::string_view version);
+/// "/opt/acp/components/<name>/current": the link an upgrade or rollback switches.
+std::string current_link(std::string_view name);
+
+/// One file a component put on the node.
+struct InstalledFile {
+  std::string path;   ///< absolute path on the node
+  std::string sha256; ///< hex digest of its content
+  bool operator==(const InstalledFile&) const = default;
+};
+
+/// One component as installed on a node.
+struct InstalledComponent {
+  std::string name;
+  std::string version;
+  std::string digest; ///< the package's digest of this component ("sha256:...")
+  std::vector<InstalledFile> files;
+  std::string service;      ///< service name without the "acp-" prefix; empty: none
+  std::vector<int> ports;   ///< TCP ports its service listens on (not conflicts on re-apply)
+  std::string installed_at; ///< UTC, RFC 3339
+  bool operator==(const InstalledComponent&) const = default;
+};
+
+/// The whole state of one node.
+struct NodeState {
+  int schema = k_schema_version;
+  std::uint64_t serial = 0;                             ///< 0: acpctl never committed anything here
+  std::map<std::string, InstalledComponent> components; ///< by name
+
+  const InstalledComponent* find(std::string_view name) const;
+  bool operator==(const NodeState&) const = default;
+};
+
+/// One committed change: put (install or replace) a component, or remove one by name.
+struct StateChange {
+  enum class Kind { put, remove };
+  Kind kind = Kind::put;
+  InstalledComponent component; ///< for put; for remove only the name is used
+
+  static StateChange put(InstalledComponent component);
+  static StateChange remove(std::string name);
+};
+
+/// The state after `change`, with the serial bumped by one. Removing an absent component
+/// still bumps the serial (the commit happened).
+NodeState commit(NodeState state, const StateChange& change);
+
+/// The JSON document written to state.json.
+nlohmann::json to_json(const NodeState& state);
+/// state.json's text: pretty JSON with a final newline.
+std::string to_text(const NodeState& state);
+/// Reads state.json's text. A corrupt file or one from a newer acpctl fails with
+/// Errc::invalid_input naming `host` and `file` and saying what to do.
+Result<NodeState> parse_state(std::string_view text, const std::string& host,
+                              std::string_view file = k_state_path);
+
+} // namespace acp::state

@@ -1,0 +1,72 @@
+#include "acpctl/plan/plan.hpp"
+
+#include "acpctl/plan/desired.hpp"
+
+#include <algorithm>
+
+namespace acp::plan {
+
+std::string_view to_string(Action action) {
+  switch (action) {
+  case Action::create:
+    return "create";
+  case Action::change:
+    return "change";
+  case Action::restart:
+    return "restart";
+  case Action::remove:
+    break;
+  }
+  return "remove";
+}
+
+bool DesiredComponent::wanted_on(const std::vector<config::Role>& node_roles) const {
+  if (roles.empty())
+    return true;
+  return std::any_of(roles.begin(), roles.end(), [&](config::Role r) {
+    return std::find(node_roles.begin(), node_roles.end(), r) != node_roles.end();
+  });
+}
+
+state::InstalledComponent record_of(const DesiredComponent& component,
+                                    std::vector<state::InstalledFile> files,
+                                    std::string installed_at) {
+  return {component.name,
+          component.version,
+          component.digest,
+          std::move(files),
+          component.service ? component.service->name : "",
+          component.ports,
+          std::move(installed_at)};
+}
+
+Summary Plan::summary() const {
+  Summary s;
+  for (const auto& step : steps) {
+    switch (step.action) {
+    case Action::create:
+      ++s.create;
+      break;
+    case Action::change:
+      ++s.change;
+      break;
+    case Action::restart:
+      ++s.restart;
+      break;
+    case Action::remove:
+      ++s.remove;
+      break;
+    }
+  }
+  return s;
+}
+
+std::vector<std::string> Plan::hosts() const {
+  std::vector<std::string> out;
+  for (const auto& step : steps)
+    if (std::find(out.begin(), out.end(), step.host) == out.end())
+      out.push_back(step.host);
+  return out;
+}
+
+} // namespace acp::plan

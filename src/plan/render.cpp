@@ -1,0 +1,77 @@
+// Text form of a plan, grouped per host in the order hosts first appear.
+
+#include "acpctl/plan/render.hpp"
+
+#include <fmt/format.h>
+
+namespace acp::plan {
+
+namespace {
+
+struct Look {
+  std::string_view symbol;
+  std::string_view color; // ANSI SGR
+};
+
+Look look_of(Action action) {
+  switch (action) {
+  case Action::create:
+    return {"+", "32"};
+  case Action::change:
+    return {"~", "33"};
+  case Action::restart:
+    return {"~", "36"};
+  case Action::remove:
+    break;
+  }
+  return {"-", "31"};
+}
+
+std::string what_of(const Step& s) {
+  switch (s.action) {
+  case Action::create:
+    return s.stage == "services" ? fmt::format("start {}", s.component)
+                                 : fmt::format("{} {}", s.component, s.to_version);
+  case Action::change:
+    return fmt::format("{} {} -> {}", s.component, s.from_version, s.to_version);
+  case Action::restart:
+    return fmt::format("restart {}", s.component);
+  case Action::remove:
+    break;
+  }
+  return fmt::format("{} {}", s.component, s.from_version);
+}
+
+} // namespace
+
+std::string summary_line(const Plan& plan) {
+  if (!plan.has_changes())
+    return "No changes. The cluster matches the configuration.";
+  const auto s = plan.summary();
+  return fmt::format("Plan: {} to create, {} to change, {} to restart, {} to remove.", s.create,
+                     s.change, s.restart, s.remove);
+}
+
+std::string render_text(const Plan& plan, const RenderOptions& options) {
+  std::string out;
+  for (const auto& host : plan.hosts()) {
+    out += fmt::format("{}:\n", host);
+    for (const auto& step : plan.steps) {
+      if (step.host != host)
+        continue;
+      const auto look = look_of(step.action);
+      const auto line =
+          fmt::format("{} {:<32} # {}: {}", look.symbol, what_of(step), step.stage, step.reason);
+      out += options.color ? fmt::format("  \x1b[{}m{}\x1b[0m\n", look.color, line)
+                           : fmt::format("  {}\n", line);
+    }
+    out += "\n";
+  }
+  return out + summary_line(plan) + "\n";
+}
+
+int detailed_exit_code(const Plan& plan) {
+  return plan.has_changes() ? 2 : 0;
+}
+
+} // namespace acp::plan

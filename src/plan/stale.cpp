@@ -1,0 +1,49 @@
+// A plan is applied only against the inputs it was made from: the same cluster.yaml, the
+// same package, and nodes whose state serial has not moved.
+
+#include "acpctl/plan/plan_file.hpp"
+#include "acpctl/util/strings.hpp"
+
+#include <fmt/format.h>
+
+namespace acp::plan {
+
+namespace {
+std::string short_hex(const std::string& digest) {
+  const auto colon = digest.find(':');
+  return digest.substr(colon == std::string::npos ? 0 : colon + 1, 12);
+}
+} // namespace
+
+std::vector<std::string> stale_reasons(const Plan& plan, const CurrentInputs& now) {
+  std::vector<std::string> out;
+  if (plan.config_digest != now.config_digest)
+    out.push_back(fmt::format("cluster.yaml changed since the plan was made ({} -> {})",
+                              short_hex(plan.config_digest), short_hex(now.config_digest)));
+  if (plan.package_digest != now.package_digest)
+    out.push_back(fmt::format("the package is not the one the plan was made for ({} -> {})",
+                              short_hex(plan.package_digest), short_hex(now.package_digest)));
+  for (const auto& [host, serial] : plan.node_serials) {
+    const auto it = now.node_serials.find(host);
+    if (it == now.node_serials.end())
+      out.push_back(fmt::format("{} was in the plan but is not among the nodes now", host));
+    else if (it->second != serial)
+      out.push_back(fmt::format("the state of {} changed since the plan was made (serial {} -> {})",
+                                host, serial, it->second));
+  }
+  for (const auto& [host, serial] : now.node_serials)
+    if (!plan.node_serials.contains(host))
+      out.push_back(fmt::format("{} is a node now but was not when the plan was made", host));
+  return out;
+}
+
+Status check_fresh(const Plan& plan, const CurrentInputs& now) {
+  const auto reasons = stale_reasons(plan, now);
+  if (reasons.empty())
+    return {};
+  return Error(Errc::conflict, "the plan is stale: " + util::join(reasons, "; "))
+      .with_hint("make a new plan with `acpctl plan -f cluster.yaml --package PKG --out FILE`, "
+                 "review it, and apply that one");
+}
+
+} // namespace acp::plan

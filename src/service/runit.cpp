@@ -1,0 +1,120 @@
+// runit: a service directory per service in /etc/service, which runsvdir scans. A new
+// directory is prepared under a dot-name (runsvdir ignores those) and renamed in, so runsv
+// never starts a half-written service.
+
+#include "acpctl/service/manager.hpp"
+#include "acpctl/util/shell.hpp"
+#include "acpctl/util/strings.hpp"
+
+#include <charconv>
+#include <fmt/format.h>
+
+namespace acp::service {
+
+namespace {
+
+constexpr std::string_view k_service_dir = "/etc/service";
+
+std::string dir_of(const std::string& name) {
+  return fmt::format("{}/{}", k_service_dir, unit_name(name));
+}
+std::string staging_dir_of(const std::string& name) {
+  return fmt::format("{}/.{}", k_service_dir, unit_name(name));
+}
+
+// The run script is a shell script, so every value in it goes through shell_quote.
+std::string run_script(const ServiceSpec& spec) {
+  std::string out = fmt::format(
+      "#!/bin/sh\n# {}: written by acpctl; changes are overwritten on "
+      "the next apply.\nexec 2>&1\ncd {} || exit 111\nexec",
+      unit_name(spec.name), util::shell_quote(spec.working_dir.empty() ? "/" : spec.working_dir));
+  if (!spec.environment.empty()) {
+    out += " env";
+    for (const auto& [name, value] : spec.environment)
+      out.append(" ").append(util::shell_quote(name + "=" + value));
+  }
+  if (!spec.user.empty())
+    out += " chpst -u " + util::shell_quote(spec.user);
+  return out + " " + util::shell_join(spec.command) + "\n";
+}
+
+std::string log_script(const ServiceSpec& spec) {
+  const auto dir = util::shell_quote(fmt::format("/var/log/acp/{}", spec.name));
+  return fmt::format("#!/bin/sh\nmkdir -p {0} || exit 111\nexec svlogd -tt {0}\n", dir);
+}
+
+// runsv restarts a process whenever it exits; the finish script says "stay down" where the
+// policy does not want that. runsv passes the exit code as $1 (-1 when killed by a signal).
+std::string finish_script(RestartPolicy policy) {
+  if (policy == RestartPolicy::never)
+    return "#!/bin/sh\nexec sv down .\n";
+  return "#!/bin/sh\n[ \"$1\" != 0 ] || exec sv down .\n";
+}
+
+class Runit final : public ServiceManager {
+public:
+  std::string_view kind() const override { return "runit"; }
+
+  Result<Installation> install(const ServiceSpec& spec, bool exists) const override {
+    if (auto ok = validate(spec); !ok)
+      return std::move(ok).error();
+    const auto dir = exists ? dir_of(spec.name) : staging_dir_of(spec.name);
+    Installation out;
+    out.files.push_back({dir + "/run", run_script(spec), 0755});
+    out.files.push_back({dir + "/log/run", log_script(spec), 0755});
+    if (spec.restart != RestartPolicy::always)
+      out.files.push_back({dir + "/finish", finish_script(spec.restart), 0755});
+    else if (exists)
+      out.commands.push_back({"rm", "-f", dir + "/finish"});
+    if (!exists)
+      out.commands.push_back({"mv", "-T", dir, dir_of(spec.name)});
+    return out;
+  }
+
+  std::vector<Argv> uninstall(const std::string& name) const override {
+    const auto removed = staging_dir_of(name) + "-removed";
+    return {{"mv", "-T", dir_of(name), removed},
+            {"sv", "-w", "10", "force-stop", removed, removed + "/log"},
+            {"sv", "exit", removed, removed + "/log"},
+            {"rm", "-rf", removed}};
+  }
+
+  Argv start(const std::string& name) const override { return {"sv", "up", dir_of(name)}; }
+  Argv stop(const std::string& name) const override { return {"sv", "down", dir_of(name)}; }
+  Argv restart(const std::string& name) const override { return {"sv", "restart", dir_of(name)}; }
+  Argv status(const std::string& name) const override { return {"sv", "status", dir_of(name)}; }
+
+  // "run: /etc/service/x: (pid 123) 45s; run: log: (pid 122) 45s"
+  // "down: /etc/service/x: 3s, normally up"
+  // "fail: /etc/service/x: unable to change to service directory: file does not exist"
+  // "warning: /etc/service/x: unable to open supervise/ok: ..." (runsv not running yet)
+  Result<ServiceStatus> parse_status(std::string_view output) const override {
+    auto text = std::string(util::trim(output));
+    text = text.substr(0, text.find("; "));
+    const auto colon = text.find(':');
+    if (colon == std::string::npos)
+      return Error(Errc::remote, "unexpected `sv status` output: " + text.substr(0, 200));
+    const auto word = text.substr(0, colon);
+    ServiceStatus status;
+    status.detail = text;
+    if (word == "fail" || word == "warning")
+      return status;
+    if (word != "run" && word != "down" && word != "finish")
+      return Error(Errc::remote, "unexpected `sv status` output: " + text.substr(0, 200));
+    status.exists = true;
+    status.running = word == "run";
+    if (const auto pid = text.find("(pid "); status.running && pid != std::string::npos) {
+      const auto* begin = text.data() + pid + 5;
+      std::from_chars(begin, text.data() + text.size(), status.pid);
+    }
+    return status;
+  }
+};
+
+} // namespace
+
+std::unique_ptr<ServiceManager> make_runit() {
+  return std::make_unique<Runit>();
+}
+
+} // namespace acp::service

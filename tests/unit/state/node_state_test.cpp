@@ -1,0 +1,70 @@
+#include "acpctl/state/node_state.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace acp::state;
+
+namespace {
+InstalledComponent etcd(const std::string& version) {
+  return {"etcd",
+          version,
+          "sha256:e" + version,
+          {{"/opt/acp/components/etcd/" + version + "/etcd", "ab"}},
+          "etcd",
+          {2379, 2380},
+          "2026-11-27T12:00:00Z"};
+}
+} // namespace
+
+TEST_SUITE("state::node_state") {
+  TEST_CASE("components live side by side by version with a current link") {
+    CHECK(component_dir("etcd", "3.5.16") == "/opt/acp/components/etcd/3.5.16");
+    CHECK(current_link("etcd") == "/opt/acp/components/etcd/current");
+    CHECK(k_state_path == "/var/lib/acp/state.json");
+  }
+
+  TEST_CASE("every commit bumps the serial") {
+    NodeState s;
+    s = commit(s, StateChange::put(etcd("3.5.15")));
+    CHECK(s.serial == 1);
+    s = commit(s, StateChange::put(etcd("3.5.16")));
+    CHECK(s.serial == 2);
+    CHECK(s.find("etcd")->version == "3.5.16");
+    s = commit(s, StateChange::remove("etcd"));
+    CHECK(s.serial == 3);
+    CHECK(s.find("etcd") == nullptr);
+    s = commit(s, StateChange::remove("absent"));
+    CHECK(s.serial == 4);
+  }
+
+  TEST_CASE("state.json text reads back identical") {
+    auto s = commit(NodeState{}, StateChange::put(etcd("3.5.16")));
+    const auto text = to_text(s);
+    CHECK(text.ends_with("}\n"));
+    const auto back = parse_state(text, "n1");
+    REQUIRE(back.ok());
+    CHECK(*back == s);
+  }
+
+  TEST_CASE("a corrupt state.json names the host and the file and says what to do") {
+    for (const char* text : {"{\"schema\": 1, \"serial\": ", "[1,2]",
+                             "{\"schema\": 1, \"serial\": \"x\", \"components\": {}}",
+                             "{\"schema\": 1, \"serial\": 2, \"components\": {\"etcd\": {}}}"}) {
+      CAPTURE(text);
+      const auto r = parse_state(text, "cp-2");
+      REQUIRE_FALSE(r.ok());
+      CHECK(r.error().code() == acp::Errc::invalid_input);
+      CHECK(r.error().host() == "cp-2");
+      CHECK(r.error().message().find("/var/lib/acp/state.json is corrupt") != std::string::npos);
+      CHECK(r.error().hint().find("move it away") != std::string::npos);
+    }
+  }
+
+  TEST_CASE("a state.json from a newer acpctl asks for an upgrade") {
+    const auto r = parse_state(R"({"schema": 99, "serial": 1, "components": {}})", "cp-1");
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().host() == "cp-1");
+    CHECK(r.error().message().find("schema 99") != std::string::npos);
+    CHECK(r.error().hint().find("upgrade acpctl") != std::string::npos);
+  }
+}
