@@ -10,6 +10,8 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 jobs=$(nproc)
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
+# Paths relative to the checkout, so a fresh clone elsewhere (CI) hits the same cache entries.
+export CCACHE_BASEDIR=$PWD CCACHE_NOHASHDIR=1
 ccache --max-size=5G >/dev/null 2>&1 || true
 
 echo "== build (warnings as errors)"

@@ -2,8 +2,7 @@
 // at once, output prefixed per host, a per-host summary, exit 1 if any host failed.
 
 #include "acpctl/config/load.hpp"
-#include "acpctl/transport/parallel.hpp"
-#include "acpctl/transport/ssh.hpp"
+#include "acpctl/remote/fanout.hpp"
 #include "acpctl/util/log.hpp"
 #include "app.hpp"
 #include "commands.hpp"
@@ -32,28 +31,22 @@ struct Options {
   std::vector<std::string> argv;
 };
 
-struct HostRun {
-  transport::CommandResult result;
-  std::chrono::milliseconds took{0};
-};
-
 std::string seconds(std::chrono::milliseconds d) {
   return fmt::format("{:.2f}s", d.count() / 1000.0);
 }
 
 void print_summary(const std::vector<const config::Node*>& nodes,
-                   const std::vector<Result<HostRun>>& runs,
-                   const std::vector<std::chrono::milliseconds>& took) {
+                   const std::vector<remote::NodeOutcome<transport::CommandResult>>& outcomes) {
   std::size_t width = 4;
   for (const auto* n : nodes)
     width = std::max(width, n->name.size());
   fmt::print(stderr, "\n{:<{}}  {:<15}  {:>4}  {:>8}  {}\n", "HOST", width, "ADDRESS", "EXIT",
              "TIME", "ERROR");
   for (std::size_t i = 0; i < nodes.size(); ++i) {
-    const auto& r = runs[i];
+    const auto& r = outcomes[i].result;
     fmt::print(stderr, "{:<{}}  {:<15}  {:>4}  {:>8}  {}\n", nodes[i]->name, width,
-               nodes[i]->address, r.ok() ? std::to_string(r->result.exit_code) : "-",
-               seconds(took[i]), r.ok() ? "" : log::redact(r.error().message()));
+               nodes[i]->address, r.ok() ? std::to_string(r->exit_code) : "-",
+               seconds(outcomes[i].took), r.ok() ? "" : log::redact(r.error().message()));
   }
 }
 
@@ -69,47 +62,33 @@ int run_exec(const App& app, const Options& o) {
   std::string input;
   if (o.stdin)
     input.assign(std::istreambuf_iterator<char>(std::cin), {});
+  transport::Command command;
+  command.argv = o.argv;
+  command.sudo = o.sudo;
+  command.timeout = std::chrono::seconds(o.timeout);
   std::mutex print_mutex;
-  std::vector<std::chrono::milliseconds> took(nodes.size());
-  const auto runs = transport::run_bounded<HostRun>(
-      nodes.size(), o.parallel, [&](std::size_t i) -> Result<HostRun> {
-        const auto& node = *nodes[i];
-        const auto start = std::chrono::steady_clock::now();
-        auto t = transport::make_ssh_transport(node, cluster.ssh);
-        transport::Command command;
-        command.argv = o.argv;
-        command.sudo = o.sudo;
-        command.timeout = std::chrono::seconds(o.timeout);
-        std::istringstream in(input);
-        if (o.stdin)
-          command.stdin_stream = &in;
-        command.on_line = [&](transport::Stream stream, std::string_view line) {
-          if (json)
-            return;
-          std::lock_guard lock(print_mutex);
-          fmt::print(stream == transport::Stream::out ? stdout : stderr, "[{}] {}\n", node.name,
-                     line);
-        };
-        auto result = t->run(command);
-        took[i] = std::chrono::duration_cast<std::chrono::milliseconds>(
-            std::chrono::steady_clock::now() - start);
-        if (!result.ok())
-          return Error(std::move(result).error()).with_host(node.name);
-        return HostRun{std::move(*result), took[i]};
+  const auto outcomes = remote::exec_on_nodes(
+      cluster, nodes, command, o.stdin ? std::optional<std::string>(input) : std::nullopt,
+      o.parallel, [&](const config::Node& node, transport::Stream stream, std::string_view line) {
+        if (json)
+          return;
+        std::lock_guard lock(print_mutex);
+        fmt::print(stream == transport::Stream::out ? stdout : stderr, "[{}] {}\n", node.name,
+                   line);
       });
   std::fflush(stdout);
   bool all_ok = true;
   for (std::size_t i = 0; i < nodes.size(); ++i) {
-    const auto& r = runs[i];
-    all_ok = all_ok && r.ok() && r->result.ok();
+    const auto& r = outcomes[i].result;
+    all_ok = all_ok && r.ok() && r->ok();
     if (json) {
-      nlohmann::json doc = {{"schema", k_json_schema},        {"type", "exec"},
-                            {"host", nodes[i]->name},         {"address", nodes[i]->address},
-                            {"ok", r.ok() && r->result.ok()}, {"durationMs", took[i].count()}};
+      nlohmann::json doc = {{"schema", k_json_schema}, {"type", "exec"},
+                            {"host", nodes[i]->name},  {"address", nodes[i]->address},
+                            {"ok", r.ok() && r->ok()}, {"durationMs", outcomes[i].took.count()}};
       if (r.ok()) {
-        doc["exitCode"] = r->result.exit_code;
-        doc["stdout"] = r->result.out;
-        doc["stderr"] = r->result.err;
+        doc["exitCode"] = r->exit_code;
+        doc["stdout"] = r->out;
+        doc["stderr"] = r->err;
       } else {
         doc["exitCode"] = nullptr;
         doc["error"] = error_json(r.error());
@@ -120,7 +99,7 @@ int run_exec(const App& app, const Options& o) {
     }
   }
   if (!json)
-    print_summary(nodes, runs, took);
+    print_summary(nodes, outcomes);
   return all_ok ? k_exit_ok : k_exit_failed;
 }
 

@@ -2,8 +2,7 @@
 // at once, each copy checked by sha256 on the node and renamed into place.
 
 #include "acpctl/config/load.hpp"
-#include "acpctl/transport/parallel.hpp"
-#include "acpctl/transport/ssh.hpp"
+#include "acpctl/remote/fanout.hpp"
 #include "acpctl/util/log.hpp"
 #include "acpctl/util/strings.hpp"
 #include "app.hpp"
@@ -46,24 +45,16 @@ int run_upload(const App& app, const Options& o) {
                         "the remote path must be an absolute file path, not \"" + o.remote + "\""));
   const auto cluster = config::load_valid(o.file).take();
   const auto nodes = select_nodes(cluster, node_names(o.nodes), o.role).take();
-  std::vector<std::chrono::milliseconds> took(nodes.size());
-  const auto results = transport::run_bounded<transport::UploadResult>(
-      nodes.size(), o.parallel, [&](std::size_t i) -> Result<transport::UploadResult> {
-        const auto start = std::chrono::steady_clock::now();
-        auto t = transport::make_ssh_transport(*nodes[i], cluster.ssh);
-        auto r = t->upload_file(o.local, o.remote, transport::FileSpec{mode, o.owner, o.sudo});
-        took[i] = std::chrono::duration_cast<std::chrono::milliseconds>(
-            std::chrono::steady_clock::now() - start);
-        return r;
-      });
+  const auto outcomes = remote::upload_to_nodes(
+      cluster, nodes, o.local, o.remote, transport::FileSpec{mode, o.owner, o.sudo}, o.parallel);
   bool all_ok = true;
   for (std::size_t i = 0; i < nodes.size(); ++i) {
-    const auto& r = results[i];
+    const auto& r = outcomes[i].result;
     all_ok = all_ok && r.ok();
     if (app.globals().json()) {
       nlohmann::json doc = {
           {"schema", k_json_schema}, {"type", "upload"}, {"host", nodes[i]->name},
-          {"path", o.remote},        {"ok", r.ok()},     {"durationMs", took[i].count()}};
+          {"path", o.remote},        {"ok", r.ok()},     {"durationMs", outcomes[i].took.count()}};
       if (r.ok()) {
         doc["skipped"] = r->skipped;
         doc["sha256"] = r->sha256;
@@ -75,7 +66,7 @@ int run_upload(const App& app, const Options& o) {
     } else if (r.ok()) {
       fmt::print("[{}] {} {} ({}, sha256 {}) in {:.2f}s\n", nodes[i]->name,
                  r->skipped ? "unchanged" : "uploaded", o.remote, util::human_bytes(r->bytes),
-                 r->sha256.substr(0, 12), took[i].count() / 1000.0);
+                 r->sha256.substr(0, 12), outcomes[i].took.count() / 1000.0);
     } else {
       log::error(r.error().describe());
     }

@@ -14,26 +14,11 @@ Result<OpenedPackage> open_package(const std::filesystem::path& package) {
   if (!opened)
     return std::move(opened).error();
   auto& reader = *opened;
-  auto first = reader.next();
-  if (!first)
-    return std::move(first).error();
-  if (!first->has_value() || (*first)->path != k_manifest_name ||
-      (*first)->type != detail::EntryType::file)
-    return Error(Errc::invalid_input,
-                 fmt::format("{}: the first entry is not {}; it is not an acpctl package",
-                             package.string(), k_manifest_name));
   OpenedPackage out;
-  while (true) {
-    auto block = reader.read();
-    if (!block)
-      return std::move(block).error();
-    if (block->empty())
-      break;
-    if (out.manifest_bytes.size() + block->size() > detail::k_max_manifest)
-      return Error(Errc::invalid_input,
-                   fmt::format("{}: {} is too large", package.string(), k_manifest_name));
-    out.manifest_bytes.append(block->data(), block->size());
-  }
+  auto bytes = detail::read_manifest_entry(reader, package.string());
+  if (!bytes)
+    return std::move(bytes).error();
+  out.manifest_bytes = std::move(*bytes);
   auto manifest =
       parse_manifest(out.manifest_bytes, package.string() + ":" + std::string(k_manifest_name));
   if (!manifest)

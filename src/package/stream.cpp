@@ -25,33 +25,6 @@ Error bad_entry(Errc code, const std::string& package, const std::string& entry,
   return Error(code, fmt::format("{}: entry \"{}\": {}", package, entry, why));
 }
 
-Result<std::string> read_manifest_entry(ArchiveReader& reader, const std::string& name) {
-  auto first = reader.next();
-  if (!first)
-    return std::move(first).error();
-  if (!first->has_value())
-    return Error(Errc::invalid_input, name + ": the archive is empty; it is not a package");
-  const auto& entry = **first;
-  if (entry.path != k_manifest_name || entry.type != EntryType::file)
-    return Error(Errc::invalid_input,
-                 fmt::format("{}: the first entry is \"{}\", not {}; it is not an acpctl package",
-                             name, entry.path, k_manifest_name));
-  std::string bytes;
-  while (true) {
-    auto block = reader.read();
-    if (!block)
-      return std::move(block).error();
-    if (block->empty())
-      break;
-    if (bytes.size() + block->size() > k_max_manifest)
-      return Error(Errc::invalid_input,
-                   fmt::format("{}: {} is larger than {}", name, k_manifest_name,
-                               util::human_bytes(k_max_manifest)));
-    bytes.append(block->data(), block->size());
-  }
-  return bytes;
-}
-
 // Per-file state of the pass: what the manifest says and whether the entry was seen.
 struct Expected {
   const FileEntry* file = nullptr;
@@ -252,6 +225,33 @@ Result<VerifyReport> single_pass(const std::filesystem::path& package, const Ver
   return Error(Errc::verify, fmt::format("{} (and its sha256 {} does not match {}.sha256)",
                                          report.error().message(), *actual, package.string()))
       .with_hint("the package was damaged or changed after it was built; copy it again");
+}
+
+Result<std::string> read_manifest_entry(ArchiveReader& reader, const std::string& name) {
+  auto first = reader.next();
+  if (!first)
+    return std::move(first).error();
+  if (!first->has_value())
+    return Error(Errc::invalid_input, name + ": the archive is empty; it is not a package");
+  const auto& entry = **first;
+  if (entry.path != k_manifest_name || entry.type != EntryType::file)
+    return Error(Errc::invalid_input,
+                 fmt::format("{}: the first entry is \"{}\", not {}; it is not an acpctl package",
+                             name, entry.path, k_manifest_name));
+  std::string bytes;
+  while (true) {
+    auto block = reader.read();
+    if (!block)
+      return std::move(block).error();
+    if (block->empty())
+      break;
+    if (bytes.size() + block->size() > k_max_manifest)
+      return Error(Errc::invalid_input,
+                   fmt::format("{}: {} is larger than {}", name, k_manifest_name,
+                               util::human_bytes(k_max_manifest)));
+    bytes.append(block->data(), block->size());
+  }
+  return bytes;
 }
 
 } // namespace acp::package::detail

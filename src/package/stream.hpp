@@ -31,6 +31,12 @@ std::string entry_problem(const Entry& entry);
 /// Reads FILE.sha256 if it exists: the hex digest, or "" when there is no sidecar.
 Result<std::string> read_sidecar(const std::filesystem::path& package);
 
+class ArchiveReader;
+/// Reads the first entry of `reader`, which must be package.yaml, and returns its bytes. Fails
+/// with Errc::invalid_input naming `name` when the archive is empty, starts with anything else,
+/// or the manifest is larger than k_max_manifest.
+Result<std::string> read_manifest_entry(ArchiveReader& reader, const std::string& name);
+
 /// The largest manifest acpctl reads.
 inline constexpr std::size_t k_max_manifest = std::size_t{16} << 20;
 
