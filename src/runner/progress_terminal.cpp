@@ -1,0 +1,131 @@
+// Live progress on a terminal: one line per host, redrawn in place. Messages and failures
+// are printed above the block so they stay in the scrollback when the block moves on.
+
+#include "acpctl/runner/progress.hpp"
+#include "acpctl/util/log.hpp"
+
+#include <chrono>
+#include <fmt/format.h>
+#include <mutex>
+#include <vector>
+
+namespace acp::runner {
+
+namespace {
+
+struct HostLine {
+  std::string host;
+  std::string doing; ///< "stage: step"
+  double started = 0;
+  double ended = -1; ///< < 0 while running
+  bool failed = false;
+};
+
+constexpr const char* k_clear_line = "\r\x1b[2K";
+
+class TerminalProgress : public Progress {
+public:
+  TerminalProgress(std::ostream& out, bool color, Clock clock)
+      : m_out(out), m_color(color), m_clock(std::move(clock)) {
+    if (!m_clock)
+      m_clock = [start = std::chrono::steady_clock::now()] {
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      };
+  }
+
+  void emit(const Event& e) override {
+    std::lock_guard lock(m_mutex);
+    const double now = m_clock();
+    if (e.type == EventType::apply_finished && e.host.empty())
+      for (auto& h : m_hosts)
+        if (h.ended < 0)
+          h.ended = now;
+    if (!e.host.empty())
+      update(line_of(e.host, now), e, now);
+    std::string above;
+    if (e.type == EventType::message || e.type == EventType::step_failed ||
+        (e.type == EventType::apply_finished && !e.message.empty() && e.host.empty()))
+      above = log::redact(e.host.empty() ? e.message : "[" + e.host + "] " + failure_text(e));
+    redraw(above, now);
+  }
+
+private:
+  HostLine& line_of(const std::string& host, double now) {
+    for (auto& h : m_hosts)
+      if (h.host == host)
+        return h;
+    m_width = std::max(m_width, host.size());
+    return m_hosts.emplace_back(HostLine{host, "waiting", now, -1, false});
+  }
+
+  static std::string failure_text(const Event& e) {
+    if (e.type != EventType::step_failed)
+      return e.message;
+    return fmt::format("{}: {} failed: {}", e.stage, e.step, e.message);
+  }
+
+  static void update(HostLine& h, const Event& e, double now) {
+    switch (e.type) {
+    case EventType::stage_started:
+      h.doing = e.stage;
+      break;
+    case EventType::step_started:
+    case EventType::step_finished:
+      h.doing = e.step.empty() ? e.stage : e.stage + ": " + e.step;
+      break;
+    case EventType::step_failed:
+      h.failed = true;
+      h.doing = e.step.empty() ? e.stage : e.stage + ": " + e.step;
+      break;
+    case EventType::apply_finished:
+      h.ended = now;
+      break;
+    default:
+      break;
+    }
+  }
+
+  std::string paint(const char* code, const std::string& text) const {
+    return m_color ? fmt::format("\x1b[{}m{}\x1b[0m", code, text) : text;
+  }
+
+  std::string render(const HostLine& h, double now) const {
+    const double elapsed = (h.ended < 0 ? now : h.ended) - h.started;
+    const auto name = fmt::format("{:<{}}", h.host, m_width);
+    if (h.ended < 0)
+      return fmt::format("  {}  {}{}  {:.0f}s", name, h.failed ? paint("31", "failing ") : "",
+                         log::redact(h.doing), elapsed);
+    if (h.failed)
+      return fmt::format("{} {}  {}  {:.0f}s", m_color ? paint("31", "✗") : "FAILED", name,
+                         log::redact(h.doing), elapsed);
+    return fmt::format("{} {}  done  {:.0f}s", m_color ? paint("32", "✓") : "ok", name, elapsed);
+  }
+
+  void redraw(const std::string& above, double now) {
+    std::string out;
+    if (m_drawn > 0)
+      out += fmt::format("\x1b[{}A", m_drawn);
+    if (!above.empty())
+      out += k_clear_line + above + "\n";
+    for (const auto& h : m_hosts)
+      out += k_clear_line + render(h, now) + "\n";
+    m_drawn = m_hosts.size();
+    m_out << out << std::flush;
+  }
+
+  std::ostream& m_out;
+  bool m_color;
+  Clock m_clock;
+  std::mutex m_mutex;
+  std::vector<HostLine> m_hosts;
+  std::size_t m_width = 0;
+  std::size_t m_drawn = 0;
+};
+
+} // namespace
+
+std::unique_ptr<Progress> make_terminal_progress(std::ostream& out, bool color, Clock clock) {
+  return std::make_unique<TerminalProgress>(out, color, std::move(clock));
+}
+
+} // namespace acp::runner
