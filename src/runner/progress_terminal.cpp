@@ -4,9 +4,12 @@
 #include "acpctl/runner/progress.hpp"
 #include "acpctl/util/log.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <fmt/format.h>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 namespace acp::runner {
@@ -27,11 +30,27 @@ class TerminalProgress : public Progress {
 public:
   TerminalProgress(std::ostream& out, bool color, Clock clock)
       : m_out(out), m_color(color), m_clock(std::move(clock)) {
-    if (!m_clock)
-      m_clock = [start = std::chrono::steady_clock::now()] {
-        return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      };
+    if (m_clock)
+      return;
+    m_clock = [start = std::chrono::steady_clock::now()] {
+      return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    };
+    // With the real clock, elapsed times keep moving between events.
+    m_ticker = std::thread([this] { tick(); });
   }
+
+  ~TerminalProgress() override {
+    {
+      std::lock_guard lock(m_mutex);
+      m_stop = true;
+    }
+    m_wake.notify_all();
+    if (m_ticker.joinable())
+      m_ticker.join();
+  }
+
+  TerminalProgress(const TerminalProgress&) = delete;
+  TerminalProgress& operator=(const TerminalProgress&) = delete;
 
   void emit(const Event& e) override {
     std::lock_guard lock(m_mutex);
@@ -43,13 +62,22 @@ public:
     if (!e.host.empty())
       update(line_of(e.host, now), e, now);
     std::string above;
-    if (e.type == EventType::message || e.type == EventType::step_failed ||
-        (e.type == EventType::apply_finished && !e.message.empty() && e.host.empty()))
+    const bool apply_news =
+        (e.type == EventType::apply_started || e.type == EventType::apply_finished) &&
+        e.host.empty() && !e.message.empty();
+    if (e.type == EventType::message || e.type == EventType::step_failed || apply_news)
       above = log::redact(e.host.empty() ? e.message : "[" + e.host + "] " + failure_text(e));
     redraw(above, now);
   }
 
 private:
+  void tick() {
+    std::unique_lock lock(m_mutex);
+    while (!m_wake.wait_for(lock, std::chrono::seconds(1), [this] { return m_stop; }))
+      if (std::any_of(m_hosts.begin(), m_hosts.end(), [](const auto& h) { return h.ended < 0; }))
+        redraw({}, m_clock());
+  }
+
   HostLine& line_of(const std::string& host, double now) {
     for (auto& h : m_hosts)
       if (h.host == host)
@@ -120,6 +148,9 @@ private:
   std::vector<HostLine> m_hosts;
   std::size_t m_width = 0;
   std::size_t m_drawn = 0;
+  bool m_stop = false;
+  std::condition_variable m_wake;
+  std::thread m_ticker; // last: started after every other member exists
 };
 
 } // namespace
