@@ -89,19 +89,21 @@ bool same_owner(const LockOwner& a, const LockOwner& b) {
 }
 
 std::optional<std::string> stale_reason(const LockOwner& holder, const StaleCheck& check) {
-  if (const auto since = parse_rfc3339(holder.started_at)) {
-    if (check.now - *since > k_lock_stale_seconds)
-      return fmt::format("it is older than {} minutes", k_lock_stale_seconds / 60);
-  } else {
-    return std::string("its start time is unreadable");
+  if (holder.controller == check.hostname) {
+    // Our own machine: the process table is the truth, however long an apply has run.
+    const auto start = check.start_time_of(holder.pid);
+    if (!start)
+      return fmt::format("process {} is gone", holder.pid);
+    if (*start != holder.pid_start)
+      return fmt::format("process {} is another process now", holder.pid);
+    return std::nullopt;
   }
-  if (holder.controller != check.hostname)
-    return std::nullopt; // another controller's process: we cannot see it, trust the age
-  const auto start = check.start_time_of(holder.pid);
-  if (!start)
-    return fmt::format("process {} is gone", holder.pid);
-  if (*start != holder.pid_start)
-    return fmt::format("process {} is another process now", holder.pid);
+  // Another controller's process cannot be seen from here: only its age can tell.
+  const auto since = parse_rfc3339(holder.started_at);
+  if (!since)
+    return std::string("its start time is unreadable");
+  if (check.now - *since > k_lock_stale_seconds)
+    return fmt::format("it is older than {} minutes", k_lock_stale_seconds / 60);
   return std::nullopt;
 }
 

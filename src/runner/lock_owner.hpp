@@ -33,7 +33,9 @@ struct StaleCheck {
   static StaleCheck local();
 };
 
-/// Why `holder`'s lock is stale ("process 1234 is gone"), or nullopt if it is live.
+/// Why `holder`'s lock is stale ("process 1234 is gone"), or nullopt if it is live. A holder on
+/// this controller is judged by its process (pid + start time) alone; one on another controller
+/// by its age (k_lock_stale_seconds).
 std::optional<std::string> stale_reason(const LockOwner& holder, const StaleCheck& check);
 
 } // namespace acp::runner

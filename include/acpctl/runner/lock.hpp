@@ -13,7 +13,8 @@ namespace acp::runner {
 
 /// Where the lock lives on a node.
 inline constexpr const char* k_lock_path = "/var/lib/acp/apply.lock";
-/// A lock older than this is stale whoever holds it.
+/// A lock taken by another controller is stale after this long (a holder on this controller
+/// is judged by whether its process still runs).
 inline constexpr long k_lock_stale_seconds = 3600;
 
 /// Who holds a lock: the controller's hostname, the pid and its start time (field 22 of

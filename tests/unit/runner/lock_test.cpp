@@ -203,7 +203,7 @@ TEST_SUITE("runner::lock") {
     }
   }
 
-  TEST_CASE("staleness: age first, then the process on this controller") {
+  TEST_CASE("staleness: the process on this controller, the age on another") {
     StaleCheck check{"ctl", 10'000, [](long pid) -> std::optional<std::string> {
                        return pid == 7 ? std::optional<std::string>("700") : std::nullopt;
                      }};
@@ -213,6 +213,9 @@ TEST_SUITE("runner::lock") {
     CHECK(stale_reason(o, check).value().find("another process") != std::string::npos);
     o.pid = 8;
     CHECK(stale_reason(o, check).value() == "process 8 is gone");
+    o = {"ctl", 7, "700", rfc3339(10'000 - 7200), "acpctl apply"};
+    CHECK_FALSE(stale_reason(o, check)); // a long apply that still runs here keeps its lock
+    o.started_at = rfc3339(10'000 - 60);
     o.controller = "elsewhere";
     CHECK_FALSE(stale_reason(o, check));
     o.started_at = rfc3339(10'000 - 3601);
