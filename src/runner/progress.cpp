@@ -4,6 +4,8 @@
 
 #include <ctime>
 #include <iostream>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 namespace acp::runner {
 
@@ -38,11 +40,22 @@ std::string now_rfc3339() {
   return text;
 }
 
+namespace {
+
+std::size_t terminal_columns() {
+  winsize size{};
+  if (::ioctl(STDERR_FILENO, TIOCGWINSZ, &size) != 0 || size.ws_col == 0)
+    return 80;
+  return size.ws_col;
+}
+
+} // namespace
+
 std::unique_ptr<Progress> make_progress(bool json, bool terminal, bool color) {
   if (json)
     return make_json_progress(std::cout);
   if (terminal)
-    return make_terminal_progress(std::cerr, color);
+    return make_terminal_progress(std::cerr, color, {}, terminal_columns());
   return make_plain_progress(std::cerr);
 }
 

@@ -28,8 +28,8 @@ constexpr const char* k_clear_line = "\r\x1b[2K";
 
 class TerminalProgress : public Progress {
 public:
-  TerminalProgress(std::ostream& out, bool color, Clock clock)
-      : m_out(out), m_color(color), m_clock(std::move(clock)) {
+  TerminalProgress(std::ostream& out, bool color, Clock clock, std::size_t columns)
+      : m_out(out), m_color(color), m_clock(std::move(clock)), m_columns(columns) {
     if (m_clock)
       return;
     m_clock = [start = std::chrono::steady_clock::now()] {
@@ -117,15 +117,25 @@ private:
     return m_color ? fmt::format("\x1b[{}m{}\x1b[0m", code, text) : text;
   }
 
+  // A line wider than the terminal would wrap and break the redraw: cut the step text.
+  std::string fit(std::string text) const {
+    if (m_columns == 0)
+      return text;
+    const std::size_t room = m_columns > m_width + 28 ? m_columns - m_width - 20 : 8;
+    if (text.size() > room)
+      text = text.substr(0, room - 3) + "...";
+    return text;
+  }
+
   std::string render(const HostLine& h, double now) const {
     const double elapsed = (h.ended < 0 ? now : h.ended) - h.started;
     const auto name = fmt::format("{:<{}}", h.host, m_width);
     if (h.ended < 0)
       return fmt::format("  {}  {}{}  {:.0f}s", name, h.failed ? paint("31", "failing ") : "",
-                         log::redact(h.doing), elapsed);
+                         fit(log::redact(h.doing)), elapsed);
     if (h.failed)
       return fmt::format("{} {}  {}  {:.0f}s", m_color ? paint("31", "✗") : "FAILED", name,
-                         log::redact(h.doing), elapsed);
+                         fit(log::redact(h.doing)), elapsed);
     return fmt::format("{} {}  done  {:.0f}s", m_color ? paint("32", "✓") : "ok", name, elapsed);
   }
 
@@ -144,6 +154,7 @@ private:
   std::ostream& m_out;
   bool m_color;
   Clock m_clock;
+  std::size_t m_columns;
   std::mutex m_mutex;
   std::vector<HostLine> m_hosts;
   std::size_t m_width = 0;
@@ -155,8 +166,9 @@ private:
 
 } // namespace
 
-std::unique_ptr<Progress> make_terminal_progress(std::ostream& out, bool color, Clock clock) {
-  return std::make_unique<TerminalProgress>(out, color, std::move(clock));
+std::unique_ptr<Progress> make_terminal_progress(std::ostream& out, bool color, Clock clock,
+                                                 std::size_t columns) {
+  return std::make_unique<TerminalProgress>(out, color, std::move(clock), columns);
 }
 
 } // namespace acp::runner

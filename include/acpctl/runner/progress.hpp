@@ -65,7 +65,9 @@ std::unique_ptr<Progress> make_json_progress(std::ostream& out, WallClock now = 
 std::unique_ptr<Progress> make_plain_progress(std::ostream& out);
 /// One line per host, redrawn in place with ANSI cursor movement: host, stage/step, elapsed;
 /// finished hosts show ✓ (ok) or ✗ (FAILED without color). Messages print above the block.
-std::unique_ptr<Progress> make_terminal_progress(std::ostream& out, bool color, Clock clock = {});
+/// `columns` (0: unlimited) is the terminal's width: longer step texts are cut with "...".
+std::unique_ptr<Progress> make_terminal_progress(std::ostream& out, bool color, Clock clock = {},
+                                                 std::size_t columns = 0);
 
 /// The current time as RFC 3339 UTC with seconds ("2026-11-27T15:55:00Z").
 std::string now_rfc3339();

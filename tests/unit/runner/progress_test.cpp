@@ -153,4 +153,16 @@ TEST_SUITE("runner::Progress") {
     CHECK(screen[0] == "  n1  distribute: etcd 3.5.17  12s");
     CHECK(screen[1] == "  n2  distribute: etcd 3.5.17  0s");
   }
+
+  TEST_CASE("terminal progress cuts a step text that would not fit the terminal") {
+    std::ostringstream out;
+    auto p = make_terminal_progress(
+        out, false, [] { return 0.0; }, 40);
+    p->emit({EventType::step_started, "n1", "distribute",
+             "a very long step name that goes on and on and on", "", 0});
+    const auto screen = screen_of(out.str());
+    REQUIRE(screen.size() == 1);
+    CHECK(screen[0].size() <= 40);
+    CHECK(screen[0] == "  n1  distribute: a v...  0s");
+  }
 }
