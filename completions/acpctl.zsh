@@ -7,7 +7,7 @@ _acpctl() {
   for ((i = 2; i < CURRENT; i++)); do
     w="${words[i]}"
     case "${cmdpath}/${w}" in
-      "/version"|"/init"|"/validate"|"/package"|"/package/build"|"/package/keygen"|"/package/show"|"/package/verify"|"/package/unpack"|"/exec"|"/upload"|"/completion") cmdpath="${cmdpath}/${w}" ;;
+      "/version"|"/init"|"/validate"|"/package"|"/package/build"|"/package/keygen"|"/package/show"|"/package/verify"|"/package/unpack"|"/exec"|"/upload"|"/status"|"/completion") cmdpath="${cmdpath}/${w}" ;;
     esac
   done
   case "$prev" in
@@ -17,7 +17,7 @@ _acpctl() {
   local -a subs
   case "$cmdpath" in
     "")
-      subs=('version:Print acpctl'\''s version and its libraries'\''' 'init:Print an example cluster.yaml for a 3-node global cluster' 'validate:Check a cluster config and report every problem' 'package:Build, inspect, verify and unpack packages' 'exec:Run a command on cluster nodes over SSH, in parallel (put it after --)' 'upload:Copy a local file to cluster nodes, checked by sha256 and renamed into place' 'completion:Print a shell completion script')
+      subs=('version:Print acpctl'\''s version and its libraries'\''' 'init:Print an example cluster.yaml for a 3-node global cluster' 'validate:Check a cluster config and report every problem' 'package:Build, inspect, verify and unpack packages' 'exec:Run a command on cluster nodes over SSH, in parallel (put it after --)' 'upload:Copy a local file to cluster nodes, checked by sha256 and renamed into place' 'status:Show what acpctl installed on each node, its services and the apply lock' 'completion:Print a shell completion script')
       _describe 'command' subs
       compadd -- -h --help -o --output -v --verbose --no-color --log-file
       ;;
@@ -82,6 +82,12 @@ _acpctl() {
         -f|--file) _files; return ;;
       esac
       compadd -- -h --help -f --file --nodes --role --parallel --mode --owner --sudo
+      ;;
+    "/status")
+      case "$prev" in
+        -f|--file) _files; return ;;
+      esac
+      compadd -- -h --help -f --file --nodes --parallel
       ;;
     "/completion")
       compadd -- bash zsh fish -h --help

@@ -13,6 +13,7 @@ void add_commands(App& app) {
   add_package_command(app);
   add_exec_command(app);
   add_upload_command(app);
+  add_status_command(app);
   add_completion_command(app);
 }
 

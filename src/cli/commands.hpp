@@ -11,5 +11,6 @@ void add_completion_command(App& app);
 void add_package_command(App& app);
 void add_exec_command(App& app);
 void add_upload_command(App& app);
+void add_status_command(App& app);
 
 } // namespace acp::cli

@@ -1,0 +1,62 @@
+// acpctl status -f cluster.yaml [--nodes a,b] [-o json]: what acpctl installed on each node,
+// its services and the apply lock. Exit 1 if some node could not be reached.
+
+#include "acpctl/config/load.hpp"
+#include "acpctl/runner/status.hpp"
+#include "acpctl/transport/ssh.hpp"
+#include "app.hpp"
+#include "commands.hpp"
+#include "node_select.hpp"
+#include "output.hpp"
+
+#include <cstdlib>
+#include <fmt/format.h>
+#include <unistd.h>
+
+namespace acp::cli {
+
+namespace {
+
+struct Options {
+  std::string file;
+  std::string nodes;
+  int parallel = 16;
+};
+
+bool stdout_color(const GlobalOptions& g) {
+  const char* no_color = std::getenv("NO_COLOR");
+  return !g.no_color && (no_color == nullptr || *no_color == '\0') && ::isatty(STDOUT_FILENO);
+}
+
+int run_status(const App& app, const Options& o) {
+  const auto cluster = config::load_valid(o.file).take();
+  const auto nodes = select_nodes(cluster, node_names(o.nodes), "").take();
+  const auto status = runner::gather_status(
+      nodes, [&](const config::Node& n) { return transport::make_ssh_transport(n, cluster.ssh); },
+      o.parallel);
+  if (app.globals().json())
+    print_json(runner::status_to_json(status));
+  else
+    fmt::print("{}", runner::render_status_text(status, stdout_color(app.globals())));
+  for (const auto& n : status)
+    if (!n.reached())
+      return k_exit_failed;
+  return k_exit_ok;
+}
+
+} // namespace
+
+void add_status_command(App& app) {
+  auto* cmd = app.root().add_subcommand(
+      "status", "Show what acpctl installed on each node, its services and the apply lock");
+  auto o = std::make_shared<Options>();
+  app.path_option(cmd->add_option("-f,--file", o->file, "The cluster config")->required());
+  cmd->add_option("--nodes", o->nodes, "Only these nodes (comma-separated names)");
+  cmd->add_option("--parallel", o->parallel, "At most this many nodes at once")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1024));
+  cmd->footer("Exit code 1 if a node could not be reached (the others are still shown).");
+  app.on(cmd, [&app, o] { return run_status(app, *o); });
+}
+
+} // namespace acp::cli

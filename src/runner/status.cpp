@@ -1,0 +1,92 @@
+// Gathering `acpctl status`: facts first (bounded parallel, one error per host), then per
+// reached node the apply lock and the pid of each service, on the same transport.
+
+#include "acpctl/runner/status.hpp"
+
+#include "acpctl/facts/gather.hpp"
+#include "acpctl/service/manager.hpp"
+#include "acpctl/transport/parallel.hpp"
+
+#include <map>
+
+namespace acp::runner {
+
+namespace {
+
+int pid_of(transport::Transport& node, const service::ServiceManager& manager,
+           const std::string& service) {
+  transport::Command command;
+  command.argv = manager.status(service);
+  command.sudo = true;
+  auto r = node.run(command);
+  if (!r)
+    return 0;
+  auto status = manager.parse_status(r->out);
+  return status && status->running ? status->pid : 0;
+}
+
+void fill_from_facts(NodeStatus& status, const facts::HostFacts& facts,
+                     transport::Transport& node) {
+  status.serial = facts.state.serial;
+  status.supervisor = std::string(facts::to_string(facts.service_manager));
+  auto manager = service::for_host(facts, status.name);
+  for (const auto& [name, c] : facts.state.components) {
+    ComponentStatus cs{name, c.version, c.digest, c.installed_at, c.service, "", 0};
+    if (!c.service.empty()) {
+      const auto it = facts.services.find(c.service);
+      cs.service_state = it == facts.services.end() ? "missing" : it->second ? "running" : "down";
+      if (cs.service_state == "running" && manager)
+        cs.pid = pid_of(node, **manager, c.service);
+    }
+    status.components.push_back(std::move(cs));
+  }
+}
+
+} // namespace
+
+std::vector<NodeStatus> gather_status(const std::vector<const config::Node*>& nodes,
+                                      const Connect& connect, int parallel,
+                                      const std::string& lock_path) {
+  std::map<std::string, std::unique_ptr<transport::Transport>> transports;
+  std::vector<std::string> names;
+  for (const auto* n : nodes) {
+    names.push_back(n->name);
+    transports[n->name] = connect(*n);
+  }
+  const auto gathered = facts::gather_all(
+      names,
+      [&](const std::string& host, std::string_view script) -> Result<std::string> {
+        transport::Command command;
+        command.argv = {"sh", "-c", std::string(script)};
+        auto r = transports.at(host)->run(command);
+        if (!r)
+          return std::move(r).error();
+        if (!r->ok())
+          return Error(Errc::remote, "the facts script failed (exit " +
+                                         std::to_string(r->exit_code) + "): " + r->err);
+        return std::move(r->out);
+      },
+      parallel);
+
+  std::vector<NodeStatus> out(nodes.size());
+  (void)transport::run_bounded<bool>(nodes.size(), parallel, [&](std::size_t i) -> Result<bool> {
+    auto& status = out[i];
+    status.name = nodes[i]->name;
+    status.address = nodes[i]->address;
+    if (const auto e = gathered.errors.find(status.name); e != gathered.errors.end()) {
+      status.error = e->second;
+      return true;
+    }
+    auto& node = *transports.at(status.name);
+    fill_from_facts(status, gathered.facts.at(status.name), node);
+    auto lock = read_lock(node, lock_path);
+    if (lock)
+      status.lock = *lock;
+    else
+      status.lock_error = lock.error().message();
+    return true;
+  });
+  return out;
+}
+
+} // namespace acp::runner
