@@ -10,6 +10,11 @@
 
 namespace acp::runner {
 
+namespace {
+constexpr const char* k_remove_temp_files =
+    "[ ! -d \"$1\" ] || find \"$1\" -maxdepth 1 -type f -name '.*.acpctl-tmp-*' -delete";
+} // namespace
+
 plan::Plan reset_plan(const config::Cluster& cluster, const facts::Gathered& gathered,
                       const std::vector<std::string>& nodes) {
   plan::Plan p;
@@ -32,6 +37,10 @@ std::map<std::string, Error> finish_reset(Session& session, const std::vector<st
   const auto results = transport::run_bounded<bool>(
       nodes.size(), options.parallel, [&](std::size_t i) -> Result<bool> {
         stages::Actions act(session.node(nodes[i]), options.dry_run);
+        // An acpctl killed mid-upload can leave its temp file (".NAME.acpctl-tmp-*") beside
+        // state.json; it is acpctl's, so reset removes it too.
+        if (auto r = act.run({"sh", "-c", k_remove_temp_files, "sh", "/var/lib/acp"}); !r)
+          return std::move(r).error();
         if (auto r = act.run({"rm", "-f", "--", std::string(state::k_state_path)}); !r)
           return std::move(r).error();
         if (auto r = act.run({"rmdir", "--ignore-fail-on-non-empty", "--",
