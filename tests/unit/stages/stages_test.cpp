@@ -133,4 +133,19 @@ TEST_SUITE("stages::apply") {
     CHECK(ran(f.node, "force-stop"));
     CHECK(ran(f.node, "rm -rf -- /opt/acp/components/hello"));
   }
+
+  TEST_CASE("prune still removes the service when runsvdir stopped it before sv could") {
+    Fixture f;
+    f.state = state::commit(f.state, state::StateChange::put(plan::record_of(f.desired, {}, "t")));
+    f.facts.services["hello"] = true;
+    f.node.respond({"sv"}, {2, "", "warning: unable to open supervise/ok\n", {}});
+    f.node.respond({"rm"}, {1, "", "rm: cannot remove\n", {}});
+    stages::Actions act(f.node, false);
+    stages::StepContext ctx{act, f.facts, f.state, nullptr, nullptr, f.dir.path(), f.runit.get()};
+    const auto r = stages::apply_prune(f.step("prune", plan::Action::remove), ctx);
+    REQUIRE_FALSE(r.ok()); // an `rm` failure is never tolerated
+    CHECK(r.error().message().find("rm -rf") != std::string::npos);
+    f.node.respond({"rm"}, {0, "", "", {}});
+    CHECK(stages::apply_prune(f.step("prune", plan::Action::remove), ctx).ok());
+  }
 }
