@@ -6,7 +6,7 @@ _acpctl() {
   for ((i = 1; i < COMP_CWORD; i++)); do
     w="${COMP_WORDS[i]}"
     case "${cmdpath}/${w}" in
-      "/version"|"/init"|"/validate"|"/package"|"/package/build"|"/package/keygen"|"/package/show"|"/package/verify"|"/package/unpack"|"/exec"|"/upload"|"/status"|"/completion") cmdpath="${cmdpath}/${w}" ;;
+      "/version"|"/init"|"/validate"|"/package"|"/package/build"|"/package/keygen"|"/package/show"|"/package/verify"|"/package/unpack"|"/exec"|"/upload"|"/plan"|"/apply"|"/status"|"/reset"|"/completion") cmdpath="${cmdpath}/${w}" ;;
     esac
   done
   case "$prev" in
@@ -15,7 +15,7 @@ _acpctl() {
   esac
   case "$cmdpath" in
     "")
-      COMPREPLY=($(compgen -W 'version init validate package exec upload status completion -h --help -o --output -v --verbose --no-color --log-file' -- "$cur")) ;;
+      COMPREPLY=($(compgen -W 'version init validate package exec upload plan apply status reset completion -h --help -o --output -v --verbose --no-color --log-file' -- "$cur")) ;;
     "/version")
       COMPREPLY=($(compgen -W '-h --help' -- "$cur")) ;;
     "/init")
@@ -65,11 +65,31 @@ _acpctl() {
         -f|--file) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
       esac
       COMPREPLY=($(compgen -W '-h --help -f --file --nodes --role --parallel --mode --owner --sudo' -- "$cur")) ;;
+    "/plan")
+      case "$prev" in
+        -f|--file) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --package) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --key) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --out) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+      esac
+      COMPREPLY=($(compgen -W '-h --help -f --file --package --key --out --detailed-exitcode --parallel' -- "$cur")) ;;
+    "/apply")
+      case "$prev" in
+        -f|--file) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --package) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --key) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+      esac
+      COMPREPLY=($(compgen -W '-h --help -f --file --package --key -y --yes --force-unlock --dry-run --parallel' -- "$cur")) ;;
     "/status")
       case "$prev" in
         -f|--file) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
       esac
       COMPREPLY=($(compgen -W '-h --help -f --file --nodes --parallel' -- "$cur")) ;;
+    "/reset")
+      case "$prev" in
+        -f|--file) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+      esac
+      COMPREPLY=($(compgen -W '-h --help -f --file --nodes -y --yes --force-unlock --parallel' -- "$cur")) ;;
     "/completion")
       COMPREPLY=($(compgen -W 'bash zsh fish -h --help' -- "$cur")) ;;
   esac

@@ -4,7 +4,7 @@ function __acpctl_path
     set -l path ""
     for w in (commandline -opc)[2..-1]
         switch "$path/$w"
-            case /version /init /validate /package /package/build /package/keygen /package/show /package/verify /package/unpack /exec /upload /status /completion
+            case /version /init /validate /package /package/build /package/keygen /package/show /package/verify /package/unpack /exec /upload /plan /apply /status /reset /completion
                 set path "$path/$w"
         end
     end
@@ -21,7 +21,10 @@ complete -c acpctl -n '__acpctl_path_is \'\'' -a 'validate' -d 'Check a cluster 
 complete -c acpctl -n '__acpctl_path_is \'\'' -a 'package' -d 'Build, inspect, verify and unpack packages'
 complete -c acpctl -n '__acpctl_path_is \'\'' -a 'exec' -d 'Run a command on cluster nodes over SSH, in parallel (put it after --)'
 complete -c acpctl -n '__acpctl_path_is \'\'' -a 'upload' -d 'Copy a local file to cluster nodes, checked by sha256 and renamed into place'
+complete -c acpctl -n '__acpctl_path_is \'\'' -a 'plan' -d 'Show what apply would change on the cluster (gathers facts, runs preflight)'
+complete -c acpctl -n '__acpctl_path_is \'\'' -a 'apply' -d 'Plan and apply the package to the cluster, or apply a saved plan'
 complete -c acpctl -n '__acpctl_path_is \'\'' -a 'status' -d 'Show what acpctl installed on each node, its services and the apply lock'
+complete -c acpctl -n '__acpctl_path_is \'\'' -a 'reset' -d 'Remove everything acpctl installed on nodes (services, components, state)'
 complete -c acpctl -n '__acpctl_path_is \'\'' -a 'completion' -d 'Print a shell completion script'
 complete -c acpctl -s h -l help -x -d 'Print this help message and exit'
 complete -c acpctl -s o -l output -x -a 'text json' -d 'Output format'
@@ -75,9 +78,30 @@ complete -c acpctl -n '__acpctl_path_is \'/upload\'' -l parallel -x -d 'At most 
 complete -c acpctl -n '__acpctl_path_is \'/upload\'' -l mode -x -d 'File mode on the node (octal)'
 complete -c acpctl -n '__acpctl_path_is \'/upload\'' -l owner -x -d 'Owner on the node (user or user:group)'
 complete -c acpctl -n '__acpctl_path_is \'/upload\'' -l sudo -x -d 'Write as root (sudo when the login user is not root)'
+complete -c acpctl -n '__acpctl_path_is \'/plan\'' -s h -l help -x -d 'Print this help message and exit'
+complete -c acpctl -n '__acpctl_path_is \'/plan\'' -s f -l file -r -F -d 'The cluster config'
+complete -c acpctl -n '__acpctl_path_is \'/plan\'' -l package -r -F -d 'The package to apply'
+complete -c acpctl -n '__acpctl_path_is \'/plan\'' -l key -r -F -d 'Public key the package must be signed with'
+complete -c acpctl -n '__acpctl_path_is \'/plan\'' -l out -r -F -d 'Save the plan to this file (for apply)'
+complete -c acpctl -n '__acpctl_path_is \'/plan\'' -l detailed-exitcode -x -d 'Exit 2 when there are changes, 0 when none'
+complete -c acpctl -n '__acpctl_path_is \'/plan\'' -l parallel -x -d 'At most this many nodes at once'
+complete -c acpctl -n '__acpctl_path_is \'/apply\'' -s h -l help -x -d 'Print this help message and exit'
+complete -c acpctl -n '__acpctl_path_is \'/apply\'' -s f -l file -r -F -d 'The cluster config'
+complete -c acpctl -n '__acpctl_path_is \'/apply\'' -l package -r -F -d 'The package to apply'
+complete -c acpctl -n '__acpctl_path_is \'/apply\'' -l key -r -F -d 'Public key the package must be signed with'
+complete -c acpctl -n '__acpctl_path_is \'/apply\'' -s y -l yes -x -d 'Do not ask for confirmation (needed without a terminal)'
+complete -c acpctl -n '__acpctl_path_is \'/apply\'' -l force-unlock -x -d 'Take the nodes\' apply lock even if another apply holds it'
+complete -c acpctl -n '__acpctl_path_is \'/apply\'' -l dry-run -x -d 'Log every change instead of making it'
+complete -c acpctl -n '__acpctl_path_is \'/apply\'' -l parallel -x -d 'At most this many nodes at once'
 complete -c acpctl -n '__acpctl_path_is \'/status\'' -s h -l help -x -d 'Print this help message and exit'
 complete -c acpctl -n '__acpctl_path_is \'/status\'' -s f -l file -r -F -d 'The cluster config'
 complete -c acpctl -n '__acpctl_path_is \'/status\'' -l nodes -x -d 'Only these nodes (comma-separated names)'
 complete -c acpctl -n '__acpctl_path_is \'/status\'' -l parallel -x -d 'At most this many nodes at once'
+complete -c acpctl -n '__acpctl_path_is \'/reset\'' -s h -l help -x -d 'Print this help message and exit'
+complete -c acpctl -n '__acpctl_path_is \'/reset\'' -s f -l file -r -F -d 'The cluster config'
+complete -c acpctl -n '__acpctl_path_is \'/reset\'' -l nodes -x -d 'Only these nodes (comma-separated names)'
+complete -c acpctl -n '__acpctl_path_is \'/reset\'' -s y -l yes -x -d 'Do not ask for confirmation (needed without a terminal)'
+complete -c acpctl -n '__acpctl_path_is \'/reset\'' -l force-unlock -x -d 'Take the nodes\' apply lock even if another apply holds it'
+complete -c acpctl -n '__acpctl_path_is \'/reset\'' -l parallel -x -d 'At most this many nodes at once'
 complete -c acpctl -n '__acpctl_path_is \'/completion\'' -a 'bash zsh fish'
 complete -c acpctl -n '__acpctl_path_is \'/completion\'' -s h -l help -x -d 'Print this help message and exit'

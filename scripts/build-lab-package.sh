@@ -2,16 +2,20 @@
 # Builds the lab's core package from Debian's binaries (etcd, etcdctl, keepalived) and the
 # definition in packages/core/, signed with a key pair generated now (the private key lives
 # only in a temporary directory and is deleted on exit).
-#   usage: scripts/build-lab-package.sh OUTDIR
+#   usage: scripts/build-lab-package.sh OUTDIR [demo]
+# With `demo`, packages/lab-demo/ is used instead: the same binaries as files only plus the
+# self-contained `hello` service (for the plan/apply lab tests).
 # Writes into OUTDIR: core.amd64.v<version>.tgz, its .sha256 and .sig, and acp-lab.pub.
 # Needs the packages scripts/setup.sh installs; uses $ACPCTL or build/acpctl (built if missing).
 set -euo pipefail
-if [ $# -ne 1 ]; then
-  echo "usage: $0 OUTDIR" >&2
+if [ $# -lt 1 ] || [ $# -gt 2 ] || { [ $# -eq 2 ] && [ "$2" != demo ]; }; then
+  echo "usage: $0 OUTDIR [demo]" >&2
   exit 2
 fi
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=$1
+definition=$root/packages/core
+[ "${2:-}" = demo ] && definition=$root/packages/lab-demo
 mkdir -p "$out"
 acpctl=${ACPCTL:-$root/build/acpctl}
 if [ ! -x "$acpctl" ]; then
@@ -37,10 +41,13 @@ trap 'rm -rf "$work"' EXIT
 def=$work/core
 mkdir -p "$def/components/etcd/bin" "$def/components/etcdctl/bin" "$def/components/keepalived/sbin"
 sed -e "s/@CORE_VERSION@/$core_version/" -e "s/@ETCD_VERSION@/$etcd_version/" \
-  -e "s/@KEEPALIVED_VERSION@/$keepalived_version/" "$root/packages/core/package.yaml" >"$def/package.yaml"
+  -e "s/@KEEPALIVED_VERSION@/$keepalived_version/" "$definition/package.yaml" >"$def/package.yaml"
 install -m 0755 /usr/bin/etcd /usr/bin/etcdctl "$def/components/etcd/bin/"
 install -m 0755 /usr/bin/etcdctl "$def/components/etcdctl/bin/"
 install -m 0755 /usr/sbin/keepalived "$def/components/keepalived/sbin/"
+if [ -d "$definition/components/hello" ]; then
+  cp -r "$definition/components/hello" "$def/components/"
+fi
 
 "$acpctl" package keygen -o "$work/acp-lab" >/dev/null
 rm -f "$out/acp-lab.pub"

@@ -13,7 +13,10 @@ void add_commands(App& app) {
   add_package_command(app);
   add_exec_command(app);
   add_upload_command(app);
+  add_plan_command(app);
+  add_apply_command(app);
   add_status_command(app);
+  add_reset_command(app);
   add_completion_command(app);
 }
 

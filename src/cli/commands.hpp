@@ -12,5 +12,8 @@ void add_package_command(App& app);
 void add_exec_command(App& app);
 void add_upload_command(App& app);
 void add_status_command(App& app);
+void add_plan_command(App& app);
+void add_apply_command(App& app);
+void add_reset_command(App& app);
 
 } // namespace acp::cli

@@ -1,0 +1,74 @@
+#pragma once
+// What plan, apply and reset share: the loaded cluster config and package, one transport per
+// node, and the facts gathered from them. The CLI builds a Session and only prints.
+
+#include "acpctl/config/model.hpp"
+#include "acpctl/facts/gather.hpp"
+#include "acpctl/package/open.hpp"
+#include "acpctl/plan/desired.hpp"
+#include "acpctl/plan/plan.hpp"
+#include "acpctl/plan/plan_file.hpp"
+#include "acpctl/preflight/check.hpp"
+#include "acpctl/transport/transport.hpp"
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace acp::runner {
+
+struct SessionOptions {
+  std::filesystem::path config;
+  std::optional<std::filesystem::path> package; ///< absent for reset
+  std::optional<std::filesystem::path> public_key;
+  int parallel = 16;
+};
+
+class Session {
+public:
+  /// Loads and validates the config and reads the package's manifest (not the archive).
+  /// Fails with the config's or package's error.
+  static Result<Session> open(const SessionOptions& options);
+
+  const config::Cluster& cluster() const { return m_cluster; }
+  const SessionOptions& options() const { return m_options; }
+  const std::optional<package::OpenedPackage>& package() const { return m_package; }
+  const std::vector<plan::DesiredComponent>& desired() const { return m_desired; }
+  /// The digests a plan records and a saved plan is checked against.
+  const std::string& config_digest() const { return m_config_digest; }
+  const std::string& package_digest() const { return m_package_digest; }
+
+  /// The node's transport (SSH), created on first use; thread-safe per distinct node.
+  transport::Transport& node(const std::string& name);
+
+  /// Gathers facts from `nodes` (all when empty), at most options().parallel at once.
+  facts::Gathered gather(const std::vector<std::string>& nodes = {});
+  /// Serials per node from facts, for plan::check_fresh.
+  plan::CurrentInputs current(const facts::Gathered& gathered) const;
+
+private:
+  SessionOptions m_options;
+  config::Cluster m_cluster;
+  std::optional<package::OpenedPackage> m_package;
+  std::vector<plan::DesiredComponent> m_desired;
+  std::string m_config_digest;
+  std::string m_package_digest;
+  std::map<std::string, std::unique_ptr<transport::Transport>> m_nodes;
+};
+
+/// The outcome of planning: facts, per-host preflight reports, and the plan when both
+/// passed. One error per host that could not be reached.
+struct Planned {
+  facts::Gathered gathered;
+  std::vector<preflight::HostReport> reports;
+  std::optional<plan::Plan> plan;
+  bool ok() const { return gathered.ok() && preflight::passed(reports) && plan.has_value(); }
+};
+
+/// Gathers facts, runs preflight, makes the plan (config + package + facts -> plan).
+Result<Planned> plan_cluster(Session& session);
+
+} // namespace acp::runner

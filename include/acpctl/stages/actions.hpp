@@ -1,0 +1,43 @@
+#pragma once
+// The one door for every state-changing action on a node (k0sctl's `Wet`): stages run
+// commands and upload files only through Actions, so a dry run only has to swap this switch.
+
+#include "acpctl/transport/transport.hpp"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace acp::stages {
+
+class Actions {
+public:
+  /// Acts on `node`; with `dry_run` every action is only logged and reported as done.
+  Actions(transport::Transport& node, bool dry_run) : m_node(node), m_dry(dry_run) {}
+
+  transport::Transport& node() { return m_node; }
+  bool dry_run() const { return m_dry; }
+
+  /// Runs `argv` as root. A non-zero exit is an Errc::remote error naming the command and
+  /// quoting its stderr.
+  Result<transport::CommandResult> run(const std::vector<std::string>& argv);
+  /// Uploads a local file to `remote` as root with `mode` (atomic, skipped when identical).
+  Result<transport::UploadResult> upload_file(const std::filesystem::path& local,
+                                              const std::string& remote, unsigned mode);
+  /// Uploads `content` to `remote` as root with `mode` (atomic, skipped when identical).
+  Result<transport::UploadResult> upload_text(const std::string& content, const std::string& remote,
+                                              unsigned mode);
+  /// How many uploads actually sent bytes (not skipped), for reports and tests.
+  int uploads_sent() const { return m_sent; }
+
+private:
+  transport::Transport& m_node;
+  bool m_dry;
+  int m_sent = 0;
+};
+
+/// A read-only command as root (status polls, health checks); runs even in a dry run.
+Result<transport::CommandResult> query(transport::Transport& node,
+                                       const std::vector<std::string>& argv);
+
+} // namespace acp::stages

@@ -1,0 +1,59 @@
+// reset: the removal plan comes from each node's own state.json, so only what acpctl put
+// there is touched.
+
+#include "acpctl/runner/reset.hpp"
+
+#include "acpctl/stages/actions.hpp"
+#include "acpctl/transport/parallel.hpp"
+
+#include <algorithm>
+
+namespace acp::runner {
+
+namespace {
+constexpr const char* k_remove_temp_files =
+    "[ ! -d \"$1\" ] || find \"$1\" -maxdepth 1 -type f -name '.*.acpctl-tmp-*' -delete";
+} // namespace
+
+plan::Plan reset_plan(const config::Cluster& cluster, const facts::Gathered& gathered,
+                      const std::vector<std::string>& nodes) {
+  plan::Plan p;
+  for (const auto& node : cluster.nodes) {
+    if (!nodes.empty() && std::find(nodes.begin(), nodes.end(), node.name) == nodes.end())
+      continue;
+    const auto f = gathered.facts.find(node.name);
+    if (f == gathered.facts.end())
+      continue;
+    p.node_serials[node.name] = f->second.state.serial;
+    for (const auto& [name, have] : f->second.state.components)
+      p.steps.push_back({node.name, "prune", plan::Action::remove, name, have.version, "", "",
+                         "reset: installed by acpctl"});
+  }
+  return p;
+}
+
+std::map<std::string, Error> finish_reset(Session& session, const std::vector<std::string>& nodes,
+                                          const ApplyOptions& options) {
+  const auto results = transport::run_bounded<bool>(
+      nodes.size(), options.parallel, [&](std::size_t i) -> Result<bool> {
+        stages::Actions act(session.node(nodes[i]), options.dry_run);
+        // An acpctl killed mid-upload can leave its temp file (".NAME.acpctl-tmp-*") beside
+        // state.json; it is acpctl's, so reset removes it too.
+        if (auto r = act.run({"sh", "-c", k_remove_temp_files, "sh", "/var/lib/acp"}); !r)
+          return std::move(r).error();
+        if (auto r = act.run({"rm", "-f", "--", std::string(state::k_state_path)}); !r)
+          return std::move(r).error();
+        if (auto r = act.run({"rmdir", "--ignore-fail-on-non-empty", "--",
+                              std::string(state::k_components_root), "/opt/acp", "/var/lib/acp"});
+            !r)
+          return std::move(r).error();
+        return true;
+      });
+  std::map<std::string, Error> errors;
+  for (std::size_t i = 0; i < nodes.size(); ++i)
+    if (!results[i].ok())
+      errors.emplace(nodes[i], results[i].error());
+  return errors;
+}
+
+} // namespace acp::runner

@@ -1,0 +1,68 @@
+// Actions: every change to a node passes here; a dry run logs instead of acting.
+
+#include "acpctl/stages/actions.hpp"
+
+#include "acpctl/util/log.hpp"
+#include "acpctl/util/shell.hpp"
+#include "acpctl/util/strings.hpp"
+
+#include <fmt/format.h>
+#include <sstream>
+
+namespace acp::stages {
+
+Result<transport::CommandResult> query(transport::Transport& node,
+                                       const std::vector<std::string>& argv) {
+  transport::Command command;
+  command.argv = argv;
+  command.sudo = true;
+  command.timeout = std::chrono::seconds(120);
+  auto result = node.run(command);
+  if (!result)
+    return Error(std::move(result).error()).with_host(node.host());
+  return result;
+}
+
+Result<transport::CommandResult> Actions::run(const std::vector<std::string>& argv) {
+  if (m_dry) {
+    log::write(log::Level::info, m_node.host(), "would run: " + util::shell_join(argv));
+    return transport::CommandResult{};
+  }
+  auto result = query(m_node, argv);
+  if (result && !result->ok())
+    return Error(Errc::remote, fmt::format("`{}` exited with {}: {}", util::shell_join(argv),
+                                           result->exit_code, util::trim(result->err)))
+        .with_host(m_node.host());
+  return result;
+}
+
+Result<transport::UploadResult> Actions::upload_file(const std::filesystem::path& local,
+                                                     const std::string& remote, unsigned mode) {
+  if (m_dry) {
+    log::write(log::Level::info, m_node.host(), "would upload " + remote);
+    return transport::UploadResult{};
+  }
+  auto result = m_node.upload_file(local, remote, {mode, "", true});
+  if (!result)
+    return Error(std::move(result).error()).with_host(m_node.host());
+  if (!result->skipped)
+    ++m_sent;
+  return result;
+}
+
+Result<transport::UploadResult> Actions::upload_text(const std::string& content,
+                                                     const std::string& remote, unsigned mode) {
+  if (m_dry) {
+    log::write(log::Level::info, m_node.host(), "would write " + remote);
+    return transport::UploadResult{};
+  }
+  std::istringstream in(content);
+  auto result = m_node.upload(in, remote, {mode, "", true});
+  if (!result)
+    return Error(std::move(result).error()).with_host(m_node.host());
+  if (!result->skipped)
+    ++m_sent;
+  return result;
+}
+
+} // namespace acp::stages

@@ -1,0 +1,151 @@
+#include "acpctl/plan/from_package.hpp"
+#include "acpctl/stages/step.hpp"
+#include "acpctl/transport/fake.hpp"
+#include "acpctl/util/fs.hpp"
+#include "acpctl/util/hash.hpp"
+
+#include <doctest/doctest.h>
+#include <filesystem>
+
+using namespace acp;
+
+namespace {
+
+struct Fixture {
+  util::TempDir dir{"stages-test"};
+  package::Component component;
+  plan::DesiredComponent desired;
+  facts::HostFacts facts;
+  state::NodeState state;
+  transport::FakeTransport node{"n1"};
+  std::unique_ptr<service::ServiceManager> runit = service::make_runit();
+
+  Fixture() {
+    const std::string content = "#!/bin/sh\nexec sleep 1000\n";
+    std::filesystem::create_directories(dir.path() / "components/hello/bin");
+    util::write_file_atomic(dir.path() / "components/hello/bin/hello", content).take();
+    component.name = "hello";
+    component.version = "1.0.0";
+    component.files.push_back(
+        {"components/hello/bin/hello", content.size(), 0755, util::sha256_hex(content), ""});
+    package::Service s;
+    s.command = {"bin/hello"};
+    component.service = s;
+    package::Manifest m;
+    m.components.push_back(component);
+    desired = plan::desired_from_manifest(m).take().front();
+    facts.service_manager = facts::ServiceManagerKind::runit;
+  }
+
+  plan::Step step(std::string stage, plan::Action action) {
+    return {"n1", std::move(stage), action, "hello", "", "1.0.0", desired.digest, "test"};
+  }
+};
+
+bool ran(const transport::FakeTransport& node, const std::string& needle) {
+  for (const auto& c : node.calls())
+    if (c.line.find(needle) != std::string::npos)
+      return true;
+  return false;
+}
+
+} // namespace
+
+TEST_SUITE("stages::apply") {
+  TEST_CASE("distribute uploads each file into the version dir, switches current, records it") {
+    Fixture f;
+    stages::Actions act(f.node, false);
+    stages::StepContext ctx{act,          f.facts,      f.state,      &f.desired,
+                            &f.component, f.dir.path(), f.runit.get()};
+    const auto change =
+        stages::apply_distribute(f.step("distribute", plan::Action::create), ctx).take();
+    const auto files = f.node.files();
+    REQUIRE(files.count("/opt/acp/components/hello/1.0.0/bin/hello") == 1);
+    CHECK(files.at("/opt/acp/components/hello/1.0.0/bin/hello").spec.mode == 0755);
+    CHECK(ran(f.node, "mv -T"));
+    CHECK(ran(f.node, "/opt/acp/components/hello/current"));
+    CHECK(change.kind == state::StateChange::Kind::put);
+    CHECK(change.component.digest == f.desired.digest);
+    REQUIRE(change.component.files.size() == 1);
+    CHECK(change.component.files[0].sha256 == f.component.files[0].sha256);
+  }
+
+  TEST_CASE("distribute refuses a package whose component differs from the plan's") {
+    Fixture f;
+    stages::Actions act(f.node, false);
+    stages::StepContext ctx{act,          f.facts,      f.state,      &f.desired,
+                            &f.component, f.dir.path(), f.runit.get()};
+    auto step = f.step("distribute", plan::Action::create);
+    step.digest = "sha256:other";
+    const auto r = stages::apply_distribute(step, ctx);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().code() == Errc::conflict);
+    CHECK(f.node.files().empty());
+  }
+
+  TEST_CASE("a dry run sends nothing to the node") {
+    Fixture f;
+    stages::Actions act(f.node, true);
+    stages::StepContext ctx{act,          f.facts,      f.state,      &f.desired,
+                            &f.component, f.dir.path(), f.runit.get()};
+    CHECK(stages::apply_distribute(f.step("distribute", plan::Action::create), ctx).ok());
+    CHECK(f.node.calls().empty());
+    CHECK(f.node.files().empty());
+  }
+
+  TEST_CASE("services installs a new runit service and passes the gate when it runs") {
+    Fixture f;
+    f.state = state::commit(f.state, state::StateChange::put(plan::record_of(f.desired, {}, "t")));
+    f.node.respond({"sv", "status"}, {0, "run: /etc/service/acp-hello: (pid 42) 1s\n", "", {}});
+    stages::Actions act(f.node, false);
+    stages::StepContext ctx{act,          f.facts,      f.state,      &f.desired,
+                            &f.component, f.dir.path(), f.runit.get()};
+    const auto change =
+        stages::apply_services(f.step("services", plan::Action::create), ctx).take();
+    CHECK(f.node.files().count("/etc/service/.acp-hello/run") == 1);
+    CHECK(ran(f.node, "mv -T /etc/service/.acp-hello /etc/service/acp-hello"));
+    CHECK(change.component.name == "hello");
+  }
+
+  TEST_CASE("the health gate fails with the supervisor's words and what to do") {
+    Fixture f;
+    f.node.respond({"sv", "status"},
+                   {0, "down: /etc/service/acp-hello: 3s, normally up\n", "", {}});
+    stages::Actions act(f.node, false);
+    stages::StepContext ctx{act,          f.facts,      f.state,      &f.desired,
+                            &f.component, f.dir.path(), f.runit.get()};
+    const auto r = stages::health_gate(ctx, *f.desired.service, 0);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().message().find("not healthy") != std::string::npos);
+    CHECK(r.error().message().find("down:") != std::string::npos);
+    CHECK(r.error().host() == "n1");
+    CHECK_FALSE(r.error().hint().empty());
+  }
+
+  TEST_CASE("prune uninstalls the service and removes the component directory") {
+    Fixture f;
+    f.state = state::commit(f.state, state::StateChange::put(plan::record_of(f.desired, {}, "t")));
+    f.facts.services["hello"] = true;
+    stages::Actions act(f.node, false);
+    stages::StepContext ctx{act, f.facts, f.state, nullptr, nullptr, f.dir.path(), f.runit.get()};
+    const auto change = stages::apply_prune(f.step("prune", plan::Action::remove), ctx).take();
+    CHECK(change.kind == state::StateChange::Kind::remove);
+    CHECK(ran(f.node, "force-stop"));
+    CHECK(ran(f.node, "rm -rf -- /opt/acp/components/hello"));
+  }
+
+  TEST_CASE("prune still removes the service when runsvdir stopped it before sv could") {
+    Fixture f;
+    f.state = state::commit(f.state, state::StateChange::put(plan::record_of(f.desired, {}, "t")));
+    f.facts.services["hello"] = true;
+    f.node.respond({"sv"}, {2, "", "warning: unable to open supervise/ok\n", {}});
+    f.node.respond({"rm"}, {1, "", "rm: cannot remove\n", {}});
+    stages::Actions act(f.node, false);
+    stages::StepContext ctx{act, f.facts, f.state, nullptr, nullptr, f.dir.path(), f.runit.get()};
+    const auto r = stages::apply_prune(f.step("prune", plan::Action::remove), ctx);
+    REQUIRE_FALSE(r.ok()); // an `rm` failure is never tolerated
+    CHECK(r.error().message().find("rm -rf") != std::string::npos);
+    f.node.respond({"rm"}, {0, "", "", {}});
+    CHECK(stages::apply_prune(f.step("prune", plan::Action::remove), ctx).ok());
+  }
+}
