@@ -64,18 +64,8 @@ facts::Gathered Session::gather(const std::vector<std::string>& nodes) {
     node(n); // create transports up front, outside the worker threads
   return facts::gather_all(
       names,
-      [this](const std::string& host, std::string_view script) -> Result<std::string> {
-        transport::Command c;
-        c.argv = {"sh", "-c", std::string(script)};
-        c.sudo = true;
-        c.timeout = std::chrono::seconds(60);
-        auto r = node(host).run(c);
-        if (!r)
-          return std::move(r).error();
-        if (!r->ok())
-          return Error(Errc::remote,
-                       "facts script exited with " + std::to_string(r->exit_code) + ": " + r->err);
-        return std::move(r->out);
+      [this](const std::string& host, std::string_view script) {
+        return facts::run_script_on(node(host), script);
       },
       m_options.parallel);
 }

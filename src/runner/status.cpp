@@ -55,16 +55,8 @@ std::vector<NodeStatus> gather_status(const std::vector<const config::Node*>& no
   }
   const auto gathered = facts::gather_all(
       names,
-      [&](const std::string& host, std::string_view script) -> Result<std::string> {
-        transport::Command command;
-        command.argv = {"sh", "-c", std::string(script)};
-        auto r = transports.at(host)->run(command);
-        if (!r)
-          return std::move(r).error();
-        if (!r->ok())
-          return Error(Errc::remote, "the facts script failed (exit " +
-                                         std::to_string(r->exit_code) + "): " + r->err);
-        return std::move(r->out);
+      [&](const std::string& host, std::string_view script) {
+        return facts::run_script_on(*transports.at(host), script);
       },
       parallel);
 

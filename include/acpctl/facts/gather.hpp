@@ -22,6 +22,8 @@ Result<HostFacts> parse_facts(std::string_view output, const std::string& host);
 
 } // namespace acp::facts
 
+#include "acpctl/transport/transport.hpp"
+
 #include <functional>
 #include <map>
 #include <span>
@@ -32,6 +34,11 @@ namespace acp::facts {
 /// provides this; tests pass a fake. It is called from several threads at once.
 using RunScript =
     std::function<Result<std::string>(const std::string& host, std::string_view script)>;
+
+/// Runs the facts script on `node` as root (sudo when the login user is not: state.json and
+/// runit's supervise/ directories are readable by root only) with a 60 s limit. Fails with
+/// the transport's error, or Errc::remote with the script's stderr if it exited non-zero.
+Result<std::string> run_script_on(transport::Transport& node, std::string_view script);
 
 /// Facts of every host that answered, and one error per host that did not.
 struct Gathered {
