@@ -10,20 +10,23 @@
 
 namespace acp::cli {
 
-App::App() : m_root("acpctl: install and run an ACP-style Kubernetes platform, air-gapped", "acpctl") {
+App::App()
+    : m_root("acpctl: install and run an ACP-style Kubernetes platform, air-gapped", "acpctl") {
   m_root.require_subcommand(1);
   m_root.fallthrough();
   m_root.set_help_all_flag("--help-all", "Show help for every command");
-  choice_option(m_root.add_option("-o,--output", m_globals.output, "Output format")
-                    ->capture_default_str(),
-                {"text", "json"});
+  choice_option(
+      m_root.add_option("-o,--output", m_globals.output, "Output format")->capture_default_str(),
+      {"text", "json"});
   m_root.add_flag("-v,--verbose", m_globals.verbose, "More detail (repeat for debug output)");
   m_root.add_flag("--no-color", m_globals.no_color, "No colors (also when NO_COLOR is set)");
-  path_option(m_root.add_option("--log-file", m_globals.log_file,
-                                "Append a debug-level log to this file"));
+  path_option(
+      m_root.add_option("--log-file", m_globals.log_file, "Append a debug-level log to this file"));
 }
 
-void App::on(CLI::App* command, Action action) { m_actions[command] = std::move(action); }
+void App::on(CLI::App* command, Action action) {
+  m_actions[command] = std::move(action);
+}
 
 CLI::Option* App::path_option(CLI::Option* option, ValueKind kind) {
   m_kinds[option] = kind;
@@ -41,7 +44,7 @@ ValueKind App::kind_of(const CLI::Option* option) const {
   if (auto it = m_kinds.find(option); it != m_kinds.end())
     return it->second;
   return option->get_expected_min() > 0 || option->get_type_size() > 0 ? ValueKind::other
-                                                                        : ValueKind::none;
+                                                                       : ValueKind::none;
 }
 
 const std::vector<std::string>* App::choices_of(const CLI::Option* option) const {
@@ -84,12 +87,11 @@ int App::run(int argc, const char* const* argv) {
                                  : fmt::format("acpctl {}", leaf->get_name()));
       return k_exit_usage;
     }
-    log::configure(log::Settings{
-        m_globals.verbose >= 2   ? log::Level::debug
-        : m_globals.verbose == 1 ? log::Level::info
-        : m_globals.json()       ? log::Level::warn
-                                 : log::Level::info,
-        color_wanted(m_globals), m_globals.log_file});
+    log::configure(log::Settings{m_globals.verbose >= 2   ? log::Level::debug
+                                 : m_globals.verbose == 1 ? log::Level::info
+                                 : m_globals.json()       ? log::Level::warn
+                                                          : log::Level::info,
+                                 color_wanted(m_globals), m_globals.log_file});
     auto* leaf = chosen(m_root);
     auto it = m_actions.find(leaf);
     if (it == m_actions.end()) {

@@ -45,7 +45,8 @@ std::string summary_text(const config::Cluster& c) {
 } // namespace
 
 void add_validate_command(App& app) {
-  auto* cmd = app.root().add_subcommand("validate", "Check a cluster config and report every problem");
+  auto* cmd =
+      app.root().add_subcommand("validate", "Check a cluster config and report every problem");
   auto file = std::make_shared<std::string>();
   app.path_option(
       cmd->add_option("-f,--file", *file, "The cluster config (- for standard input)")->required());

@@ -18,10 +18,10 @@ struct OptionSpec {
 };
 
 struct CommandSpec {
-  std::string path;        ///< "" for the root, "/package/build" for `acpctl package build`
+  std::string path; ///< "" for the root, "/package/build" for `acpctl package build`
   std::string description;
   std::vector<std::string> subcommands;
-  std::vector<OptionSpec> options; ///< the command's own; global ones are on the root
+  std::vector<OptionSpec> options;    ///< the command's own; global ones are on the root
   std::vector<std::string> arguments; ///< fixed choices for its positional arguments
 };
 

@@ -16,7 +16,8 @@ void apply_defaults(Cluster& cluster) {
     if (node.key_path.empty())
       node.key_path = cluster.ssh.key_path;
     // A non-root user needs sudo for everything acpctl does, unless the file says otherwise.
-    const bool sudo_written = cluster.positions.contains("spec.nodes[" + std::to_string(i) + "].sudo");
+    const bool sudo_written =
+        cluster.positions.contains("spec.nodes[" + std::to_string(i) + "].sudo");
     if (node.user != "root" && !sudo_written)
       node.sudo.enabled = true;
   }

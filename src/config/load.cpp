@@ -32,7 +32,11 @@ bool is_utf8_text(std::string_view text) {
     const auto c = static_cast<unsigned char>(text[i]);
     if (c == 0)
       return false;
-    int extra = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xe ? 2 : (c >> 3) == 0x1e ? 3 : -1;
+    int extra = c < 0x80           ? 0
+                : (c >> 5) == 0x6  ? 1
+                : (c >> 4) == 0xe  ? 2
+                : (c >> 3) == 0x1e ? 3
+                                   : -1;
     if (extra < 0 || i + static_cast<std::size_t>(extra) >= text.size())
       return false;
     for (int k = 1; k <= extra; ++k)
@@ -89,8 +93,8 @@ LoadResult load_text(std::string_view text, const std::string& source) {
   if (documents.size() > 1) {
     const auto mark = documents[1].Mark();
     return single_problem(source, mark.is_null() ? 0 : mark.line + 1, 1,
-                          fmt::format("{} holds {} YAML documents; a cluster config is one",
-                                      source, documents.size()),
+                          fmt::format("{} holds {} YAML documents; a cluster config is one", source,
+                                      documents.size()),
                           "keep one cluster per file");
   }
 
@@ -112,11 +116,10 @@ LoadResult load_text(std::string_view text, const std::string& source) {
   auto semantic = validate(cluster);
   result.problems.insert(result.problems.end(), std::make_move_iterator(semantic.begin()),
                          std::make_move_iterator(semantic.end()));
-  std::stable_sort(result.problems.begin(), result.problems.end(),
-                   [](const Problem& a, const Problem& b) {
-                     return std::tie(a.where.line, a.where.column) <
-                            std::tie(b.where.line, b.where.column);
-                   });
+  std::stable_sort(
+      result.problems.begin(), result.problems.end(), [](const Problem& a, const Problem& b) {
+        return std::tie(a.where.line, a.where.column) < std::tie(b.where.line, b.where.column);
+      });
   result.cluster = std::move(cluster);
   return result;
 }
@@ -142,8 +145,7 @@ Result<Cluster> load_valid(const std::string& path) {
   if (loaded.ok())
     return std::move(*loaded.cluster);
   std::string message = fmt::format("{} has {} problem{}:", path == "-" ? "<stdin>" : path,
-                                    loaded.problems.size(),
-                                    loaded.problems.size() == 1 ? "" : "s");
+                                    loaded.problems.size(), loaded.problems.size() == 1 ? "" : "s");
   for (const auto& p : loaded.problems)
     message += "\n  " + p.describe();
   return Error(Errc::invalid_input, message)

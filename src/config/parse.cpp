@@ -39,7 +39,7 @@ void parse_network(Reader& r, const YAML::Node& spec, const std::string& path, N
     return;
   std::string family;
   if (r.choice(node, path, "ipFamily", family, {"ipv4", "ipv6", "dual"}))
-    out.ip_family = family == "ipv4" ? IpFamily::ipv4
+    out.ip_family = family == "ipv4"   ? IpFamily::ipv4
                     : family == "ipv6" ? IpFamily::ipv6
                                        : IpFamily::dual;
   r.string(node, path, "nodeCIDR", out.node_cidr);
@@ -178,9 +178,9 @@ void parse_labels(Reader& r, const YAML::Node& node, const std::string& path,
 }
 
 void parse_node(Reader& r, const YAML::Node& node, const std::string& path, Node& out) {
-  if (!r.mapping(node, path,
-                 {"name", "address", "port", "user", "keyPath", "password", "sudo", "roles",
-                  "labels"}))
+  if (!r.mapping(
+          node, path,
+          {"name", "address", "port", "user", "keyPath", "password", "sudo", "roles", "labels"}))
     return;
   r.string(node, path, "name", out.name, true);
   r.string(node, path, "address", out.address, true);

@@ -134,8 +134,8 @@ bool Reader::string(const YAML::Node& map, const std::string& path, std::string_
   return true;
 }
 
-bool Reader::integer(const YAML::Node& map, const std::string& path, std::string_view key,
-                     int& out, int min, int max, bool required) {
+bool Reader::integer(const YAML::Node& map, const std::string& path, std::string_view key, int& out,
+                     int min, int max, bool required) {
   const auto value = map[std::string(key)];
   const auto p = child(path, key);
   if (!value || value.IsNull()) {

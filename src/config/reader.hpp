@@ -40,8 +40,7 @@ public:
   bool boolean(const YAML::Node& map, const std::string& path, std::string_view key, bool& out);
   /// A secret reference: a mapping {fromEnv: VAR} or {fromFile: PATH}. An inline scalar is a
   /// problem: secrets are never written in cluster.yaml.
-  bool secret(const YAML::Node& map, const std::string& path, std::string_view key,
-              SecretRef& out);
+  bool secret(const YAML::Node& map, const std::string& path, std::string_view key, SecretRef& out);
   /// One of `choices` (exact spelling); a near miss gets a "did you mean".
   bool choice(const YAML::Node& map, const std::string& path, std::string_view key,
               std::string& out, std::initializer_list<std::string_view> choices,

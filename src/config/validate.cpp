@@ -39,12 +39,14 @@ bool is_dns_label(std::string_view s) {
 }
 
 bool is_hostname(std::string_view s) {
-  static const std::regex k_host(
-      "[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?)*");
+  static const std::regex k_host("[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-"
+                                 "Za-z0-9]{0,61}[A-Za-z0-9])?)*");
   return s.size() <= 253 && std::regex_match(s.begin(), s.end(), k_host);
 }
 
-std::string node_path(std::size_t i) { return fmt::format("spec.nodes[{}]", i); }
+std::string node_path(std::size_t i) {
+  return fmt::format("spec.nodes[{}]", i);
+}
 
 void check_names(Checker& ck) {
   const auto& c = ck.cluster();
@@ -84,8 +86,7 @@ std::vector<Cidr> check_cidrs(Checker& ck, const std::vector<std::string>& texts
                   : family == IpFamily::ipv6 ? (v4 == 0 && v6 == 1)
                                              : (v4 == 1 && v6 == 1);
   if (!ok)
-    ck.fail(path,
-            fmt::format("{} does not match ipFamily {}", what, to_string(family)),
+    ck.fail(path, fmt::format("{} does not match ipFamily {}", what, to_string(family)),
             family == IpFamily::dual ? "give one IPv4 and one IPv6 block, comma-separated"
                                      : fmt::format("give one {} block", to_string(family)));
   return out;
@@ -275,10 +276,12 @@ void check_ssh(Checker& ck) {
 void check_etcd(Checker& ck) {
   const auto& etcd = ck.cluster().etcd;
   if (!etcd.data_dir.starts_with('/'))
-    ck.fail("spec.etcd.dataDir", fmt::format("dataDir \"{}\" is not an absolute path", etcd.data_dir),
+    ck.fail("spec.etcd.dataDir",
+            fmt::format("dataDir \"{}\" is not an absolute path", etcd.data_dir),
             "write a full path such as /var/lib/etcd");
   if (etcd.client_port == etcd.peer_port)
-    ck.fail("spec.etcd.peerPort", fmt::format("peerPort and clientPort are both {}", etcd.peer_port),
+    ck.fail("spec.etcd.peerPort",
+            fmt::format("peerPort and clientPort are both {}", etcd.peer_port),
             "etcd listens for clients and peers on different ports (2379 and 2380)");
 }
 
@@ -294,7 +297,8 @@ void check_registry(Checker& ck) {
 }
 
 bool is_cron_field(const std::string& f) {
-  static const std::regex k_field("(\\*|[0-9]+(-[0-9]+)?)(/[0-9]+)?(,([0-9]+(-[0-9]+)?)(/[0-9]+)?)*");
+  static const std::regex k_field(
+      "(\\*|[0-9]+(-[0-9]+)?)(/[0-9]+)?(,([0-9]+(-[0-9]+)?)(/[0-9]+)?)*");
   return std::regex_match(f, k_field);
 }
 
@@ -308,7 +312,8 @@ void check_backup(Checker& ck) {
     if (!f.empty())
       fields.push_back(f);
   if (fields.size() != 5 || !std::all_of(fields.begin(), fields.end(), is_cron_field))
-    ck.fail(path + ".schedule", fmt::format("schedule \"{}\" is not a cron expression", b->schedule),
+    ck.fail(path + ".schedule",
+            fmt::format("schedule \"{}\" is not a cron expression", b->schedule),
             "five fields: minute hour day-of-month month day-of-week, e.g. \"0 2 * * *\"");
   static const std::regex k_ttl("[0-9]+[smhd]");
   if (!std::regex_match(b->ttl, k_ttl))
@@ -325,7 +330,8 @@ void check_backup(Checker& ck) {
               "write it with its scheme, e.g. https://s3.example.com");
     static const std::regex k_bucket("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
     if (!s3->bucket.empty() && !std::regex_match(s3->bucket, k_bucket))
-      ck.fail(sp + ".bucket", fmt::format("bucket \"{}\" is not a valid S3 bucket name", s3->bucket),
+      ck.fail(sp + ".bucket",
+              fmt::format("bucket \"{}\" is not a valid S3 bucket name", s3->bucket),
               "3–63 lower-case letters, digits, '.' or '-'");
   }
 }

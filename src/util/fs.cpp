@@ -14,7 +14,9 @@ namespace acp::util {
 
 namespace fs = std::filesystem;
 
-std::string with_errno(const std::string& what) { return what + ": " + std::strerror(errno); }
+std::string with_errno(const std::string& what) {
+  return what + ": " + std::strerror(errno);
+}
 
 Result<std::string> read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -75,16 +77,17 @@ Status write_file_atomic(const fs::path& path, std::string_view content, fs::per
 fs::path expand_home(std::string_view path) {
   if (path == "~" || path.starts_with("~/")) {
     const char* home = std::getenv("HOME");
-    return fs::path(home != nullptr ? home : "/root") / std::string(path.substr(path.size() > 1 ? 2 : 1));
+    return fs::path(home != nullptr ? home : "/root") /
+           std::string(path.substr(path.size() > 1 ? 2 : 1));
   }
   return fs::path(path);
 }
 
 TempDir::TempDir(std::string_view prefix) {
   const char* base = std::getenv("TMPDIR");
-  std::string pattern =
-      (fs::path(base != nullptr && *base != '\0' ? base : "/tmp") / (std::string(prefix) + "-XXXXXX"))
-          .string();
+  std::string pattern = (fs::path(base != nullptr && *base != '\0' ? base : "/tmp") /
+                         (std::string(prefix) + "-XXXXXX"))
+                            .string();
   std::vector<char> name(pattern.begin(), pattern.end());
   name.push_back('\0');
   if (::mkdtemp(name.data()) == nullptr)

@@ -55,7 +55,9 @@ IpAddress masked(IpAddress ip, int bits) {
 }
 } // namespace
 
-Cidr Cidr::canonical() const { return Cidr{masked(network, prefix), prefix}; }
+Cidr Cidr::canonical() const {
+  return Cidr{masked(network, prefix), prefix};
+}
 
 bool Cidr::contains(const IpAddress& ip) const {
   return ip.v6 == network.v6 && masked(ip, prefix) == masked(network, prefix);
@@ -68,6 +70,8 @@ bool Cidr::overlaps(const Cidr& other) const {
   return masked(network, shorter) == masked(other.network, shorter);
 }
 
-std::string Cidr::to_string() const { return fmt::format("{}/{}", network.to_string(), prefix); }
+std::string Cidr::to_string() const {
+  return fmt::format("{}/{}", network.to_string(), prefix);
+}
 
 } // namespace acp::util

@@ -11,8 +11,12 @@
 
 namespace acp::version {
 
-std::string acpctl_version() { return build_info::k_version; }
-std::string git_commit() { return build_info::k_git_commit; }
+std::string acpctl_version() {
+  return build_info::k_version;
+}
+std::string git_commit() {
+  return build_info::k_git_commit;
+}
 
 std::vector<Component> libraries() {
   const auto* curl = curl_version_info(CURLVERSION_NOW);
@@ -22,8 +26,8 @@ std::vector<Component> libraries() {
       {"libssh2", libssh2_version(0) != nullptr ? libssh2_version(0) : "unknown"},
       {"OpenSSL", OpenSSL_version(OPENSSL_VERSION)},
       {"yaml-cpp", YAML_CPP_VERSION_STRING},
-      {"fmt", fmt::format("{}.{}.{}", FMT_VERSION / 10000, FMT_VERSION / 100 % 100,
-                          FMT_VERSION % 100)},
+      {"fmt",
+       fmt::format("{}.{}.{}", FMT_VERSION / 10000, FMT_VERSION / 100 % 100, FMT_VERSION % 100)},
       {"nlohmann-json", fmt::format("{}.{}.{}", NLOHMANN_JSON_VERSION_MAJOR,
                                     NLOHMANN_JSON_VERSION_MINOR, NLOHMANN_JSON_VERSION_PATCH)},
   };

@@ -49,7 +49,7 @@ struct Bastion {
 struct SshSettings {
   std::string user = "root";
   int port = 22;
-  std::string key_path;      ///< empty: ssh-agent, then ~/.ssh/id_ed25519, id_ecdsa, id_rsa
+  std::string key_path; ///< empty: ssh-agent, then ~/.ssh/id_ed25519, id_ecdsa, id_rsa
   SecretRef key_passphrase;
   std::optional<Bastion> bastion;
   std::string known_hosts = "~/.ssh/known_hosts";
@@ -78,8 +78,8 @@ struct Node {
 
 struct Network {
   IpFamily ip_family = IpFamily::ipv4;
-  std::string node_cidr;                 ///< the nodes' subnet; optional
-  std::vector<std::string> pod_cidrs;    ///< one per family
+  std::string node_cidr;              ///< the nodes' subnet; optional
+  std::vector<std::string> pod_cidrs; ///< one per family
   std::vector<std::string> service_cidrs;
 };
 
@@ -87,7 +87,7 @@ struct Network {
 struct SelfBuiltVip {
   std::string vip;
   int vrid = 0;
-  std::string interface; ///< empty: the interface that holds the node's address
+  std::string interface;   ///< empty: the interface that holds the node's address
   SecretRef auth_password; ///< VRRP authentication between peers; empty: derived per cluster
 };
 
@@ -127,7 +127,7 @@ struct S3Storage {
 struct EtcdBackup {
   std::string schedule = "0 2 * * *"; ///< cron, 5 fields
   std::string local_path = "/cpaas/backup/etcd";
-  std::string ttl = "7d";             ///< how long local snapshots are kept
+  std::string ttl = "7d"; ///< how long local snapshots are kept
   std::optional<S3Storage> s3;
 };
 

@@ -26,9 +26,17 @@ std::string redact(std::string_view text);
 /// Writes one line. `host`, when not empty, prefixes the line ("[n1] ...").
 void write(Level level, std::string_view host, std::string_view message);
 
-inline void error(std::string_view m) { write(Level::error, {}, m); }
-inline void warn(std::string_view m) { write(Level::warn, {}, m); }
-inline void info(std::string_view m) { write(Level::info, {}, m); }
-inline void debug(std::string_view m) { write(Level::debug, {}, m); }
+inline void error(std::string_view m) {
+  write(Level::error, {}, m);
+}
+inline void warn(std::string_view m) {
+  write(Level::warn, {}, m);
+}
+inline void info(std::string_view m) {
+  write(Level::info, {}, m);
+}
+inline void debug(std::string_view m) {
+  write(Level::debug, {}, m);
+}
 
 } // namespace acp::log

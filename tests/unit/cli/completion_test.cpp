@@ -18,12 +18,15 @@ TEST_SUITE("cli::completion") {
     const auto validate = std::find_if(commands.begin(), commands.end(),
                                        [](const auto& c) { return c.path == "/validate"; });
     REQUIRE(validate != commands.end());
-    const auto file = std::find_if(validate->options.begin(), validate->options.end(),
-                                   [](const auto& o) { return o.long_names == std::vector<std::string>{"file"}; });
+    const auto file =
+        std::find_if(validate->options.begin(), validate->options.end(), [](const auto& o) {
+          return o.long_names == std::vector<std::string>{"file"};
+        });
     REQUIRE(file != validate->options.end());
     CHECK(file->kind == ValueKind::file);
-    const auto output = std::find_if(commands.front().options.begin(), commands.front().options.end(),
-                                     [](const auto& o) { return o.long_names == std::vector<std::string>{"output"}; });
+    const auto output = std::find_if(
+        commands.front().options.begin(), commands.front().options.end(),
+        [](const auto& o) { return o.long_names == std::vector<std::string>{"output"}; });
     REQUIRE(output != commands.front().options.end());
     CHECK(output->choices == std::vector<std::string>{"text", "json"});
   }

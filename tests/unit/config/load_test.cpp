@@ -39,7 +39,8 @@ TEST_SUITE("config::load") {
   }
 
   TEST_CASE("node SSH settings default from spec.ssh") {
-    const auto r = load_text(edited("    user: root\n    port: 22\n", "    user: ops\n    port: 2222\n"), "c.yaml");
+    const auto r = load_text(
+        edited("    user: root\n    port: 22\n", "    user: ops\n    port: 2222\n"), "c.yaml");
     INFO(problems_of(r));
     REQUIRE(r.ok());
     for (const auto& n : r.cluster->nodes) {
@@ -72,9 +73,8 @@ TEST_SUITE("config::load") {
   }
 
   TEST_CASE("an inline secret is refused without echoing it") {
-    const auto r = load_text(edited("password: {fromEnv: ACP_REGISTRY_PASSWORD}",
-                                    "password: hunter2-secret"),
-                             "c.yaml");
+    const auto r = load_text(
+        edited("password: {fromEnv: ACP_REGISTRY_PASSWORD}", "password: hunter2-secret"), "c.yaml");
     REQUIRE(r.problems.size() == 1);
     CHECK(r.problems[0].message.find("secret written inline") != std::string::npos);
     CHECK(problems_of(r).find("hunter2") == std::string::npos);
@@ -92,8 +92,12 @@ TEST_SUITE("config::load") {
   TEST_CASE("not YAML, empty, binary, a list: one clear problem each") {
     CHECK(load_text("", "e.yaml").problems.at(0).message == "e.yaml is empty");
     CHECK(load_text("# only a comment\n", "e.yaml").problems.at(0).message == "e.yaml is empty");
-    CHECK(load_text(std::string("\x7f" "ELF\0\0\x01", 7), "b").problems.at(0).message ==
-          "b is a binary file, not YAML");
+    CHECK(load_text(std::string("\x7f"
+                                "ELF\0\0\x01",
+                                7),
+                    "b")
+              .problems.at(0)
+              .message == "b is a binary file, not YAML");
     const auto list = load_text("- a\n- b\n", "l.yaml");
     REQUIRE(list.problems.size() == 1);
     CHECK(list.problems[0].message.find("not a cluster config") != std::string::npos);

@@ -30,9 +30,9 @@ TEST_SUITE("util::shell") {
   }
 
   TEST_CASE("everything else reaches the shell as one literal argument") {
-    const std::vector<std::string> nasty = {"",         "a b",        "it's",  "$(reboot)",
-                                            "`id`",     "a;b|c&d",    "x\ny",  "'\"'\"",
-                                            "*",        "~root",      "$HOME", "\\"};
+    const std::vector<std::string> nasty = {"",     "a b",     "it's",  "$(reboot)",
+                                            "`id`", "a;b|c&d", "x\ny",  "'\"'\"",
+                                            "*",    "~root",   "$HOME", "\\"};
     std::string expected;
     for (const auto& arg : nasty)
       expected += arg + "\n";
