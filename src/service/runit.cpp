@@ -51,6 +51,19 @@ std::string finish_script(RestartPolicy policy) {
   return "#!/bin/sh\n[ \"$1\" != 0 ] || exec sv down .\n";
 }
 
+// runsvdir starts runsv for a new service directory on its next scan (every 5 s); until then
+// `sv` fails at once ("unable to open supervise/ok"). An apply resumed right after the
+// directory was moved in must wait for that, so start and restart wait up to 10 s for runsv.
+Argv when_supervised(std::string_view verb, const std::string& name) {
+  return {"sh",
+          "-c",
+          "i=0; while [ ! -p \"$1/supervise/ok\" ] && [ $i -lt 100 ]; do sleep 0.1; "
+          "i=$((i+1)); done; exec sv \"$2\" \"$1\"",
+          "sh",
+          dir_of(name),
+          std::string(verb)};
+}
+
 class Runit final : public ServiceManager {
 public:
   std::string_view kind() const override { return "runit"; }
@@ -79,9 +92,9 @@ public:
             {"rm", "-rf", removed}};
   }
 
-  Argv start(const std::string& name) const override { return {"sv", "up", dir_of(name)}; }
+  Argv start(const std::string& name) const override { return when_supervised("up", name); }
   Argv stop(const std::string& name) const override { return {"sv", "down", dir_of(name)}; }
-  Argv restart(const std::string& name) const override { return {"sv", "restart", dir_of(name)}; }
+  Argv restart(const std::string& name) const override { return when_supervised("restart", name); }
   Argv status(const std::string& name) const override { return {"sv", "status", dir_of(name)}; }
 
   // "run: /etc/service/x: (pid 123) 45s; run: log: (pid 122) 45s"

@@ -30,8 +30,9 @@ Result<transport::CommandResult> Actions::run(const std::vector<std::string>& ar
   }
   auto result = query(m_node, argv);
   if (result && !result->ok())
-    return Error(Errc::remote, fmt::format("`{}` exited with {}: {}", util::shell_join(argv),
-                                           result->exit_code, util::trim(result->err)))
+    return Error(Errc::remote,
+                 fmt::format("`{}` exited with {}: {}", util::shell_join(argv), result->exit_code,
+                             util::trim(result->err.empty() ? result->out : result->err)))
         .with_host(m_node.host());
   return result;
 }

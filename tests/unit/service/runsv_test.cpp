@@ -128,4 +128,23 @@ TEST_SUITE("service::runsv") {
     CHECK(st.detail.find("normally up") != std::string::npos);
     stop_runsv(runsv, s, *m);
   }
+
+  TEST_CASE("restart issued before runsv picks the directory up waits for it") {
+    if (!have_runsv()) {
+      MESSAGE("runsv is not installed (Debian package runit): skipped");
+      return;
+    }
+    const auto m = make_runit();
+    ScratchServices s;
+    s.install(*m, {"demo", {"/bin/sleep", "30"}, "", {}, "", {}, {}});
+    int restart_exit = -1;
+    std::thread restart([&] { restart_exit = s.run(m->restart("demo")).exit_code; });
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    const auto runsv = spawn_runsv(s.rebase("/etc/service/acp-demo"));
+    restart.join();
+    CHECK(restart_exit == 0);
+    const auto up = wait_status(s, *m, [](const ServiceStatus& st) { return st.running; });
+    CHECK(up.running);
+    stop_runsv(runsv, s, *m);
+  }
 }
