@@ -10,6 +10,8 @@
 #   lab_down                    tear down the lab this shell started (the EXIT trap does it too,
 #                               after calling lab_cleanup_hook if the test defines one)
 #   lab_assert_clean            fail unless nothing of the last lab remains
+#   ok MSG                      print "ok: MSG" (one line per checked behaviour)
+#   has FILE TEXT               fail, showing FILE, unless FILE contains TEXT
 #
 # Variables after lab_up: LAB_DIR, LAB_N, LAB_KEY, LAB_KNOWN_HOSTS, LAB_SUDO_PASSWORD_FILE.
 # Only one lab runs per machine. ctest serialises lab tests (RESOURCE_LOCK lab); lab_up also waits
@@ -22,6 +24,16 @@ LAB_RECORDED_PIDS=()
 lab_fail() {
   printf 'FAIL: %s\n' "$*" >&2
   exit 1
+}
+
+ok() { echo "ok: $*"; }
+
+has() {
+  grep -qF -- "$2" "$1" || {
+    echo "--- $1:" >&2
+    cat "$1" >&2
+    lab_fail "'$2' not found in $1"
+  }
 }
 
 lab_require_root() {
