@@ -29,4 +29,4 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build/asan -L 'unit|cli' --output-on-failure -j "$jobs" --timeout 900
 
 echo "== fuzz: manifest parser and archive reader, 15 s each (clang, libFuzzer + ASan)"
-bash scripts/fuzz.sh 15
+ACPCTL_BIN=$PWD/build/ci/acpctl bash scripts/fuzz.sh 15
