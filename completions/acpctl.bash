@@ -84,12 +84,12 @@ _acpctl() {
       case "$prev" in
         -f|--file) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
       esac
-      COMPREPLY=($(compgen -W '-h --help -f --file --nodes --parallel' -- "$cur")) ;;
+      COMPREPLY=($(compgen -W '-h --help -f --file --nodes --role --parallel' -- "$cur")) ;;
     "/reset")
       case "$prev" in
         -f|--file) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
       esac
-      COMPREPLY=($(compgen -W '-h --help -f --file --nodes -y --yes --force-unlock --parallel' -- "$cur")) ;;
+      COMPREPLY=($(compgen -W '-h --help -f --file --nodes --role --parallel -y --yes --force-unlock' -- "$cur")) ;;
     "/completion")
       COMPREPLY=($(compgen -W 'bash zsh fish -h --help' -- "$cur")) ;;
   esac

@@ -104,13 +104,13 @@ _acpctl() {
       case "$prev" in
         -f|--file) _files; return ;;
       esac
-      compadd -- -h --help -f --file --nodes --parallel
+      compadd -- -h --help -f --file --nodes --role --parallel
       ;;
     "/reset")
       case "$prev" in
         -f|--file) _files; return ;;
       esac
-      compadd -- -h --help -f --file --nodes -y --yes --force-unlock --parallel
+      compadd -- -h --help -f --file --nodes --role --parallel -y --yes --force-unlock
       ;;
     "/completion")
       compadd -- bash zsh fish -h --help

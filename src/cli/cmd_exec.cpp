@@ -21,10 +21,7 @@ namespace acp::cli {
 namespace {
 
 struct Options {
-  std::string file;
-  std::string nodes; ///< comma-separated names
-  std::string role;
-  int parallel = 16;
+  NodeSelection target;
   bool sudo = false;
   bool stdin = false;
   int timeout = 0;
@@ -55,8 +52,8 @@ int run_exec(const App& app, const Options& o) {
     throw Failure(
         Error(Errc::usage, "no command given")
             .with_hint("put the command after --, e.g. acpctl exec -f cluster.yaml -- uptime"));
-  const auto cluster = config::load_valid(o.file).take();
-  const auto nodes = select_nodes(cluster, node_names(o.nodes), o.role).take();
+  const auto cluster = config::load_valid(o.target.file).take();
+  const auto nodes = select_nodes(cluster, o.target).take();
   const bool json = app.globals().json();
   // Read once, fed to every host: each gets the same bytes.
   std::string input;
@@ -69,7 +66,8 @@ int run_exec(const App& app, const Options& o) {
   std::mutex print_mutex;
   const auto outcomes = remote::exec_on_nodes(
       cluster, nodes, command, o.stdin ? std::optional<std::string>(input) : std::nullopt,
-      o.parallel, [&](const config::Node& node, transport::Stream stream, std::string_view line) {
+      o.target.parallel,
+      [&](const config::Node& node, transport::Stream stream, std::string_view line) {
         if (json)
           return;
         std::lock_guard lock(print_mutex);
@@ -109,14 +107,7 @@ void add_exec_command(App& app) {
   auto* cmd = app.root().add_subcommand(
       "exec", "Run a command on cluster nodes over SSH, in parallel (put it after --)");
   auto o = std::make_shared<Options>();
-  app.path_option(cmd->add_option("-f,--file", o->file, "The cluster config")->required());
-  auto* nodes = cmd->add_option("--nodes", o->nodes, "Only these nodes (comma-separated names)");
-  cmd->add_option("--role", o->role,
-                  "Only nodes with this role (control-plane, etcd, worker, ingress)")
-      ->excludes(nodes);
-  cmd->add_option("--parallel", o->parallel, "At most this many nodes at once")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 1024));
+  add_node_selection(app, cmd, o->target);
   cmd->add_flag("--sudo", o->sudo, "Run as root (sudo when the login user is not root)");
   cmd->add_flag("--stdin", o->stdin,
                 "Read standard input once and feed it to the command on every node");

@@ -15,17 +15,16 @@ namespace acp::cli {
 namespace {
 
 struct Options {
-  std::string file;
-  std::string nodes;
+  NodeSelection target;
   bool yes = false;
   bool force_unlock = false;
-  int parallel = 16;
 };
 
 int run_reset(const App& app, const Options& o) {
-  auto session = runner::Session::open({o.file, std::nullopt, std::nullopt, o.parallel}).take();
+  auto session =
+      runner::Session::open({o.target.file, std::nullopt, std::nullopt, o.target.parallel}).take();
   std::vector<std::string> names;
-  for (const auto* n : select_nodes(session.cluster(), node_names(o.nodes), "").take())
+  for (const auto* n : select_nodes(session.cluster(), o.target).take())
     names.push_back(n->name);
   const auto gathered = session.gather(names);
   if (!gathered.ok()) {
@@ -38,7 +37,7 @@ int run_reset(const App& app, const Options& o) {
   confirm_or_throw(o.yes, "remove everything acpctl installed on these nodes");
   const bool terminal = ::isatty(STDERR_FILENO) && !app.globals().json();
   auto progress = runner::make_progress(app.globals().json(), terminal, !app.globals().no_color);
-  runner::ApplyOptions ao{o.parallel, false, o.force_unlock, "acpctl reset"};
+  runner::ApplyOptions ao{o.target.parallel, false, o.force_unlock, "acpctl reset"};
   auto report = runner::apply_plan(session, plan, gathered, *progress, ao).take();
   if (report.ok())
     for (auto& [host, err] : runner::finish_reset(session, names, ao)) {
@@ -56,14 +55,10 @@ void add_reset_command(App& app) {
   auto* cmd = app.root().add_subcommand(
       "reset", "Remove everything acpctl installed on nodes (services, components, state)");
   auto o = std::make_shared<Options>();
-  app.path_option(cmd->add_option("-f,--file", o->file, "The cluster config")->required());
-  cmd->add_option("--nodes", o->nodes, "Only these nodes (comma-separated names)");
+  add_node_selection(app, cmd, o->target);
   cmd->add_flag("-y,--yes", o->yes, "Do not ask for confirmation (needed without a terminal)");
   cmd->add_flag("--force-unlock", o->force_unlock,
                 "Take the nodes' apply lock even if another apply holds it");
-  cmd->add_option("--parallel", o->parallel, "At most this many nodes at once")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 1024));
   app.on(cmd, [&app, o] { return run_reset(app, *o); });
 }
 

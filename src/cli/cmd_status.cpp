@@ -18,9 +18,7 @@ namespace acp::cli {
 namespace {
 
 struct Options {
-  std::string file;
-  std::string nodes;
-  int parallel = 16;
+  NodeSelection target;
 };
 
 bool stdout_color(const GlobalOptions& g) {
@@ -29,11 +27,11 @@ bool stdout_color(const GlobalOptions& g) {
 }
 
 int run_status(const App& app, const Options& o) {
-  const auto cluster = config::load_valid(o.file).take();
-  const auto nodes = select_nodes(cluster, node_names(o.nodes), "").take();
+  const auto cluster = config::load_valid(o.target.file).take();
+  const auto nodes = select_nodes(cluster, o.target).take();
   const auto status = runner::gather_status(
       nodes, [&](const config::Node& n) { return transport::make_ssh_transport(n, cluster.ssh); },
-      o.parallel);
+      o.target.parallel);
   if (app.globals().json())
     print_json(runner::status_to_json(status));
   else
@@ -50,11 +48,7 @@ void add_status_command(App& app) {
   auto* cmd = app.root().add_subcommand(
       "status", "Show what acpctl installed on each node, its services and the apply lock");
   auto o = std::make_shared<Options>();
-  app.path_option(cmd->add_option("-f,--file", o->file, "The cluster config")->required());
-  cmd->add_option("--nodes", o->nodes, "Only these nodes (comma-separated names)");
-  cmd->add_option("--parallel", o->parallel, "At most this many nodes at once")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 1024));
+  add_node_selection(app, cmd, o->target);
   cmd->footer("Exit code 1 if a node could not be reached (the others are still shown).");
   app.on(cmd, [&app, o] { return run_status(app, *o); });
 }

@@ -19,10 +19,7 @@ namespace acp::cli {
 namespace {
 
 struct Options {
-  std::string file;
-  std::string nodes; ///< comma-separated names
-  std::string role;
-  int parallel = 16;
+  NodeSelection target;
   bool sudo = false;
   std::string mode = "0644";
   std::string owner;
@@ -43,10 +40,11 @@ int run_upload(const App& app, const Options& o) {
   if (o.remote.empty() || o.remote.front() != '/' || o.remote.back() == '/')
     throw Failure(Error(Errc::usage,
                         "the remote path must be an absolute file path, not \"" + o.remote + "\""));
-  const auto cluster = config::load_valid(o.file).take();
-  const auto nodes = select_nodes(cluster, node_names(o.nodes), o.role).take();
-  const auto outcomes = remote::upload_to_nodes(
-      cluster, nodes, o.local, o.remote, transport::FileSpec{mode, o.owner, o.sudo}, o.parallel);
+  const auto cluster = config::load_valid(o.target.file).take();
+  const auto nodes = select_nodes(cluster, o.target).take();
+  const auto outcomes =
+      remote::upload_to_nodes(cluster, nodes, o.local, o.remote,
+                              transport::FileSpec{mode, o.owner, o.sudo}, o.target.parallel);
   bool all_ok = true;
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     const auto& r = outcomes[i].result;
@@ -80,12 +78,7 @@ void add_upload_command(App& app) {
   auto* cmd = app.root().add_subcommand(
       "upload", "Copy a local file to cluster nodes, checked by sha256 and renamed into place");
   auto o = std::make_shared<Options>();
-  app.path_option(cmd->add_option("-f,--file", o->file, "The cluster config")->required());
-  auto* nodes = cmd->add_option("--nodes", o->nodes, "Only these nodes (comma-separated names)");
-  cmd->add_option("--role", o->role, "Only nodes with this role")->excludes(nodes);
-  cmd->add_option("--parallel", o->parallel, "At most this many nodes at once")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 1024));
+  add_node_selection(app, cmd, o->target);
   cmd->add_option("--mode", o->mode, "File mode on the node (octal)")->capture_default_str();
   cmd->add_option("--owner", o->owner, "Owner on the node (user or user:group)");
   cmd->add_flag("--sudo", o->sudo, "Write as root (sudo when the login user is not root)");

@@ -60,4 +60,21 @@ Result<std::vector<const config::Node*>> select_nodes(const config::Cluster& clu
   return chosen;
 }
 
+void add_node_selection(App& app, CLI::App* cmd, NodeSelection& selection) {
+  app.path_option(cmd->add_option("-f,--file", selection.file, "The cluster config")->required());
+  auto* nodes =
+      cmd->add_option("--nodes", selection.nodes, "Only these nodes (comma-separated names)");
+  cmd->add_option("--role", selection.role,
+                  "Only nodes with this role (control-plane, etcd, worker, ingress)")
+      ->excludes(nodes);
+  cmd->add_option("--parallel", selection.parallel, "At most this many nodes at once")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1024));
+}
+
+Result<std::vector<const config::Node*>> select_nodes(const config::Cluster& cluster,
+                                                      const NodeSelection& selection) {
+  return select_nodes(cluster, node_names(selection.nodes), selection.role);
+}
+
 } // namespace acp::cli
