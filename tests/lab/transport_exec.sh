@@ -20,14 +20,6 @@ lab_cleanup_hook() {
   rm -rf "$work"
 }
 
-ok() { echo "ok: $*"; }
-has() { # has FILE TEXT: FILE contains TEXT
-  grep -qF -- "$2" "$1" || {
-    echo "--- $1:" >&2
-    cat "$1" >&2
-    lab_fail "'$2' not found"
-  }
-}
 
 lab_up 4
 lab_config >"$work/lab.yaml"
