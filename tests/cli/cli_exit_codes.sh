@@ -2,24 +2,14 @@
 # The documented exit codes and output formats, seen from outside the binary.
 set -uo pipefail
 acpctl=$1
-scratch=$(mktemp -d); trap 'rm -rf "$scratch"' EXIT
-passed=0; failed=0
-check() { # check NAME WANT_CODE COMMAND...
-  local name=$1 want=$2; shift 2
-  "$@" >"$scratch/out" 2>"$scratch/err"; local got=$?
-  if [ "$got" = "$want" ]; then passed=$((passed + 1)); else
-    failed=$((failed + 1)); echo "FAIL: $name: exit $got, want $want"; cat "$scratch/err"; fi
-}
-contains() { # contains NAME FILE TEXT
-  if grep -qF -- "$3" "$2"; then passed=$((passed + 1)); else
-    failed=$((failed + 1)); echo "FAIL: $1: '$3' not in output:"; cat "$2"; fi
-}
+# shellcheck source=tests/cli/lib.sh
+source "$(dirname "$0")/lib.sh"
 
 check "version" 0 "$acpctl" version
 contains "version lists libssh2" "$scratch/out" "libssh2"
 check "version json" 0 "$acpctl" -o json version
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["libraries"]["libarchive"]' "$scratch/out" \
-  && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: version json"; }
+  && pass || fail "version json"
 check "help" 0 "$acpctl" --help
 check "no command" 2 "$acpctl"
 check "unknown command" 2 "$acpctl" frobnicate
@@ -39,7 +29,7 @@ contains "binary named" "$scratch/err" "is a binary file, not YAML"
 check "validate empty" 2 "$acpctl" validate -f "$scratch/empty.yaml"
 sed 's/vrid: 51/vrid: 999/' "$scratch/cluster.yaml" > "$scratch/bad.yaml"
 check "invalid json" 2 "$acpctl" -o json validate -f "$scratch/bad.yaml"
-python3 - "$scratch/out" <<'PY' && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: invalid json shape"; }
+python3 - "$scratch/out" <<'PY' && pass || fail "invalid json shape"
 import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["valid"] is False and d["schema"] == 1
@@ -49,5 +39,4 @@ PY
 check "init refuses to overwrite" 2 "$acpctl" init -f "$scratch/cluster.yaml"
 check "init --force" 0 "$acpctl" init -f "$scratch/cluster.yaml" --force
 check "global flag after command" 0 "$acpctl" validate -f "$scratch/cluster.yaml" -o json --no-color
-echo "cli_exit_codes: $passed passed, $failed failed"
-[ "$failed" = 0 ]
+finish cli_exit_codes

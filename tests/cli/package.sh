@@ -3,19 +3,9 @@
 # a tampered package, a wrong key and a hostile unpack target.
 set -uo pipefail
 acpctl=$(realpath "$1")
-scratch=$(mktemp -d); trap 'rm -rf "$scratch"' EXIT
-passed=0; failed=0
-check() { # check NAME WANT_CODE COMMAND...
-  local name=$1 want=$2; shift 2
-  "$@" >"$scratch/out" 2>"$scratch/err"; local got=$?
-  if [ "$got" = "$want" ]; then passed=$((passed + 1)); else
-    failed=$((failed + 1)); echo "FAIL: $name: exit $got, want $want"; cat "$scratch/err"; fi
-}
-contains() { # contains NAME FILE TEXT
-  if grep -qF -- "$3" "$2"; then passed=$((passed + 1)); else
-    failed=$((failed + 1)); echo "FAIL: $1: '$3' not in output:"; cat "$2"; fi
-}
-cd "$scratch"
+# shellcheck source=tests/cli/lib.sh
+source "$(dirname "$0")/lib.sh"
+cd "$scratch" || exit 1
 mkdir -p def/bin
 printf '#!/bin/sh\necho hi\n' >def/bin/hi; chmod 755 def/bin/hi
 cat >def/package.yaml <<'YAML'
@@ -42,7 +32,7 @@ check "show" 0 "$acpctl" package show "$pkg"
 contains "show type" "$scratch/out" "operator"
 check "show json" 0 "$acpctl" -o json package show "$pkg" --all
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["manifest"]["components"][0]["files"][0]["path"] == "bin/hi"' "$scratch/out" \
-  && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: show json"; }
+  && pass || fail "show json"
 check "verify with key" 0 "$acpctl" package verify "$pkg" --key k.pub --require-checksum
 check "verify with another key" 1 "$acpctl" package verify "$pkg" --key other.pub
 contains "wrong key says signature" "$scratch/err" "signature"
@@ -53,8 +43,7 @@ cp "$pkg" tampered.tgz; cp "$pkg.sig" tampered.tgz.sig; cp "$pkg.sha256" tampere
 printf '\x00' | dd of=tampered.tgz bs=1 seek=40 conv=notrunc status=none
 check "tampered package fails" 1 "$acpctl" package verify tampered.tgz --key k.pub
 check "unpack of tampered package fails" 1 "$acpctl" package unpack tampered.tgz -C dest2
-[ ! -e dest2 ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: dest2 exists"; }
+[ ! -e dest2 ] && pass || fail "dest2 exists"
 check "bad --max-size" 2 "$acpctl" package verify "$pkg" --max-size lots
 check "not a package" 2 "$acpctl" package show def/package.yaml
-echo "package: $passed passed, $failed failed"
-[ "$failed" = 0 ]
+finish package
