@@ -85,10 +85,13 @@ public:
   }
 
   std::vector<Argv> uninstall(const std::string& name) const override {
+    // runsvdir stops the supervisor of a directory that left /etc/service on its own scan,
+    // which can beat these `sv` calls; then they fail, and that is fine: the supervisor is
+    // going or gone either way. Moving and deleting must work.
     const auto removed = staging_dir_of(name) + "-removed";
     return {{"mv", "-T", dir_of(name), removed},
-            {"sv", "-w", "10", "force-stop", removed, removed + "/log"},
-            {"sv", "exit", removed, removed + "/log"},
+            {"sh", "-c", "sv -w 10 force-stop \"$1\" \"$1/log\"; sv exit \"$1\" \"$1/log\"; exit 0",
+             "sh", removed},
             {"rm", "-rf", removed}};
   }
 

@@ -1,24 +1,15 @@
 // Stage "prune", apply half: stop and remove the service, delete the component's directory.
 
 #include "acpctl/stages/step.hpp"
-#include "acpctl/util/log.hpp"
 
 namespace acp::stages {
 
 Result<state::StateChange> apply_prune(const plan::Step& step, StepContext& ctx) {
   const auto* have = ctx.state.find(step.component);
   if (have && !have->service.empty() && ctx.services && ctx.facts.services.count(have->service) > 0)
-    for (const auto& argv : ctx.services->uninstall(have->service)) {
-      auto r = ctx.actions.run(argv);
-      // runsvdir stops the supervisor of a service directory that left /etc/service on its
-      // own scan, which can beat our `sv force-stop`/`sv exit`; moving and deleting must work.
-      if (!r && !argv.empty() && argv.front() == "sv" && r.error().code() == Errc::remote) {
-        log::write(log::Level::warn, ctx.actions.node().host(), r.error().message());
-        continue;
-      }
-      if (!r)
+    for (const auto& argv : ctx.services->uninstall(have->service))
+      if (auto r = ctx.actions.run(argv); !r)
         return std::move(r).error();
-    }
   const auto dir = std::string(state::k_components_root) + "/" + step.component;
   if (auto r = ctx.actions.run({"rm", "-rf", "--", dir}); !r)
     return std::move(r).error();

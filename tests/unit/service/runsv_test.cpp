@@ -147,4 +147,16 @@ TEST_SUITE("service::runsv") {
     CHECK(up.running);
     stop_runsv(runsv, s, *m);
   }
+
+  TEST_CASE("uninstall works when runsvdir already stopped the service's runsv") {
+    const auto m = make_runit();
+    ScratchServices s;
+    s.install(*m, {"demo", {"/bin/sleep", "30"}, "", {}, "", {}, {}});
+    // No runsv runs for it: every `sv` fails ("unable to open supervise/ok"), as when
+    // runsvdir's scan beat us; the directory must still go.
+    for (const auto& argv : m->uninstall("demo"))
+      CHECK(s.run(argv).exit_code == 0);
+    CHECK_FALSE(fs::exists(s.dir.path() / "acp-demo"));
+    CHECK_FALSE(fs::exists(s.dir.path() / ".acp-demo-removed"));
+  }
 }
