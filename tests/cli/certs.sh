@@ -15,6 +15,10 @@ contains() { # contains NAME FILE TEXT
   if grep -qF -- "$3" "$2"; then passed=$((passed + 1)); else
     failed=$((failed + 1)); echo "FAIL: $1: '$3' not in output:"; cat "$2"; fi
 }
+holds() { # holds NAME COMMAND...: COMMAND succeeds
+  local name=$1; shift
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $name"; fi
+}
 json() { # json NAME PYTHON-ASSERTIONS (d is the document on stdout)
   if python3 -c "import json,sys; d=json.load(open(sys.argv[1])); $2" "$scratch/out"; then
     passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $1"; cat "$scratch/out"; fi
@@ -28,7 +32,7 @@ check "check before any certificate" 1 "$acpctl" certs check -f "$scratch/cluste
 contains "missing in the table" "$scratch/out" "missing"
 check "check json before" 1 "$acpctl" -o json certs check -f "$scratch/cluster.yaml"
 json "all missing" 'c=d["certificates"]; assert d["schema"]==1 and d["type"]=="certificates" and len(c)==9 and {x["status"] for x in c}=={"missing"}, d'
-[ ! -e "$pki" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: check wrote files"; }
+holds "check writes nothing" test ! -e "$pki"
 
 check "renew without a package issues locally" 0 "$acpctl" certs renew -f "$scratch/cluster.yaml"
 contains "renew lists the CA" "$scratch/out" "Issued ca (missing)"
@@ -44,20 +48,19 @@ assert c["ca"]["daysLeft"]==3649 and c["admin"]["daysLeft"]==364, c
 assert c["etcd/cp-2-peer"]["node"]=="cp-2" and c["etcd/cp-2-peer"]["notAfter"].endswith("Z")
 assert c["admin"]["subject"]=="acpctl-admin" and c["admin"]["node"] is None'
 modes=$(stat -c '%a' "$pki"/ca.key "$pki"/admin.key "$pki"/etcd/*.key | sort -u | tr '\n' ' ')
-[ "$modes" = "600 " ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: key modes: $modes"; }
-[ "$(stat -c '%a' "$pki" "$pki/etcd" | sort -u)" = 700 ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: dir modes"; }
-if openssl verify -CAfile "$pki/ca.crt" "$pki/etcd/cp-3-server.crt" >/dev/null; then
-  passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: openssl verify"; fi
+holds "key modes 0600 ($modes)" test "$modes" = "600 "
+holds "directory modes 0700" test "$(stat -c '%a' "$pki" "$pki/etcd" | sort -u)" = 700
+holds "openssl verify" openssl verify -CAfile "$pki/ca.crt" -purpose sslserver "$pki/etcd/cp-3-server.crt" >/dev/null
 
 sums=$(sha256sum "$pki"/*.* "$pki"/etcd/*)
 check "renew again changes nothing" 0 "$acpctl" certs renew -f "$scratch/cluster.yaml"
 contains "nothing to renew" "$scratch/out" "No certificate needed renewing."
 check "dry run of a wide window" 0 "$acpctl" -o json certs renew -f "$scratch/cluster.yaml" --within 400 --dry-run
 json "dry run lists every leaf" 'assert d["dryRun"] is True and len(d["renewed"])==8 and d["renewed"][0]["newNotAfter"] is None, d'
-[ "$sums" = "$(sha256sum "$pki"/*.* "$pki"/etcd/*)" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: files changed"; }
+holds "dry run changes no file" test "$sums" = "$(sha256sum "$pki"/*.* "$pki"/etcd/*)"
 check "renew --all" 0 "$acpctl" certs renew -f "$scratch/cluster.yaml" --all
 contains "renew --all names a leaf" "$scratch/out" "Renewed etcd/cp-3-peer (renewal of every certificate), valid until"
-[ "$(sha256sum "$pki/ca.crt")" = "$(echo "$sums" | grep ' .*/pki/ca.crt$')" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: CA changed"; }
+holds "renew --all keeps the CA" test "$(sha256sum "$pki/ca.crt")" = "$(echo "$sums" | grep ' .*/pki/ca.crt$')"
 
 echo garbage > "$pki/ca.crt"
 check "check with a corrupt CA" 1 "$acpctl" -o json certs check -f "$scratch/cluster.yaml"
