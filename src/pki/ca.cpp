@@ -35,6 +35,10 @@ Status check_usable(const CertFacts& facts, const fs::path& cert, Clock::time_po
                                                   cert.string(), date_of(facts.not_after)))
         .with_hint("acpctl does not rotate a CA yet: give a new CA in spec.pki, or move the "
                    "cluster directory's pki/ca.* away to have a new one made");
+  if (facts.not_after - now < std::chrono::days(k_renew_days))
+    log::warn(fmt::format("pki: the CA certificate {} expires on {}; certificates it signs end "
+                          "then too, and acpctl does not rotate a CA yet",
+                          cert.string(), date_of(facts.not_after)));
   return {};
 }
 

@@ -43,37 +43,48 @@ Status add_conf_extension(X509* cert, X509V3_CTX* ctx, int nid, const char* valu
   return {};
 }
 
+// One GENERAL_NAME for "DNS:name" or "IP:addr".
+Result<GeneralNamePtr> general_name(const std::string& san) {
+  GeneralNamePtr name(GENERAL_NAME_new());
+  if (!name)
+    return openssl_error("allocating a subject alternative name");
+  if (san.starts_with("DNS:")) {
+    ASN1_IA5STRING* text = ASN1_IA5STRING_new();
+    if (text == nullptr ||
+        ASN1_STRING_set(text, san.data() + 4, static_cast<int>(san.size() - 4)) != 1) {
+      ASN1_IA5STRING_free(text);
+      return openssl_error("encoding a DNS name");
+    }
+    GENERAL_NAME_set0_value(name.get(), GEN_DNS, text);
+    return name;
+  }
+  const auto ip = san.starts_with("IP:") ? util::IpAddress::parse(std::string_view(san).substr(3))
+                                         : std::nullopt;
+  if (!ip)
+    return Error(Errc::invalid_input,
+                 fmt::format("\"{}\" is neither DNS:name nor IP:address", san));
+  ASN1_OCTET_STRING* octets = ASN1_OCTET_STRING_new();
+  if (octets == nullptr || ASN1_OCTET_STRING_set(octets, ip->bytes.data(), ip->v6 ? 16 : 4) != 1) {
+    ASN1_OCTET_STRING_free(octets);
+    return openssl_error("encoding an IP address");
+  }
+  GENERAL_NAME_set0_value(name.get(), GEN_IPADD, octets);
+  return name;
+}
+
 Status add_sans(X509* cert, const std::vector<std::string>& sans) {
   if (sans.empty())
     return {};
   GeneralNamesPtr names(GENERAL_NAMES_new());
+  if (!names)
+    return openssl_error("allocating the subject alternative names");
   for (const auto& san : sans) {
-    GENERAL_NAME* name = nullptr;
-    if (san.starts_with("DNS:")) {
-      ASN1_IA5STRING* text = ASN1_IA5STRING_new();
-      if (text == nullptr ||
-          ASN1_STRING_set(text, san.data() + 4, static_cast<int>(san.size() - 4)) != 1) {
-        ASN1_IA5STRING_free(text);
-        return openssl_error("encoding a DNS name");
-      }
-      name = GENERAL_NAME_new();
-      GENERAL_NAME_set0_value(name, GEN_DNS, text);
-    } else if (san.starts_with("IP:")) {
-      const auto ip = util::IpAddress::parse(std::string_view(san).substr(3));
-      if (!ip)
-        return Error(Errc::invalid_input, fmt::format("{} is not an IP address", san.substr(3)));
-      ASN1_OCTET_STRING* octets = ASN1_OCTET_STRING_new();
-      if (octets == nullptr ||
-          ASN1_OCTET_STRING_set(octets, ip->bytes.data(), ip->v6 ? 16 : 4) != 1) {
-        ASN1_OCTET_STRING_free(octets);
-        return openssl_error("encoding an IP address");
-      }
-      name = GENERAL_NAME_new();
-      GENERAL_NAME_set0_value(name, GEN_IPADD, octets);
-    } else {
-      return Error(Errc::failed, fmt::format("unknown SAN kind in \"{}\"", san));
-    }
-    sk_GENERAL_NAME_push(names.get(), name);
+    auto name = general_name(san);
+    if (!name)
+      return std::move(name).error();
+    if (sk_GENERAL_NAME_push(names.get(), name->get()) <= 0)
+      return openssl_error("adding a subject alternative name");
+    name->release(); // the stack owns it now
   }
   if (X509_add1_ext_i2d(cert, NID_subject_alt_name, names.get(), 0, X509V3_ADD_DEFAULT) != 1)
     return openssl_error("adding the subject alternative names");

@@ -144,7 +144,8 @@ Result<Outcome> reconcile(const config::Cluster& cluster, const fs::path& dir,
       auto pair = issue_leaf(dir, leaf, **ca, policy.now);
       if (!pair)
         return std::move(pair).error();
-      r.new_not_after = inspect(pair->cert)->not_after;
+      if (auto facts = inspect(pair->cert))
+        r.new_not_after = facts->not_after;
       // A first apply issues everything: one summary line then, a line per certificate later.
       log::write(a.verdict == Verdict::missing ? log::Level::debug : log::Level::info, {},
                  fmt::format("pki: issued {} ({})", file.string(), a.reason));

@@ -80,6 +80,16 @@ TEST_SUITE("pki::ensure") {
     CHECK(server.not_after - Clock::now() <= std::chrono::days(365));
   }
 
+  TEST_CASE("an IPv6 node's server certificate also names ::1") {
+    TempDir dir;
+    auto cluster = example_cluster();
+    cluster.nodes[0].address = "fd00:10::11";
+    ensure(cluster, dir.path()).take();
+    CHECK(facts_of(dir.path() / "pki/etcd/cp-1-server.crt").sans ==
+          std::vector<std::string>{"DNS:cp-1", "DNS:localhost", "IP:127.0.0.1", "IP:192.168.10.100",
+                                   "IP:::1", "IP:fd00:10::11"});
+  }
+
   TEST_CASE("a second ensure keeps every file byte for byte") {
     TempDir dir;
     const auto cluster = example_cluster();
