@@ -54,12 +54,17 @@ int run_check(const App& app, const CheckOptions& o) {
   return code;
 }
 
-// The rollout: exactly acpctl apply's flow (plan, show, confirm, apply).
-int roll_out(const App& app, const RenewOptions& o) {
+runner::SessionOptions session_options(const RenewOptions& o) {
   runner::SessionOptions so{o.file, o.package, std::nullopt, o.parallel};
   if (!o.key.empty())
     so.public_key = o.key;
-  auto session = runner::Session::open(so).take();
+  return so;
+}
+
+// The rollout: exactly acpctl apply's flow (plan, show, confirm, apply). The session is opened
+// after the renewal, so the plan sees the new certificates.
+int roll_out(const App& app, const RenewOptions& o) {
+  auto session = runner::Session::open(session_options(o)).take();
   auto planned = runner::plan_cluster(session).take();
   if (!report_planning_problems(app.globals(), planned))
     return k_exit_failed;
@@ -78,6 +83,9 @@ int roll_out(const App& app, const RenewOptions& o) {
 int run_renew(const App& app, const RenewOptions& o) {
   const auto cluster = config::load_valid(o.file).take();
   const auto dir = pki::cluster_dir(cluster);
+  // A package that cannot be read fails before any certificate changes.
+  if (!o.package.empty() && !o.dry_run)
+    runner::Session::open(session_options(o)).take();
   const auto renewed = pki::renew(cluster, dir, {o.within, o.all, o.dry_run}).take();
   if (app.globals().json())
     print_json(renewed_to_json(renewed, o.dry_run));

@@ -62,6 +62,11 @@ check "renew --all" 0 "$acpctl" certs renew -f "$scratch/cluster.yaml" --all
 contains "renew --all names a leaf" "$scratch/out" "Renewed etcd/cp-3-peer (renewal of every certificate), valid until"
 holds "renew --all keeps the CA" test "$(sha256sum "$pki/ca.crt")" = "$(echo "$sums" | grep ' .*/pki/ca.crt$')"
 
+sums=$(sha256sum "$pki"/*.* "$pki"/etcd/*)
+check "renew with a missing package" 1 "$acpctl" certs renew -f "$scratch/cluster.yaml" --all --package "$scratch/nope.tgz" --yes
+contains "missing package named" "$scratch/err" "nope.tgz"
+holds "a bad package changes no certificate" test "$sums" = "$(sha256sum "$pki"/*.* "$pki"/etcd/*)"
+
 echo garbage > "$pki/ca.crt"
 check "check with a corrupt CA" 1 "$acpctl" -o json certs check -f "$scratch/cluster.yaml"
 json "corrupt CA is invalid" 'c=d["certificates"][0]; assert c["name"]=="ca" and c["status"]=="invalid" and c["problem"], c'
