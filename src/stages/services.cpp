@@ -10,9 +10,6 @@ namespace acp::stages {
 
 namespace {
 
-// runsvdir notices a new service directory on its next scan (up to 5 s); allow for that.
-constexpr int k_gate_seconds = 15;
-
 Status write_installation(Actions& actions, const service::Installation& inst) {
   std::set<std::string> dirs;
   for (const auto& f : inst.files)
@@ -54,7 +51,7 @@ Result<state::StateChange> apply_services(const plan::Step& step, StepContext& c
     return std::move(r).error();
   }
   if (!ctx.actions.dry_run())
-    if (auto ok = health_gate(ctx, spec, k_gate_seconds); !ok)
+    if (auto ok = health_gate(ctx, spec, spec.start_seconds); !ok)
       return std::move(ok).error();
   // The service now runs the installed content and passed its gate: record that, so a plan
   // made after an apply killed between distribute and here still restarts it.
