@@ -17,9 +17,10 @@ namespace {
 std::mutex g_nodes_mutex;
 } // namespace
 
-Result<Session> Session::open(const SessionOptions& options) {
+Result<Session> Session::open(const SessionOptions& options, Connect connect) {
   Session s;
   s.m_options = options;
+  s.m_connect = std::move(connect);
   auto cluster = config::load_valid(options.config);
   if (!cluster)
     return std::move(cluster).error();
@@ -50,7 +51,7 @@ transport::Transport& Session::node(const std::string& name) {
     const auto* n = m_cluster.find_node(name);
     if (!n)
       throw Failure(Error(Errc::usage, "no node named " + name + " in the config"));
-    slot = transport::make_ssh_transport(*n, m_cluster.ssh);
+    slot = m_connect ? m_connect(*n) : transport::make_ssh_transport(*n, m_cluster.ssh);
   }
   return *slot;
 }

@@ -9,6 +9,7 @@
 #include "acpctl/plan/plan.hpp"
 #include "acpctl/plan/plan_file.hpp"
 #include "acpctl/preflight/check.hpp"
+#include "acpctl/runner/connect.hpp"
 #include "acpctl/transport/transport.hpp"
 
 #include <filesystem>
@@ -30,8 +31,9 @@ struct SessionOptions {
 class Session {
 public:
   /// Loads and validates the config and reads the package's manifest (not the archive).
-  /// Fails with the config's or package's error.
-  static Result<Session> open(const SessionOptions& options);
+  /// Nodes are reached through `connect` (empty: SSH with the config's settings). Fails with
+  /// the config's or package's error.
+  static Result<Session> open(const SessionOptions& options, Connect connect = {});
 
   const config::Cluster& cluster() const { return m_cluster; }
   const SessionOptions& options() const { return m_options; }
@@ -57,6 +59,7 @@ private:
   std::string m_config_digest;
   std::string m_package_digest;
   std::map<std::string, std::unique_ptr<transport::Transport>> m_nodes;
+  Connect m_connect;
 };
 
 /// The outcome of planning: facts, per-host preflight reports, and the plan when both
