@@ -71,7 +71,13 @@ struct Planned {
   bool ok() const { return gathered.ok() && preflight::passed(reports) && plan.has_value(); }
 };
 
-/// Gathers facts, runs preflight, makes the plan (config + package + facts -> plan).
+/// Every node probes its peers on the ports they need (preflight/reach.hpp), all nodes at
+/// once (bounded by --parallel), one command each. A node whose probes could not run is
+/// logged as a warning and left out (its facts already came through).
+preflight::ReachResults probe_reach(Session& session);
+
+/// Gathers facts, probes reachability, runs preflight, makes the plan (config + package +
+/// facts -> plan).
 Result<Planned> plan_cluster(Session& session);
 
 } // namespace acp::runner
