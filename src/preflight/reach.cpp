@@ -43,11 +43,15 @@ kill -TERM -- "-$w" 2>/dev/null
 echo "@@reach end"
 )SH";
 
-std::vector<Probe> reach_probes(const config::Cluster& cluster, const config::Node& node) {
+std::vector<Probe> reach_probes(const config::Cluster& cluster, const config::Node& node,
+                                std::span<const std::string> changing) {
   using config::Role;
+  const auto changes = [&](const std::string& name) {
+    return changing.empty() || std::find(changing.begin(), changing.end(), name) != changing.end();
+  };
   std::vector<Probe> out;
   for (const auto& peer : cluster.nodes) {
-    if (peer.name == node.name)
+    if (peer.name == node.name || !(changes(node.name) || changes(peer.name)))
       continue;
     out.push_back({peer.name, peer.address, peer.port > 0 ? peer.port : cluster.ssh.port, "ssh"});
     if (node.has_role(Role::etcd) && peer.has_role(Role::etcd))

@@ -95,12 +95,12 @@ plan::CurrentInputs Session::current(const facts::Gathered& gathered) const {
   return now;
 }
 
-preflight::ReachResults probe_reach(Session& session) {
+preflight::ReachResults probe_reach(Session& session, std::span<const std::string> changing) {
   const auto& nodes = session.cluster().nodes;
   const auto results = transport::run_bounded<std::vector<preflight::ProbeResult>>(
       nodes.size(), session.options().parallel,
       [&](std::size_t i) -> Result<std::vector<preflight::ProbeResult>> {
-        const auto probes = preflight::reach_probes(session.cluster(), nodes[i]);
+        const auto probes = preflight::reach_probes(session.cluster(), nodes[i], changing);
         if (probes.empty())
           return std::vector<preflight::ProbeResult>{};
         transport::Command command;
@@ -138,12 +138,7 @@ Result<Planned> plan_cluster(Session& session) {
   if (session.package())
     bytes = session.package()->manifest.total_size();
   const std::string arch = session.package() ? session.package()->manifest.arch : "";
-  const auto t1 = std::chrono::steady_clock::now();
-  const auto reach = probe_reach(session);
-  log::debug(fmt::format("plan: reachability probes on every node in {} ms", ms_since(t1)));
   preflight::Requirements req{arch == "ALL" ? "" : arch, bytes, "/opt/acp", 2.0, session.desired()};
-  req.reach = &reach;
-  req.reach_limit_seconds = k_reach_limit_seconds;
   out.reports = preflight::check(session.cluster(), out.gathered.facts, req);
   if (!preflight::passed(out.reports))
     return out;
@@ -151,6 +146,17 @@ Result<Planned> plan_cluster(Session& session) {
                             session.config_digest(), session.package_digest()});
   if (!p)
     return std::move(p).error();
+  if (p->has_changes()) {
+    const auto t1 = std::chrono::steady_clock::now();
+    const auto changing = p->hosts();
+    const auto reach = probe_reach(session, changing);
+    log::debug(fmt::format("plan: reachability probes in {} ms", ms_since(t1)));
+    req.reach = &reach;
+    req.reach_limit_seconds = k_reach_limit_seconds;
+    out.reports = preflight::check(session.cluster(), out.gathered.facts, req);
+    if (!preflight::passed(out.reports))
+      return out;
+  }
   out.plan = std::move(*p);
   return out;
 }

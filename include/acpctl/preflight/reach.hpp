@@ -8,6 +8,7 @@
 #include "acpctl/config/model.hpp"
 
 #include <map>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,8 +41,11 @@ struct ProbeResult {
 };
 
 /// What `node` must reach: every other node's SSH port and, from an etcd node, every other
-/// etcd node's peer port.
-std::vector<Probe> reach_probes(const config::Cluster& cluster, const config::Node& node);
+/// etcd node's peer port. With `changing` not empty, only the paths from or to one of those
+/// nodes: an apply that changes nothing on a pair needs nothing new from its path, and every
+/// probe of an SSH port costs the peer's sshd a connection (N*(N-1) of them for all pairs).
+std::vector<Probe> reach_probes(const config::Cluster& cluster, const config::Node& node,
+                                std::span<const std::string> changing = {});
 
 /// The probe script (bash; no user values in it). Arguments: the time limit in seconds, then
 /// ADDRESS PORT pairs. Prints "@@reach I open" or "@@reach I failed REASON" per probe that

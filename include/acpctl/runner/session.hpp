@@ -16,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -72,12 +73,14 @@ struct Planned {
 };
 
 /// Every node probes its peers on the ports they need (preflight/reach.hpp), all nodes at
-/// once (bounded by --parallel), one command each. A node whose probes could not run is
-/// logged as a warning and left out (its facts already came through).
-preflight::ReachResults probe_reach(Session& session);
+/// once (bounded by --parallel), one command each; only the paths from or to `changing`
+/// nodes (all when empty). A node whose probes could not run is logged as a warning and left
+/// out (its facts already came through).
+preflight::ReachResults probe_reach(Session& session, std::span<const std::string> changing = {});
 
-/// Gathers facts, probes reachability, runs preflight, makes the plan (config + package +
-/// facts -> plan).
+/// Gathers facts, runs preflight, makes the plan (config + package + facts -> plan). When the
+/// plan has changes, the nodes then probe the paths to and from the nodes it changes, and a
+/// failed probe fails preflight (no plan). A plan without changes probes nothing.
 Result<Planned> plan_cluster(Session& session);
 
 } // namespace acp::runner
