@@ -2,8 +2,10 @@
 // state commits, per-host errors, the lock and dry runs, without SSH.
 
 #include "acpctl/config/load.hpp"
+#include "acpctl/facts/gather.hpp"
 #include "acpctl/package/build.hpp"
 #include "acpctl/plan/planner.hpp"
+#include "acpctl/preflight/reach.hpp"
 #include "acpctl/runner/apply.hpp"
 #include "acpctl/runner/reset.hpp"
 #include "acpctl/transport/fake.hpp"
@@ -348,5 +350,46 @@ TEST_SUITE("runner::reset") {
     // cp-2 recorded no services: nothing under /var/log is touched there.
     CHECK(f.nodes.at("cp-2")->log("run rm -rf").empty());
     CHECK_FALSE(has_line(f.nodes.at("cp-2")->log(), "/var/log/acp"));
+  }
+}
+
+TEST_SUITE("runner::plan") {
+  TEST_CASE("a plan with changes probes the peers; a cut path fails preflight on that node") {
+    Fixture f;
+    const auto recorded =
+        util::read_file(std::string(ACPCTL_SOURCE_DIR) + "/tests/data/facts/lab-runit-amd64.txt")
+            .take();
+    for (const auto& n : f.session->cluster().nodes) {
+      // The recorded lab host, as this node: its name, its address, the clock now.
+      auto text = recorded;
+      text.replace(text.find("\nn1\n"), 4, "\n" + n.name + "\n");
+      text.replace(text.find("10.88.0.11/24"), 13, n.address + "/24");
+      const auto clock = text.find("@@acp-facts clock\n") + 18;
+      text.replace(clock, text.find('\n', clock) - clock, std::to_string(std::time(nullptr)));
+      auto* node = f.nodes.at(n.name);
+      node->respond({"sh", "-c", std::string(facts::k_facts_script)}, {0, text, "", {}});
+      // Every peer answers (22 open, 2380 refused) except cp-1 seen from cp-3.
+      node->respond({"bash", "-c", std::string(preflight::k_reach_script)},
+                    {0,
+                     n.name == "cp-3"
+                         ? "@@reach 0 failed No route to host\n@@reach 1 failed No "
+                           "route to host\n@@reach 2 open\n@@reach 3 failed Connection "
+                           "refused\n@@reach end\n"
+                         : "@@reach 0 open\n@@reach 1 failed Connection refused\n"
+                           "@@reach 2 open\n@@reach 3 failed Connection refused\n"
+                           "@@reach end\n",
+                     "",
+                     {}});
+    }
+    const auto planned = plan_cluster(*f.session).take();
+    CHECK_FALSE(planned.plan.has_value());
+    REQUIRE(planned.reports.size() == 3);
+    CHECK(planned.reports[0].ok());
+    CHECK(planned.reports[1].ok());
+    REQUIRE(planned.reports[2].problems.size() == 1);
+    CHECK(planned.reports[2].problems[0].message ==
+          "cannot reach cp-1 (192.168.10.11) on TCP 22 (ssh), 2380 (etcd peer): No route to host");
+    for (const auto& [name, node] : f.nodes)
+      CHECK(node->log("run bash -c").size() == 1);
   }
 }
