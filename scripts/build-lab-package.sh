@@ -2,16 +2,21 @@
 # Builds the lab's core package from Debian's binaries (etcd, etcdctl, keepalived) and the
 # definition in packages/core/, signed with a key pair generated now (the private key lives
 # only in a temporary directory and is deleted on exit).
-#   usage: scripts/build-lab-package.sh OUTDIR [demo]
+#   usage: scripts/build-lab-package.sh OUTDIR [demo [HELLO_VERSION]]
 # With `demo`, packages/lab-demo/ is used instead: the same binaries as files only plus the
-# self-contained `hello` service (for the plan/apply lab tests).
+# self-contained `hello` service (for the plan/apply lab tests). With HELLO_VERSION (the
+# upgrade lab test) hello gets that version, which also changes its bytes, and the package
+# carries a second service, `steady`, that is the same in every version.
 # Writes into OUTDIR: core.amd64.v<version>.tgz, its .sha256 and .sig, and acp-lab.pub.
 # Needs the packages scripts/setup.sh installs; uses $ACPCTL or build/acpctl (built if missing).
 set -euo pipefail
-if [ $# -lt 1 ] || [ $# -gt 2 ] || { [ $# -eq 2 ] && [ "$2" != demo ]; }; then
-  echo "usage: $0 OUTDIR [demo]" >&2
+if [ $# -lt 1 ] || [ $# -gt 3 ] || { [ $# -ge 2 ] && [ "$2" != demo ]; } ||
+  { [ $# -eq 3 ] && ! [[ $3 =~ ^[0-9]+(\.[0-9]+)*$ ]]; }; then
+  echo "usage: $0 OUTDIR [demo [HELLO_VERSION]]   (HELLO_VERSION like 2.0.0)" >&2
   exit 2
 fi
+hello_version=${3:-1.0.0}
+upgrade_test=$([ $# -eq 3 ] && echo 1 || echo 0)
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=$1
 definition=$root/packages/core
@@ -40,13 +45,21 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 def=$work/core
 mkdir -p "$def/components/etcd/bin" "$def/components/etcdctl/bin" "$def/components/keepalived/sbin"
+# Lines marked "# upgrade-test" (the steady service) stay only with HELLO_VERSION.
+keep_upgrade=("-e" '/# upgrade-test$/d')
+[ "$upgrade_test" = 1 ] && keep_upgrade=("-e" 's/ *# upgrade-test$//')
 sed -e "s/@CORE_VERSION@/$core_version/" -e "s/@ETCD_VERSION@/$etcd_version/" \
-  -e "s/@KEEPALIVED_VERSION@/$keepalived_version/" "$definition/package.yaml" >"$def/package.yaml"
+  -e "s/@KEEPALIVED_VERSION@/$keepalived_version/" -e "s/@HELLO_VERSION@/$hello_version/" \
+  "${keep_upgrade[@]}" "$definition/package.yaml" >"$def/package.yaml"
 install -m 0755 /usr/bin/etcd /usr/bin/etcdctl "$def/components/etcd/bin/"
 install -m 0755 /usr/bin/etcdctl "$def/components/etcdctl/bin/"
 install -m 0755 /usr/sbin/keepalived "$def/components/keepalived/sbin/"
 if [ -d "$definition/components/hello" ]; then
   cp -r "$definition/components/hello" "$def/components/"
+  sed -i "s/@HELLO_VERSION@/$hello_version/" "$def/components/hello/bin/hello"
+fi
+if [ "$upgrade_test" = 1 ]; then
+  cp -r "$definition/components/steady" "$def/components/"
 fi
 
 "$acpctl" package keygen -o "$work/acp-lab" >/dev/null

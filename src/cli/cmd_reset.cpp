@@ -40,7 +40,7 @@ int run_reset(const App& app, const Options& o) {
   runner::ApplyOptions ao{o.target.parallel, false, o.force_unlock, "acpctl reset"};
   auto report = runner::apply_plan(session, plan, gathered, *progress, ao).take();
   if (report.ok())
-    for (auto& [host, err] : runner::finish_reset(session, names, ao)) {
+    for (auto& [host, err] : runner::finish_reset(session, names, gathered, ao)) {
       for (auto& h : report.hosts)
         if (h.host == host)
           h.error = err;

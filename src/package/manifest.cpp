@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace acp::package {
 
@@ -67,8 +68,13 @@ std::string Component::digest() const {
         add("health=" + a);
       add(fmt::format("health-timing={} {}", service->health_check->interval_seconds,
                       service->health_check->timeout_seconds));
+      // Added only when declared, so components without them keep their digests.
+      if (service->health_check->start_seconds)
+        add(fmt::format("health-start={}", *service->health_check->start_seconds));
     }
     add("restart=" + service->restart);
+    if (!service->ports.empty())
+      add(fmt::format("ports={}", fmt::join(service->ports, ",")));
   }
   return hash.hex_digest();
 }

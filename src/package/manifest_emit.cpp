@@ -48,9 +48,18 @@ void emit_service(YAML::Emitter& out, const Service& s) {
     emit_strings(out, "command", s.health_check->command);
     out << YAML::Key << "intervalSeconds" << YAML::Value << s.health_check->interval_seconds;
     out << YAML::Key << "timeoutSeconds" << YAML::Value << s.health_check->timeout_seconds;
+    if (s.health_check->start_seconds)
+      out << YAML::Key << "startSeconds" << YAML::Value << *s.health_check->start_seconds;
     out << YAML::EndMap;
   }
-  out << YAML::Key << "restart" << YAML::Value << s.restart << YAML::EndMap;
+  out << YAML::Key << "restart" << YAML::Value << s.restart;
+  if (!s.ports.empty()) {
+    out << YAML::Key << "ports" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+    for (int p : s.ports)
+      out << p;
+    out << YAML::EndSeq;
+  }
+  out << YAML::EndMap;
 }
 
 } // namespace

@@ -166,7 +166,7 @@ public:
   }
 
   Service service(const YAML::Node& node, const std::string& path) const {
-    mapping(node, path, {"command", "user", "environment", "healthCheck", "restart"});
+    mapping(node, path, {"command", "user", "environment", "healthCheck", "restart", "ports"});
     Service s;
     s.command = strings(node, path, "command");
     if (s.command.empty())
@@ -185,20 +185,50 @@ public:
     }
     if (const auto hc = node["healthCheck"]; hc && !hc.IsNull()) {
       const auto p = path + ".healthCheck";
-      mapping(hc, p, {"command", "intervalSeconds", "timeoutSeconds"});
+      mapping(hc, p, {"command", "intervalSeconds", "timeoutSeconds", "startSeconds"});
       HealthCheck h;
       h.command = strings(hc, p, "command");
       if (h.command.empty())
         fail(hc, fmt::format("{}.command is required", p));
       if (hc["intervalSeconds"])
-        h.interval_seconds =
-            static_cast<int>(number(hc["intervalSeconds"], p + ".intervalSeconds"));
+        h.interval_seconds = seconds(hc["intervalSeconds"], p + ".intervalSeconds");
       if (hc["timeoutSeconds"])
-        h.timeout_seconds = static_cast<int>(number(hc["timeoutSeconds"], p + ".timeoutSeconds"));
+        h.timeout_seconds = seconds(hc["timeoutSeconds"], p + ".timeoutSeconds");
+      if (hc["startSeconds"])
+        h.start_seconds = seconds(hc["startSeconds"], p + ".startSeconds");
       s.health_check = h;
     }
     s.restart = choice(node, path, "restart", {"always", "on-failure", "never"}, "always");
+    s.ports = ports(node, path);
     return s;
+  }
+
+  // A duration in whole seconds, 1 to 3600.
+  int seconds(const YAML::Node& node, const std::string& path) const {
+    const auto n = number(node, path);
+    if (n < 1 || n > 3600)
+      fail(node, fmt::format("{} must be between 1 and 3600 (seconds), not {}", path, n));
+    return static_cast<int>(n);
+  }
+
+  std::vector<int> ports(const YAML::Node& map, const std::string& path) const {
+    std::vector<int> out;
+    const auto node = map["ports"];
+    if (!node || node.IsNull())
+      return out;
+    if (!node.IsSequence())
+      fail(node, fmt::format("{}.ports must be a list of TCP port numbers", path),
+           "write ports: [8080, 8443]");
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      const auto p = fmt::format("{}.ports[{}]", path, i);
+      const auto n = number(node[i], p);
+      if (n < 1 || n > 65535)
+        fail(node[i], fmt::format("{} must be a TCP port from 1 to 65535, not {}", p, n));
+      if (std::find(out.begin(), out.end(), static_cast<int>(n)) != out.end())
+        fail(node[i], fmt::format("{} lists port {} twice", p, n), "keep only one");
+      out.push_back(static_cast<int>(n));
+    }
+    return out;
   }
 
   Component component(const YAML::Node& node, const std::string& path) const {

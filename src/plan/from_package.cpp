@@ -67,9 +67,14 @@ Result<std::vector<DesiredComponent>> desired_from_manifest(const package::Manif
       for (const auto& [k, v] : c.service->environment)
         spec.environment.emplace_back(k, v);
       spec.working_dir = state::current_link(c.name);
-      if (c.service->health_check)
-        for (const auto& arg : c.service->health_check->command)
+      if (const auto& hc = c.service->health_check) {
+        for (const auto& arg : hc->command)
           spec.health_check.push_back(spec.health_check.empty() ? resolve(c, arg) : arg);
+        spec.check_interval_seconds = hc->interval_seconds;
+        spec.check_timeout_seconds = hc->timeout_seconds;
+        spec.start_seconds = hc->start_seconds.value_or(spec.start_seconds);
+      }
+      d.ports = c.service->ports;
       spec.restart = restart_of(c.service->restart);
       if (auto ok = service::validate(spec); !ok)
         return Error(std::move(ok).error()).context("component " + c.name);

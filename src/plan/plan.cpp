@@ -37,7 +37,8 @@ state::InstalledComponent record_of(const DesiredComponent& component,
           std::move(files),
           component.service ? component.service->name : "",
           component.ports,
-          std::move(installed_at)};
+          std::move(installed_at),
+          ""};
 }
 
 Summary Plan::summary() const {

@@ -103,6 +103,9 @@ std::vector<HostReport> check(const config::Cluster& cluster,
     check_clock(f, req, report.problems);
     check_address(node, f, report.problems);
     check_services(f, report.problems);
+    if (req.reach)
+      if (const auto r = req.reach->find(node.name); r != req.reach->end())
+        check_reach(node, r->second, req.reach_limit_seconds, report.problems);
     if (const auto& same = by_hostname[f.hostname]; same.size() > 1) {
       std::vector<std::string> others;
       for (const auto& n : same)

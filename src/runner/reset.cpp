@@ -13,6 +13,28 @@ namespace acp::runner {
 namespace {
 constexpr const char* k_remove_temp_files =
     "[ ! -d \"$1\" ] || find \"$1\" -maxdepth 1 -type f -name '.*.acpctl-tmp-*' -delete";
+constexpr const char* k_log_root = "/var/log/acp";
+constexpr const char* k_remove_if_empty =
+    "[ ! -d \"$1\" ] || rmdir --ignore-fail-on-non-empty \"$1\"";
+
+// A service name as acpctl writes them ([a-z0-9-]+): a hand-edited state.json must never
+// turn the log directory into another path.
+bool plain_name(const std::string& name) {
+  return !name.empty() &&
+         name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") == std::string::npos;
+}
+
+// The runit log directories (/var/log/acp/<service>) of the services recorded in state.json.
+std::vector<std::string> log_dirs(const facts::Gathered& gathered, const std::string& node) {
+  std::vector<std::string> out;
+  const auto f = gathered.facts.find(node);
+  if (f == gathered.facts.end())
+    return out;
+  for (const auto& [name, c] : f->second.state.components)
+    if (plain_name(c.service))
+      out.push_back(std::string(k_log_root) + "/" + c.service);
+  return out;
+}
 } // namespace
 
 plan::Plan reset_plan(const config::Cluster& cluster, const facts::Gathered& gathered,
@@ -33,6 +55,7 @@ plan::Plan reset_plan(const config::Cluster& cluster, const facts::Gathered& gat
 }
 
 std::map<std::string, Error> finish_reset(Session& session, const std::vector<std::string>& nodes,
+                                          const facts::Gathered& gathered,
                                           const ApplyOptions& options) {
   const auto results = transport::run_bounded<bool>(
       nodes.size(), options.parallel, [&](std::size_t i) -> Result<bool> {
@@ -43,6 +66,14 @@ std::map<std::string, Error> finish_reset(Session& session, const std::vector<st
           return std::move(r).error();
         if (auto r = act.run({"rm", "-f", "--", std::string(state::k_state_path)}); !r)
           return std::move(r).error();
+        // runit's svlogd writes each service's log to /var/log/acp/<service>.
+        if (auto dirs = log_dirs(gathered, nodes[i]); !dirs.empty()) {
+          dirs.insert(dirs.begin(), {"rm", "-rf", "--"});
+          if (auto r = act.run(dirs); !r)
+            return std::move(r).error();
+          if (auto r = act.run({"sh", "-c", k_remove_if_empty, "sh", k_log_root}); !r)
+            return std::move(r).error();
+        }
         if (auto r = act.run({"rmdir", "--ignore-fail-on-non-empty", "--",
                               std::string(state::k_components_root), "/opt/acp", "/var/lib/acp"});
             !r)

@@ -5,21 +5,35 @@
 #include "acpctl/config/load.hpp"
 #include "acpctl/plan/from_package.hpp"
 #include "acpctl/plan/planner.hpp"
+#include "acpctl/transport/parallel.hpp"
 #include "acpctl/transport/ssh.hpp"
 #include "acpctl/util/fs.hpp"
 #include "acpctl/util/hash.hpp"
+#include "acpctl/util/log.hpp"
+#include "acpctl/util/strings.hpp"
 
+#include <chrono>
+#include <fmt/format.h>
 #include <mutex>
 
 namespace acp::runner {
 
 namespace {
 std::mutex g_nodes_mutex;
+// How long the reachability probes may take on a node, all together.
+constexpr int k_reach_limit_seconds = 3;
+
+long ms_since(std::chrono::steady_clock::time_point start) {
+  return static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::steady_clock::now() - start)
+                               .count());
+}
 } // namespace
 
-Result<Session> Session::open(const SessionOptions& options) {
+Result<Session> Session::open(const SessionOptions& options, Connect connect) {
   Session s;
   s.m_options = options;
+  s.m_connect = std::move(connect);
   auto cluster = config::load_valid(options.config);
   if (!cluster)
     return std::move(cluster).error();
@@ -50,7 +64,7 @@ transport::Transport& Session::node(const std::string& name) {
     const auto* n = m_cluster.find_node(name);
     if (!n)
       throw Failure(Error(Errc::usage, "no node named " + name + " in the config"));
-    slot = transport::make_ssh_transport(*n, m_cluster.ssh);
+    slot = m_connect ? m_connect(*n) : transport::make_ssh_transport(*n, m_cluster.ssh);
   }
   return *slot;
 }
@@ -65,7 +79,11 @@ facts::Gathered Session::gather(const std::vector<std::string>& nodes) {
   return facts::gather_all(
       names,
       [this](const std::string& host, std::string_view script) {
-        return facts::run_script_on(node(host), script);
+        const auto t0 = std::chrono::steady_clock::now();
+        auto out = facts::run_script_on(node(host), script);
+        log::write(log::Level::debug, host,
+                   fmt::format("facts in {} ms (connecting included)", ms_since(t0)));
+        return out;
       },
       m_options.parallel);
 }
@@ -77,24 +95,68 @@ plan::CurrentInputs Session::current(const facts::Gathered& gathered) const {
   return now;
 }
 
+preflight::ReachResults probe_reach(Session& session, std::span<const std::string> changing) {
+  const auto& nodes = session.cluster().nodes;
+  const auto results = transport::run_bounded<std::vector<preflight::ProbeResult>>(
+      nodes.size(), session.options().parallel,
+      [&](std::size_t i) -> Result<std::vector<preflight::ProbeResult>> {
+        const auto probes = preflight::reach_probes(session.cluster(), nodes[i], changing);
+        if (probes.empty())
+          return std::vector<preflight::ProbeResult>{};
+        transport::Command command;
+        command.argv = preflight::reach_command(probes, k_reach_limit_seconds);
+        command.timeout = std::chrono::seconds(k_reach_limit_seconds + 30);
+        auto r = session.node(nodes[i].name).run(command);
+        if (!r)
+          return std::move(r).error();
+        auto parsed = preflight::parse_reach(r->out, probes);
+        if (parsed.empty())
+          return Error(Errc::remote, fmt::format("the reachability probes exited with {}: {}",
+                                                 r->exit_code, util::trim(r->err)))
+              .with_hint(r->exit_code == 127 ? "install bash on the node" : "");
+        return parsed;
+      });
+  preflight::ReachResults out;
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    if (results[i])
+      out.emplace(nodes[i].name, *results[i]);
+    else // facts came through, so the node is reachable; only this check is skipped
+      log::write(log::Level::warn, nodes[i].name,
+                 "not checked whether it reaches its peers: " + results[i].error().describe());
+  }
+  return out;
+}
+
 Result<Planned> plan_cluster(Session& session) {
   Planned out;
+  const auto t0 = std::chrono::steady_clock::now();
   out.gathered = session.gather();
+  log::debug(fmt::format("plan: facts from every node in {} ms", ms_since(t0)));
   if (!out.gathered.ok())
     return out;
   std::uint64_t bytes = 0;
   if (session.package())
     bytes = session.package()->manifest.total_size();
   const std::string arch = session.package() ? session.package()->manifest.arch : "";
-  out.reports =
-      preflight::check(session.cluster(), out.gathered.facts,
-                       {arch == "ALL" ? "" : arch, bytes, "/opt/acp", 2.0, session.desired()});
+  preflight::Requirements req{arch == "ALL" ? "" : arch, bytes, "/opt/acp", 2.0, session.desired()};
+  out.reports = preflight::check(session.cluster(), out.gathered.facts, req);
   if (!preflight::passed(out.reports))
     return out;
   auto p = plan::make_plan({session.cluster(), session.desired(), out.gathered.facts,
                             session.config_digest(), session.package_digest()});
   if (!p)
     return std::move(p).error();
+  if (p->has_changes()) {
+    const auto t1 = std::chrono::steady_clock::now();
+    const auto changing = p->hosts();
+    const auto reach = probe_reach(session, changing);
+    log::debug(fmt::format("plan: reachability probes in {} ms", ms_since(t1)));
+    req.reach = &reach;
+    req.reach_limit_seconds = k_reach_limit_seconds;
+    out.reports = preflight::check(session.cluster(), out.gathered.facts, req);
+    if (!preflight::passed(out.reports))
+      return out;
+  }
   out.plan = std::move(*p);
   return out;
 }

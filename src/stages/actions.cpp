@@ -12,11 +12,12 @@
 namespace acp::stages {
 
 Result<transport::CommandResult> query(transport::Transport& node,
-                                       const std::vector<std::string>& argv) {
+                                       const std::vector<std::string>& argv,
+                                       std::chrono::seconds timeout) {
   transport::Command command;
   command.argv = argv;
   command.sudo = true;
-  command.timeout = std::chrono::seconds(120);
+  command.timeout = timeout;
   auto result = node.run(command);
   if (!result)
     return Error(std::move(result).error()).with_host(node.host());

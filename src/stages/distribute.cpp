@@ -59,7 +59,12 @@ Result<state::StateChange> apply_distribute(const plan::Step& step, StepContext&
   if (auto r = ctx.actions.run({"sh", "-c", k_switch_link, "sh", dir, link + ".acpctl-tmp", link});
       !r)
     return std::move(r).error();
-  return state::StateChange::put(plan::record_of(*ctx.desired, std::move(files), now_rfc3339()));
+  auto record = plan::record_of(*ctx.desired, std::move(files), now_rfc3339());
+  // The running service still has the content it was started with until the services stage
+  // restarts it; an apply killed in between must leave that visible to the next plan.
+  if (const auto* have = ctx.state.find(c.name))
+    record.service_digest = have->service_digest;
+  return state::StateChange::put(std::move(record));
 }
 
 } // namespace acp::stages

@@ -10,9 +10,6 @@ namespace acp::stages {
 
 namespace {
 
-// runsvdir notices a new service directory on its next scan (up to 5 s); allow for that.
-constexpr int k_gate_seconds = 15;
-
 Status write_installation(Actions& actions, const service::Installation& inst) {
   std::set<std::string> dirs;
   for (const auto& f : inst.files)
@@ -54,14 +51,17 @@ Result<state::StateChange> apply_services(const plan::Step& step, StepContext& c
     return std::move(r).error();
   }
   if (!ctx.actions.dry_run())
-    if (auto ok = health_gate(ctx, spec, k_gate_seconds); !ok)
+    if (auto ok = health_gate(ctx, spec, spec.start_seconds); !ok)
       return std::move(ok).error();
-  // The record is unchanged; the commit still bumps the serial so plans see the step.
+  // The service now runs the installed content and passed its gate: record that, so a plan
+  // made after an apply killed between distribute and here still restarts it.
   const auto* have = ctx.state.find(step.component);
   if (!have)
     return Error(Errc::failed, "component " + step.component + " is not recorded on the node")
         .with_hint("apply again: the distribute stage records it first");
-  return state::StateChange::put(*have);
+  auto record = *have;
+  record.service_digest = record.digest;
+  return state::StateChange::put(std::move(record));
 }
 
 } // namespace acp::stages

@@ -18,6 +18,8 @@ json to_json(const NodeState& state) {
     components[name] = {{"version", c.version}, {"digest", c.digest},
                         {"files", files},       {"service", c.service},
                         {"ports", c.ports},     {"installedAt", c.installed_at}};
+    if (!c.service.empty())
+      components[name]["serviceDigest"] = c.service_digest;
   }
   return {{"schema", state.schema}, {"serial", state.serial}, {"components", components}};
 }
@@ -38,6 +40,8 @@ InstalledComponent component_from(const std::string& name, const json& j) {
   c.service = j.value("service", "");
   c.ports = j.value("ports", std::vector<int>{});
   c.installed_at = j.value("installedAt", "");
+  // Absent in state.json from before it was recorded: empty, so the planner restarts.
+  c.service_digest = j.value("serviceDigest", "");
   return c;
 }
 

@@ -21,14 +21,6 @@ lab_cleanup_hook() {
   [ -z "$holder_pid" ] || kill "$holder_pid" 2>/dev/null || true
   rm -rf "$work"
 }
-ok() { echo "ok: $*"; }
-has() {
-  grep -qF -- "$2" "$1" || {
-    echo "--- $1:" >&2
-    cat "$1" >&2
-    lab_fail "'$2' not found in $1"
-  }
-}
 
 ACPCTL=$acpctl bash "$root/scripts/build-lab-package.sh" "$work/pkg" demo >"$work/build.log" 2>&1 ||
   lab_fail "building the demo package failed: $(cat "$work/build.log")"
@@ -54,7 +46,7 @@ assert_converged() {
 assert_clean() {
   local x out
   for x in "$@"; do
-    out=$(lab_ssh "n$x" sh -c 'ls -d /opt/acp /var/lib/acp /etc/service/acp-* /etc/service/.acp-* 2>/dev/null || true')
+    out=$(lab_ssh "n$x" sh -c 'ls -d /opt/acp /var/lib/acp /var/log/acp /etc/service/acp-* /etc/service/.acp-* 2>/dev/null || true')
     [ -z "$out" ] || lab_fail "n$x is not clean after reset: $out"
   done
 }
@@ -143,4 +135,4 @@ ok "killed after each of 12 steps: every rerun converged, then no changes"
 "$acpctl" reset -f "$work/lab.yaml" --yes >"$work/out" 2>"$work/err" ||
   lab_fail "reset failed: $(cat "$work/err")"
 assert_clean 1 2 3
-ok "reset: no /opt/acp, /var/lib/acp or acp services left"
+ok "reset: no /opt/acp, /var/lib/acp, /var/log/acp or acp services left"

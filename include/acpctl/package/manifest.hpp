@@ -39,8 +39,11 @@ struct Image {
 
 struct HealthCheck {
   std::vector<std::string> command; ///< argv; exit 0 = healthy
-  int interval_seconds = 10;
-  int timeout_seconds = 5;
+  int interval_seconds = 10;        ///< between checks while apply waits (1..3600)
+  int timeout_seconds = 5;          ///< a check running longer failed (1..3600)
+  /// How long apply waits after a (re)start for the service to run and pass (1..3600);
+  /// absent: 15 s.
+  std::optional<int> start_seconds{};
 };
 
 /// How a component runs as a service on a node (a systemd unit or a runit service).
@@ -50,6 +53,7 @@ struct Service {
   std::map<std::string, std::string> environment;
   std::optional<HealthCheck> health_check;
   std::string restart = "always"; ///< always | on-failure | never
+  std::vector<int> ports{};       ///< TCP ports it listens on (1..65535), for preflight
 };
 
 struct Component {

@@ -27,6 +27,7 @@ struct DesiredComponent {
 
 /// The state record of `component` once its files are in place: what the runner commits
 /// (state::StateChange::put) after a distribute step succeeds. `installed_at` is RFC 3339 UTC.
+/// Its service_digest is empty: only the services stage records what a service runs.
 state::InstalledComponent record_of(const DesiredComponent& component,
                                     std::vector<state::InstalledFile> files,
                                     std::string installed_at);

@@ -5,6 +5,7 @@
 #include "acpctl/config/model.hpp"
 #include "acpctl/facts/host_facts.hpp"
 #include "acpctl/plan/desired.hpp"
+#include "acpctl/preflight/reach.hpp"
 
 #include <cstdint>
 #include <map>
@@ -22,11 +23,16 @@ struct Requirements {
   std::string disk_path = "/opt/acp";
   double max_clock_offset_seconds = 2.0;
   std::span<const plan::DesiredComponent> components; ///< for their declared ports
+  /// The reachability probes' results per node (see reach.hpp); null, or a node missing from
+  /// it: not checked.
+  const ReachResults* reach = nullptr;
+  int reach_limit_seconds = 3; ///< the probes' time limit, for the messages
 };
 
 /// One thing wrong on one host.
 struct Problem {
-  std::string check;   ///< "arch", "port", "disk", "clock", "hostname", "address", "services"
+  std::string check;   ///< "arch", "port", "disk", "clock", "hostname", "address", "services",
+                       ///< "reach"
   std::string message; ///< what is wrong
   std::string hint;    ///< what to do
 };

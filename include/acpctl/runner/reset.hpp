@@ -11,9 +11,12 @@ namespace acp::runner {
 plan::Plan reset_plan(const config::Cluster& cluster, const facts::Gathered& gathered,
                       const std::vector<std::string>& nodes);
 
-/// After the removal steps: deletes state.json and the now-empty /opt/acp and /var/lib/acp
-/// directories on each of `nodes` (in parallel). One error per host.
+/// After the removal steps: deletes state.json, the log directories /var/log/acp/<service> of
+/// the services `gathered` recorded in each node's state (and /var/log/acp if that leaves it
+/// empty), and the now-empty /opt/acp and /var/lib/acp directories on each of `nodes` (in
+/// parallel). One error per host.
 std::map<std::string, Error> finish_reset(Session& session, const std::vector<std::string>& nodes,
+                                          const facts::Gathered& gathered,
                                           const ApplyOptions& options);
 
 } // namespace acp::runner

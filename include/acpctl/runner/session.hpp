@@ -9,12 +9,14 @@
 #include "acpctl/plan/plan.hpp"
 #include "acpctl/plan/plan_file.hpp"
 #include "acpctl/preflight/check.hpp"
+#include "acpctl/runner/connect.hpp"
 #include "acpctl/transport/transport.hpp"
 
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -30,8 +32,9 @@ struct SessionOptions {
 class Session {
 public:
   /// Loads and validates the config and reads the package's manifest (not the archive).
-  /// Fails with the config's or package's error.
-  static Result<Session> open(const SessionOptions& options);
+  /// Nodes are reached through `connect` (empty: SSH with the config's settings). Fails with
+  /// the config's or package's error.
+  static Result<Session> open(const SessionOptions& options, Connect connect = {});
 
   const config::Cluster& cluster() const { return m_cluster; }
   const SessionOptions& options() const { return m_options; }
@@ -57,6 +60,7 @@ private:
   std::string m_config_digest;
   std::string m_package_digest;
   std::map<std::string, std::unique_ptr<transport::Transport>> m_nodes;
+  Connect m_connect;
 };
 
 /// The outcome of planning: facts, per-host preflight reports, and the plan when both
@@ -68,7 +72,15 @@ struct Planned {
   bool ok() const { return gathered.ok() && preflight::passed(reports) && plan.has_value(); }
 };
 
-/// Gathers facts, runs preflight, makes the plan (config + package + facts -> plan).
+/// Every node probes its peers on the ports they need (preflight/reach.hpp), all nodes at
+/// once (bounded by --parallel), one command each; only the paths from or to `changing`
+/// nodes (all when empty). A node whose probes could not run is logged as a warning and left
+/// out (its facts already came through).
+preflight::ReachResults probe_reach(Session& session, std::span<const std::string> changing = {});
+
+/// Gathers facts, runs preflight, makes the plan (config + package + facts -> plan). When the
+/// plan has changes, the nodes then probe the paths to and from the nodes it changes, and a
+/// failed probe fails preflight (no plan). A plan without changes probes nothing.
 Result<Planned> plan_cluster(Session& session);
 
 } // namespace acp::runner

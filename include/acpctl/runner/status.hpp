@@ -3,6 +3,7 @@
 // an apply holds the node's lock. Read-only; one unreachable node never hides the others.
 
 #include "acpctl/config/model.hpp"
+#include "acpctl/runner/connect.hpp"
 #include "acpctl/runner/lock.hpp"
 #include "acpctl/transport/transport.hpp"
 
@@ -40,9 +41,6 @@ struct NodeStatus {
 
   bool reached() const { return !error.has_value(); }
 };
-
-/// Opens a transport to a node (SSH in the CLI, fakes in tests). Transports connect lazily.
-using Connect = std::function<std::unique_ptr<transport::Transport>(const config::Node&)>;
 
 /// Gathers the status of `nodes`, at most `parallel` at once: facts (one round trip), the
 /// apply lock, and each service's pid. Returns one entry per node in order; never throws for

@@ -21,6 +21,10 @@ struct ServiceSpec {
   std::string working_dir;                                      ///< empty: "/"
   Argv health_check; ///< exits 0 when healthy; empty: running is healthy
   RestartPolicy restart = RestartPolicy::always;
+  // The health gate after a (re)start (the package's healthCheck timing):
+  int start_seconds = 15;         ///< wait this long for running and a passing check
+  int check_interval_seconds = 2; ///< between health checks
+  int check_timeout_seconds = 5;  ///< a check running longer failed
 };
 
 /// "acp-<name>": the supervisor's name for the service.

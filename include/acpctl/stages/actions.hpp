@@ -4,6 +4,7 @@
 
 #include "acpctl/transport/transport.hpp"
 
+#include <chrono>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -36,8 +37,10 @@ private:
   int m_sent = 0;
 };
 
-/// A read-only command as root (status polls, health checks); runs even in a dry run.
+/// A read-only command as root (status polls, health checks); runs even in a dry run. Fails
+/// with Errc::timeout if it runs longer than `timeout`.
 Result<transport::CommandResult> query(transport::Transport& node,
-                                       const std::vector<std::string>& argv);
+                                       const std::vector<std::string>& argv,
+                                       std::chrono::seconds timeout = std::chrono::seconds(120));
 
 } // namespace acp::stages

@@ -44,6 +44,10 @@ struct InstalledComponent {
   std::string service;      ///< service name without the "acp-" prefix; empty: none
   std::vector<int> ports;   ///< TCP ports its service listens on (not conflicts on re-apply)
   std::string installed_at; ///< UTC, RFC 3339
+  /// The digest the service last (re)started with and passed its health gate ("serviceDigest"
+  /// in state.json). Empty when there is no service, it never passed a gate, or the state was
+  /// written by an acpctl that did not record it: the planner then restarts the service.
+  std::string service_digest;
   bool operator==(const InstalledComponent&) const = default;
 };
 

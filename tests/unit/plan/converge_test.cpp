@@ -28,6 +28,9 @@ void simulate(const Plan& plan, const std::vector<DesiredComponent>& pkg,
       f.state = commit(f.state, StateChange::put(record_of(*want, {}, "2026-11-27T15:00:00Z")));
     } else if (step.stage == "services") {
       f.services[want->service->name] = true;
+      auto record = *f.state.find(step.component);
+      record.service_digest = record.digest;
+      f.state = commit(f.state, StateChange::put(record));
     } else if (step.stage == "prune") {
       const auto service = f.state.find(step.component)->service;
       f.state = commit(f.state, StateChange::remove(step.component));
@@ -47,7 +50,8 @@ TEST_SUITE("plan::converge") {
     simulate(first, pkg, facts);
     const auto second = make_plan({cluster, pkg, facts, "c", "p"}).take();
     CHECK(second.steps.empty());
-    CHECK(second.node_serials.at("cp-1") == 3); // one commit per component
+    // One commit per component, and one more per service once it passed its gate.
+    CHECK(second.node_serials.at("cp-1") == 5);
   }
 
   TEST_CASE("an upgrade plus a role change converges too") {

@@ -70,7 +70,8 @@ inline acp::facts::HostFacts converged_host(const acp::config::Node& node,
                                   {},
                                   c.service ? c.service->name : "",
                                   c.ports,
-                                  "2026-11-27T12:00:00Z"};
+                                  "2026-11-27T12:00:00Z",
+                                  c.service ? c.digest : ""};
     if (c.service) {
       f.services[c.service->name] = true;
       for (int p : c.ports)

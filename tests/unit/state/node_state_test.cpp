@@ -12,7 +12,8 @@ InstalledComponent etcd(const std::string& version) {
           {{"/opt/acp/components/etcd/" + version + "/etcd", "ab"}},
           "etcd",
           {2379, 2380},
-          "2026-11-27T12:00:00Z"};
+          "2026-11-27T12:00:00Z",
+          "sha256:e" + version};
 }
 } // namespace
 
