@@ -3,6 +3,7 @@
 #include "acpctl/runner/session.hpp"
 
 #include "acpctl/config/load.hpp"
+#include "acpctl/pki/pki.hpp"
 #include "acpctl/plan/from_package.hpp"
 #include "acpctl/plan/planner.hpp"
 #include "acpctl/transport/parallel.hpp"
@@ -55,6 +56,18 @@ Result<Session> Session::open(const SessionOptions& options, Connect connect) {
     s.m_package = std::move(*pkg);
   }
   return s;
+}
+
+Status Session::load_pki() {
+  if (m_pki)
+    return {};
+  const auto dir = pki::cluster_dir(m_cluster);
+  auto loaded = pki::ensure(m_cluster, dir);
+  if (!loaded)
+    return Error(std::move(loaded).error())
+        .context("preparing the cluster's PKI in " + dir.string());
+  m_pki = std::make_shared<const pki::ClusterPki>(std::move(*loaded));
+  return {};
 }
 
 transport::Transport& Session::node(const std::string& name) {
@@ -142,8 +155,13 @@ Result<Planned> plan_cluster(Session& session) {
   out.reports = preflight::check(session.cluster(), out.gathered.facts, req);
   if (!preflight::passed(out.reports))
     return out;
+  if (auto ok = session.load_pki(); !ok)
+    return std::move(ok).error();
+  auto platform = stages::platform_input(session.platform());
+  if (!platform)
+    return std::move(platform).error();
   auto p = plan::make_plan({session.cluster(), session.desired(), out.gathered.facts,
-                            session.config_digest(), session.package_digest()});
+                            session.config_digest(), session.package_digest(), &*platform});
   if (!p)
     return std::move(p).error();
   if (p->has_changes()) {

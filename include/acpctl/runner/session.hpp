@@ -10,6 +10,7 @@
 #include "acpctl/plan/plan_file.hpp"
 #include "acpctl/preflight/check.hpp"
 #include "acpctl/runner/connect.hpp"
+#include "acpctl/stages/step.hpp"
 #include "acpctl/transport/transport.hpp"
 
 #include <filesystem>
@@ -44,6 +45,13 @@ public:
   const std::string& config_digest() const { return m_config_digest; }
   const std::string& package_digest() const { return m_package_digest; }
 
+  /// What the platform stages render from: the config and the cluster's PKI (once loaded
+  /// by plan_cluster).
+  stages::PlatformSource platform() const { return {m_cluster, m_pki.get()}; }
+  /// Loads the cluster's PKI from pki::cluster_dir, creating what is missing or no longer
+  /// right (pki::ensure); once per session. Fails with the PKI's error.
+  Status load_pki();
+
   /// The node's transport (SSH), created on first use; thread-safe per distinct node.
   transport::Transport& node(const std::string& name);
 
@@ -61,6 +69,7 @@ private:
   std::string m_package_digest;
   std::map<std::string, std::unique_ptr<transport::Transport>> m_nodes;
   Connect m_connect;
+  std::shared_ptr<const pki::ClusterPki> m_pki;
 };
 
 /// The outcome of planning: facts, per-host preflight reports, and the plan when both
