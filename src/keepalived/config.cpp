@@ -78,6 +78,7 @@ Result<std::string> render_config(const NodeConfigInput& in) {
 
   std::string out = fmt::format(
       "# Written by acpctl for node {node} of cluster {cluster}; acpctl apply rewrites it.\n"
+      "{salt}"
       "global_defs {{\n"
       "  router_id {node}\n"
       "  script_user root\n"
@@ -102,6 +103,11 @@ Result<std::string> render_config(const NodeConfigInput& in) {
       "  advert_int 1\n"
       "  down_timer_adverts 2\n",
       fmt::arg("node", node.name), fmt::arg("cluster", cluster.name),
+      fmt::arg("salt", in.salt.empty()
+                           ? std::string()
+                           : fmt::format("# salt {} (keeps this file's sha256, "
+                                         "which plans show, from revealing auth_pass)\n",
+                                         in.salt)),
       fmt::arg("check", in.check_script), fmt::arg("iface", in.interface),
       fmt::arg("vrid", vip.vrid), fmt::arg("priority", priority));
   // A lone node has no peer to send to; keepalived then wants no unicast keyword at all.
@@ -124,14 +130,6 @@ Result<std::string> render_config(const NodeConfigInput& in) {
                      "}}\n",
                      fmt::arg("pass", in.auth_password), fmt::arg("vip", vip.vip),
                      fmt::arg("prefix", vip_prefix(cluster)), fmt::arg("iface", in.interface));
-  return out;
-}
-
-std::string mask_password(std::string_view config_text, std::string_view auth_password) {
-  std::string out(config_text);
-  const std::string needle = fmt::format("auth_pass {}\n", auth_password);
-  if (const auto at = out.find(needle); !auth_password.empty() && at != std::string::npos)
-    out.replace(at, needle.size(), "auth_pass ********\n");
   return out;
 }
 

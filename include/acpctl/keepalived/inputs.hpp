@@ -25,4 +25,10 @@ Result<std::string> interface_for(const config::Cluster& cluster, const config::
 Result<std::string> auth_password(const config::Cluster& cluster,
                                   const std::filesystem::path& cluster_dir);
 
+/// A random value kept in `cluster_dir`/keepalived-salt (43 letters and digits, about 256
+/// bits, mode 0600), written into keepalived.conf as a comment. Plans carry the sha256 of
+/// every file a stage writes; without the salt that sha256 would let anyone holding a plan
+/// guess an 8-character password offline. Registered with log::add_secret.
+Result<std::string> digest_salt(const std::filesystem::path& cluster_dir);
+
 } // namespace acp::keepalived

@@ -35,6 +35,7 @@ struct NodeConfigInput {
   std::string interface;     ///< see interface_for()
   std::string auth_password; ///< resolved secret (auth_password()); checked here
   std::string check_script = std::string(k_check_path); ///< tests point it at a scratch copy
+  std::string salt{}; ///< digest_salt(); written as a comment when set
 };
 
 /// VRRP priority of a control-plane node: 200 for the first in file order, 10 less for each
@@ -50,9 +51,6 @@ int vip_prefix(const config::Cluster& cluster);
 /// authentication) or the password is unusable (check_auth_password). The text holds the
 /// password: never log it.
 Result<std::string> render_config(const NodeConfigInput& in);
-
-/// The same text with the password replaced by "********": what may be hashed into a plan.
-std::string mask_password(std::string_view config_text, std::string_view auth_password);
 
 /// /etc/acp/keepalived/check.sh for `node`: runs each health check of the node in turn
 /// (etcd's local member when the node has the etcd role) and exits 1 at the first failure.

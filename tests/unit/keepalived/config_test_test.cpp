@@ -43,7 +43,8 @@ test_support::Ran config_test(const std::string& binary, const acp::config::Clus
   REQUIRE(acp::util::write_file_atomic(script, render_check_script(c, *c.find_node(node)),
                                        std::filesystem::perms(0755))
               .ok());
-  auto text = render_config({c, *c.find_node(node), iface, "Zq9x-Y2a", script.string()});
+  auto text = render_config({c, *c.find_node(node), iface, "Zq9x-Y2a", script.string(),
+                             "S4ltS4ltS4ltS4ltS4ltS4ltS4ltS4ltS4ltS4ltS4l"});
   REQUIRE_MESSAGE(text.ok(), text.error().describe());
   const auto conf = dir.path() / "keepalived.conf";
   REQUIRE(acp::util::write_file_atomic(conf, *text).ok());

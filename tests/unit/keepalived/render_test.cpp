@@ -107,13 +107,15 @@ TEST_SUITE("keepalived::render") {
     CHECK(contains(r.error().describe(), "VRRPv3"));
   }
 
-  TEST_CASE("mask_password leaves everything but the password") {
+  TEST_CASE("the salt, when given, is a comment line near the top") {
     const auto c = cluster();
-    const auto text = render(c, "n1", "Zq9xY2ab");
-    const auto masked = mask_password(text, "Zq9xY2ab");
-    CHECK_FALSE(contains(masked, "Zq9xY2ab"));
-    CHECK(contains(masked, "    auth_pass ********\n"));
-    CHECK(masked.size() == text.size());
+    NodeConfigInput in{c, *c.find_node("n1"), "eth0", "pw-12345"};
+    in.salt = "S4ltS4ltS4ltS4ltS4ltS4ltS4ltS4ltS4lt";
+    const auto text = render_config(in);
+    REQUIRE(text.ok());
+    CHECK(contains(*text, "\n# salt S4ltS4ltS4ltS4ltS4ltS4ltS4ltS4ltS4lt "));
+    CHECK(text->find("# salt") < text->find("global_defs"));
+    CHECK_FALSE(contains(render(c, "n1"), "salt"));
   }
 }
 
@@ -144,6 +146,18 @@ TEST_SUITE("keepalived::inputs") {
     CHECK(*auth_password(c, dir.path() / "lab") == *first);
     acp::util::TempDir other;
     CHECK(*auth_password(c, other.path()) != *first);
+  }
+
+  TEST_CASE("the digest salt is made once per cluster dir, kept 0600, and reused") {
+    acp::util::TempDir dir;
+    const auto first = digest_salt(dir.path());
+    REQUIRE(first.ok());
+    CHECK(first->size() == 43);
+    CHECK((std::filesystem::status(dir.path() / "keepalived-salt").permissions() &
+           std::filesystem::perms::all) == std::filesystem::perms(0600));
+    CHECK(*digest_salt(dir.path()) == *first);
+    acp::util::TempDir other;
+    CHECK(*digest_salt(other.path()) != *first);
   }
 
   TEST_CASE("authPassword from a file is used, and refused naming the file when too long") {
