@@ -4,7 +4,7 @@ function __acpctl_path
     set -l path ""
     for w in (commandline -opc)[2..-1]
         switch "$path/$w"
-            case /version /init /validate /package /package/build /package/keygen /package/show /package/verify /package/unpack /exec /upload /plan /apply /status /reset /completion
+            case /version /init /validate /package /package/build /package/keygen /package/show /package/verify /package/unpack /exec /upload /plan /apply /status /reset /certs /certs/check /certs/renew /completion
                 set path "$path/$w"
         end
     end
@@ -25,6 +25,7 @@ complete -c acpctl -n '__acpctl_path_is \'\'' -a 'plan' -d 'Show what apply woul
 complete -c acpctl -n '__acpctl_path_is \'\'' -a 'apply' -d 'Plan and apply the package to the cluster, or apply a saved plan'
 complete -c acpctl -n '__acpctl_path_is \'\'' -a 'status' -d 'Show what acpctl installed on each node, its services and the apply lock'
 complete -c acpctl -n '__acpctl_path_is \'\'' -a 'reset' -d 'Remove everything acpctl installed on nodes (services, components, state)'
+complete -c acpctl -n '__acpctl_path_is \'\'' -a 'certs' -d 'Check and renew the cluster\'s certificates'
 complete -c acpctl -n '__acpctl_path_is \'\'' -a 'completion' -d 'Print a shell completion script'
 complete -c acpctl -s h -l help -x -d 'Print this help message and exit'
 complete -c acpctl -s o -l output -x -a 'text json' -d 'Output format'
@@ -103,5 +104,20 @@ complete -c acpctl -n '__acpctl_path_is \'/reset\'' -l nodes -x -d 'Only these n
 complete -c acpctl -n '__acpctl_path_is \'/reset\'' -s y -l yes -x -d 'Do not ask for confirmation (needed without a terminal)'
 complete -c acpctl -n '__acpctl_path_is \'/reset\'' -l force-unlock -x -d 'Take the nodes\' apply lock even if another apply holds it'
 complete -c acpctl -n '__acpctl_path_is \'/reset\'' -l parallel -x -d 'At most this many nodes at once'
+complete -c acpctl -n '__acpctl_path_is \'/certs\'' -a 'check' -d 'List every certificate of the cluster with its expiry (read-only)'
+complete -c acpctl -n '__acpctl_path_is \'/certs\'' -a 'renew' -d 'Re-issue the certificates that expire soon, then plan and apply to push them'
+complete -c acpctl -n '__acpctl_path_is \'/certs\'' -s h -l help -x -d 'Print this help message and exit'
+complete -c acpctl -n '__acpctl_path_is \'/certs/check\'' -s h -l help -x -d 'Print this help message and exit'
+complete -c acpctl -n '__acpctl_path_is \'/certs/check\'' -s f -l file -r -F -d 'The cluster config'
+complete -c acpctl -n '__acpctl_path_is \'/certs/check\'' -l within -x -d 'Report as expiring what ends within this many days'
+complete -c acpctl -n '__acpctl_path_is \'/certs/renew\'' -s h -l help -x -d 'Print this help message and exit'
+complete -c acpctl -n '__acpctl_path_is \'/certs/renew\'' -s f -l file -r -F -d 'The cluster config'
+complete -c acpctl -n '__acpctl_path_is \'/certs/renew\'' -l package -r -F -d 'The package to apply (without it only the local files change)'
+complete -c acpctl -n '__acpctl_path_is \'/certs/renew\'' -l key -r -F -d 'Public key the package must be signed with'
+complete -c acpctl -n '__acpctl_path_is \'/certs/renew\'' -l within -x -d 'Renew what expires within this many days'
+complete -c acpctl -n '__acpctl_path_is \'/certs/renew\'' -l all -x -d 'Renew every leaf certificate (the CA is kept)'
+complete -c acpctl -n '__acpctl_path_is \'/certs/renew\'' -s y -l yes -x -d 'Do not ask for confirmation (needed without a terminal)'
+complete -c acpctl -n '__acpctl_path_is \'/certs/renew\'' -l dry-run -x -d 'Only say what would be renewed; change nothing'
+complete -c acpctl -n '__acpctl_path_is \'/certs/renew\'' -l parallel -x -d 'At most this many nodes at once'
 complete -c acpctl -n '__acpctl_path_is \'/completion\'' -a 'bash zsh fish'
 complete -c acpctl -n '__acpctl_path_is \'/completion\'' -s h -l help -x -d 'Print this help message and exit'

@@ -7,7 +7,7 @@ _acpctl() {
   for ((i = 2; i < CURRENT; i++)); do
     w="${words[i]}"
     case "${cmdpath}/${w}" in
-      "/version"|"/init"|"/validate"|"/package"|"/package/build"|"/package/keygen"|"/package/show"|"/package/verify"|"/package/unpack"|"/exec"|"/upload"|"/plan"|"/apply"|"/status"|"/reset"|"/completion") cmdpath="${cmdpath}/${w}" ;;
+      "/version"|"/init"|"/validate"|"/package"|"/package/build"|"/package/keygen"|"/package/show"|"/package/verify"|"/package/unpack"|"/exec"|"/upload"|"/plan"|"/apply"|"/status"|"/reset"|"/certs"|"/certs/check"|"/certs/renew"|"/completion") cmdpath="${cmdpath}/${w}" ;;
     esac
   done
   case "$prev" in
@@ -17,7 +17,7 @@ _acpctl() {
   local -a subs
   case "$cmdpath" in
     "")
-      subs=('version:Print acpctl'\''s version and its libraries'\''' 'init:Print an example cluster.yaml for a 3-node global cluster' 'validate:Check a cluster config and report every problem' 'package:Build, inspect, verify and unpack packages' 'exec:Run a command on cluster nodes over SSH, in parallel (put it after --)' 'upload:Copy a local file to cluster nodes, checked by sha256 and renamed into place' 'plan:Show what apply would change on the cluster (gathers facts, runs preflight)' 'apply:Plan and apply the package to the cluster, or apply a saved plan' 'status:Show what acpctl installed on each node, its services and the apply lock' 'reset:Remove everything acpctl installed on nodes (services, components, state)' 'completion:Print a shell completion script')
+      subs=('version:Print acpctl'\''s version and its libraries'\''' 'init:Print an example cluster.yaml for a 3-node global cluster' 'validate:Check a cluster config and report every problem' 'package:Build, inspect, verify and unpack packages' 'exec:Run a command on cluster nodes over SSH, in parallel (put it after --)' 'upload:Copy a local file to cluster nodes, checked by sha256 and renamed into place' 'plan:Show what apply would change on the cluster (gathers facts, runs preflight)' 'apply:Plan and apply the package to the cluster, or apply a saved plan' 'status:Show what acpctl installed on each node, its services and the apply lock' 'reset:Remove everything acpctl installed on nodes (services, components, state)' 'certs:Check and renew the cluster'\''s certificates' 'completion:Print a shell completion script')
       _describe 'command' subs
       compadd -- -h --help -o --output -v --verbose --no-color --log-file
       ;;
@@ -111,6 +111,25 @@ _acpctl() {
         -f|--file) _files; return ;;
       esac
       compadd -- -h --help -f --file --nodes -y --yes --force-unlock --parallel
+      ;;
+    "/certs")
+      subs=('check:List every certificate of the cluster with its expiry (read-only)' 'renew:Re-issue the certificates that expire soon, then plan and apply to push them')
+      _describe 'command' subs
+      compadd -- -h --help
+      ;;
+    "/certs/check")
+      case "$prev" in
+        -f|--file) _files; return ;;
+      esac
+      compadd -- -h --help -f --file --within
+      ;;
+    "/certs/renew")
+      case "$prev" in
+        -f|--file) _files; return ;;
+        --package) _files; return ;;
+        --key) _files; return ;;
+      esac
+      compadd -- -h --help -f --file --package --key --within --all -y --yes --dry-run --parallel
       ;;
     "/completion")
       compadd -- bash zsh fish -h --help

@@ -17,6 +17,9 @@ namespace acp::cli {
 
 namespace {
 
+// All nodes answered but etcd cannot accept writes.
+constexpr int k_exit_quorum_lost = 3;
+
 struct Options {
   std::string file;
   std::string nodes;
@@ -34,14 +37,19 @@ int run_status(const App& app, const Options& o) {
   const auto status = runner::gather_status(
       nodes, [&](const config::Node& n) { return transport::make_ssh_transport(n, cluster.ssh); },
       o.parallel);
-  if (app.globals().json())
-    print_json(runner::status_to_json(status));
-  else
+  const auto etcd = runner::etcd_status(cluster, status);
+  if (app.globals().json()) {
+    auto doc = runner::status_to_json(status);
+    doc["etcd"] = runner::etcd_to_json(etcd);
+    print_json(doc);
+  } else {
     fmt::print("{}", runner::render_status_text(status, stdout_color(app.globals())));
+    fmt::print("{}", runner::render_etcd_text(etcd, stdout_color(app.globals())));
+  }
   for (const auto& n : status)
     if (!n.reached())
       return k_exit_failed;
-  return k_exit_ok;
+  return etcd && !etcd->quorum ? k_exit_quorum_lost : k_exit_ok;
 }
 
 } // namespace
@@ -55,7 +63,9 @@ void add_status_command(App& app) {
   cmd->add_option("--parallel", o->parallel, "At most this many nodes at once")
       ->capture_default_str()
       ->check(CLI::Range(1, 1024));
-  cmd->footer("Exit code 1 if a node could not be reached (the others are still shown).");
+  cmd->footer("Exit code 1 if a node could not be reached (the others are still shown); 3 if "
+              "all nodes answered but etcd has lost quorum (fewer than N/2+1 of its N members "
+              "are up: writes fail).");
   app.on(cmd, [&app, o] { return run_status(app, *o); });
 }
 

@@ -17,6 +17,7 @@ void add_commands(App& app) {
   add_apply_command(app);
   add_status_command(app);
   add_reset_command(app);
+  add_certs_command(app);
   add_completion_command(app);
 }
 

@@ -15,5 +15,6 @@ void add_status_command(App& app);
 void add_plan_command(App& app);
 void add_apply_command(App& app);
 void add_reset_command(App& app);
+void add_certs_command(App& app);
 
 } // namespace acp::cli

@@ -1,10 +1,35 @@
 // Stage 2 of loading: defaults for what the file leaves out.
 
+#include "acpctl/util/fs.hpp"
 #include "parse.hpp"
 
+#include <filesystem>
 #include <string>
 
 namespace acp::config::detail {
+
+namespace {
+
+// spec.pki's paths are relative to the config file, so a config and its CA can move together.
+void resolve_pki_paths(Cluster& cluster) {
+  if (!cluster.pki)
+    return;
+  namespace fs = std::filesystem;
+  const bool from_file = !cluster.source.empty() && cluster.source != "<stdin>";
+  const fs::path base = from_file ? fs::path(cluster.source).parent_path() : fs::path{};
+  for (auto* file : {&cluster.pki->ca_cert_file, &cluster.pki->ca_key_file}) {
+    if (file->empty())
+      continue;
+    fs::path path = util::expand_home(*file);
+    if (path.is_relative())
+      path = base / path;
+    std::error_code ec;
+    const auto absolute = fs::absolute(path, ec);
+    *file = (ec ? path : absolute).lexically_normal().string();
+  }
+}
+
+} // namespace
 
 void apply_defaults(Cluster& cluster) {
   for (std::size_t i = 0; i < cluster.nodes.size(); ++i) {
@@ -21,6 +46,7 @@ void apply_defaults(Cluster& cluster) {
     if (node.user != "root" && !sudo_written)
       node.sudo.enabled = true;
   }
+  resolve_pki_paths(cluster);
   auto& net = cluster.network;
   const bool v4 = net.ip_family != IpFamily::ipv6;
   const bool v6 = net.ip_family != IpFamily::ipv4;

@@ -69,6 +69,9 @@ spec:
     #     dir: global
     #     accessKey: {fromEnv: ACCESS_KEY}
     #     secretKey: {fromEnv: SECRET_KEY}
+  # pki:                            # your own CA instead of the one acpctl makes (both or neither)
+  #   caCertFile: ca.crt            # relative paths are taken from this file's directory
+  #   caKeyFile: ca.key             # read when signing; never copied, never sent to a node
 )";
 }
 

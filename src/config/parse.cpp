@@ -284,10 +284,26 @@ void parse_backup(Reader& r, const YAML::Node& spec, const std::string& path,
   out = b;
 }
 
+void parse_pki(Reader& r, const YAML::Node& spec, const std::string& path,
+               std::optional<PkiSettings>& out) {
+  const auto node = spec["pki"];
+  if (!node || !r.mapping(node, path, {"caCertFile", "caKeyFile"}))
+    return;
+  PkiSettings pki;
+  const bool cert = r.string(node, path, "caCertFile", pki.ca_cert_file);
+  const bool key = r.string(node, path, "caKeyFile", pki.ca_key_file);
+  if (cert != key)
+    r.problem(
+        node, path, fmt::format("{} needs both caCertFile and caKeyFile", path),
+        "give your CA's certificate and its key, or remove spec.pki to have acpctl make a CA");
+  else if (cert)
+    out = pki;
+}
+
 void parse_spec(Reader& r, const YAML::Node& spec, const std::string& path, Cluster& out) {
   if (!r.mapping(spec, path,
                  {"type", "kubernetesVersion", "network", "controlPlaneEndpoint", "ssh", "nodes",
-                  "etcd", "registry", "etcdBackup"}))
+                  "etcd", "registry", "etcdBackup", "pki"}))
     return;
   std::string type;
   if (r.choice(spec, path, "type", type, {"global", "workload"}))
@@ -300,6 +316,7 @@ void parse_spec(Reader& r, const YAML::Node& spec, const std::string& path, Clus
   parse_etcd(r, spec, Reader::child(path, "etcd"), out.etcd);
   parse_registry(r, spec, Reader::child(path, "registry"), out.registry);
   parse_backup(r, spec, Reader::child(path, "etcdBackup"), out.etcd_backup);
+  parse_pki(r, spec, Reader::child(path, "pki"), out.pki);
 }
 
 } // namespace

@@ -6,6 +6,7 @@
 #include "acpctl/util/strings.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <fmt/format.h>
 #include <map>
 #include <regex>
@@ -336,6 +337,22 @@ void check_backup(Checker& ck) {
   }
 }
 
+void check_pki(Checker& ck) {
+  const auto& pki = ck.cluster().pki;
+  if (!pki)
+    return;
+  for (const auto& [field, file] :
+       {std::pair{"caCertFile", &pki->ca_cert_file}, std::pair{"caKeyFile", &pki->ca_key_file}}) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(*file, ec))
+      ck.fail(fmt::format("spec.pki.{}", field),
+              fmt::format("{} {} {}", field, *file,
+                          std::filesystem::exists(*file, ec) ? "is not a file" : "does not exist"),
+              "give the path of your CA's PEM file; a relative path is taken from the config "
+              "file's directory");
+  }
+}
+
 } // namespace
 
 std::vector<Problem> validate(const Cluster& cluster) {
@@ -349,6 +366,7 @@ std::vector<Problem> validate(const Cluster& cluster) {
   check_etcd(ck);
   check_registry(ck);
   check_backup(ck);
+  check_pki(ck);
   return ck.take();
 }
 

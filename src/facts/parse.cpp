@@ -83,6 +83,35 @@ void read_services(std::string_view body, bool systemd, HostFacts& facts) {
   }
 }
 
+// The sections come in order: endpoint, status, then members and health only when status
+// answered (and health only when it knew a leader).
+void read_etcd(const std::string& name, std::string_view body, HostFacts& facts) {
+  if (!facts.etcd)
+    facts.etcd.emplace();
+  auto& e = *facts.etcd;
+  if (name == "etcd-endpoint") {
+    e.endpoint = first_line(body);
+  } else if (name == "etcd-status") {
+    auto status = etcd::parse_endpoint_status(body);
+    e.answered = status.ok();
+    if (status)
+      e.status = *status;
+    else
+      e.error = status.error().message();
+    if (status && status->leader == 0)
+      e.error =
+          status->errors.empty() ? "the member knows no leader" : util::join(status->errors, "; ");
+  } else if (name == "etcd-members") {
+    if (auto members = etcd::parse_member_list(body))
+      e.members = std::move(*members);
+  } else if (name == "etcd-health") {
+    auto health = etcd::parse_endpoint_health(body);
+    e.healthy = health.ok();
+    if (!health)
+      e.error = health.error().message();
+  }
+}
+
 } // namespace
 
 Result<HostFacts> parse_facts(std::string_view output, const std::string& host) {
@@ -134,6 +163,8 @@ Result<HostFacts> parse_facts(std::string_view output, const std::string& host) 
       supervisors = s.body;
     else if (s.name == "services-systemd" || s.name == "services-runit")
       read_services(s.body, s.name == "services-systemd", facts);
+    else if (s.name.starts_with("etcd-"))
+      read_etcd(s.name, s.body, facts);
     else if (s.name == "state" && s.arg == "present")
       facts.state_json = std::string(s.body);
   }

@@ -33,6 +33,16 @@ s services-runit
 for d in /etc/service/acp-*; do
   [ -d "$d" ] || continue; st=$(cat "$d/supervise/stat" 2>/dev/null); echo "${d##*/} ${st:-unknown}"
 done
+if [ -r /etc/acp/etcd/endpoint ] && [ -x /opt/acp/components/etcd/current/bin/etcdctl ]; then
+  e=$(cat /etc/acp/etcd/endpoint)
+  c() { /opt/acp/components/etcd/current/bin/etcdctl --endpoints="$e" --cacert=/etc/acp/pki/ca.crt \
+    --cert=/etc/acp/pki/etcd/healthcheck-client.crt --key=/etc/acp/pki/etcd/healthcheck-client.key \
+    --dial-timeout=1s --command-timeout=2s -w json "$@" 2>&1; echo "rc=$?"; }
+  s etcd-endpoint; echo "$e"
+  st=$(c endpoint status); s etcd-status; echo "$st"
+  case $st in *rc=0) s etcd-members; c member list;; esac
+  case $st in *'"leader":'*rc=0) s etcd-health; c endpoint health;; esac
+fi
 if [ -f /var/lib/acp/state.json ]; then s state present; cat /var/lib/acp/state.json; else s state absent; fi
 s end
 )SH";

@@ -22,15 +22,19 @@ Result<Action> action_from(const std::string& text, const std::string& source) {
 
 json to_json(const Plan& plan) {
   json steps = json::array();
-  for (const auto& s : plan.steps)
-    steps.push_back({{"host", s.host},
-                     {"stage", s.stage},
-                     {"action", to_string(s.action)},
-                     {"component", s.component},
-                     {"fromVersion", s.from_version},
-                     {"toVersion", s.to_version},
-                     {"digest", s.digest},
-                     {"reason", s.reason}});
+  for (const auto& s : plan.steps) {
+    json step = {{"host", s.host},
+                 {"stage", s.stage},
+                 {"action", to_string(s.action)},
+                 {"component", s.component},
+                 {"fromVersion", s.from_version},
+                 {"toVersion", s.to_version},
+                 {"digest", s.digest},
+                 {"reason", s.reason}};
+    if (!s.params.empty())
+      step["params"] = s.params;
+    steps.push_back(std::move(step));
+  }
   const auto sum = plan.summary();
   return {{"schema", k_plan_schema},
           {"kind", k_kind},
@@ -72,7 +76,8 @@ Result<Plan> from_json(const json& doc, const std::string& source) {
       plan.steps.push_back({s.at("host").get<std::string>(), s.at("stage").get<std::string>(),
                             *action, s.at("component").get<std::string>(),
                             s.value("fromVersion", ""), s.value("toVersion", ""),
-                            s.value("digest", ""), s.value("reason", "")});
+                            s.value("digest", ""), s.value("reason", ""),
+                            s.value("params", std::map<std::string, std::string>{})});
     }
     return plan;
   } catch (const json::exception& e) {

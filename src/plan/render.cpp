@@ -27,19 +27,28 @@ Look look_of(Action action) {
   return {"-", "31"};
 }
 
+// A platform step names what it acts on: "etcd member n2", "pki".
+std::string subject(const Step& s) {
+  const auto member = s.params.find("member");
+  return member == s.params.end() ? s.component : s.component + " member " + member->second;
+}
+
 std::string what_of(const Step& s) {
   switch (s.action) {
   case Action::create:
-    return s.stage == "services" ? fmt::format("start {}", s.component)
-                                 : fmt::format("{} {}", s.component, s.to_version);
+    if (s.stage == "services")
+      return fmt::format("start {}", s.component);
+    return s.to_version.empty() ? subject(s) : fmt::format("{} {}", s.component, s.to_version);
   case Action::change:
+    if (s.from_version.empty() && s.to_version.empty())
+      return subject(s);
     return fmt::format("{} {} -> {}", s.component, s.from_version, s.to_version);
   case Action::restart:
-    return fmt::format("restart {}", s.component);
+    return fmt::format("restart {}", subject(s));
   case Action::remove:
     break;
   }
-  return fmt::format("{} {}", s.component, s.from_version);
+  return s.from_version.empty() ? subject(s) : fmt::format("{} {}", s.component, s.from_version);
 }
 
 } // namespace

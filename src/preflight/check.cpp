@@ -28,6 +28,8 @@ void check_ports(const config::Cluster& cluster, const config::Node& node,
   std::set<int> ours;
   for (const auto& [name, c] : f.state.components)
     ours.insert(c.ports.begin(), c.ports.end());
+  for (const auto& [name, r] : f.state.platform)
+    ours.insert(r.ports.begin(), r.ports.end());
   std::vector<std::string> busy;
   for (int port : required_ports(cluster, node, req.components))
     if (!ours.contains(port) && f.port_in_use(port))

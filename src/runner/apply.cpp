@@ -49,7 +49,8 @@ Status commit(stages::Actions& actions, state::NodeState& st, const state::State
 Status run_host_stage(Session& session, const std::string& stage,
                       const std::vector<const plan::Step*>& steps, HostRun& run,
                       const facts::HostFacts& facts, const std::filesystem::path& unpacked,
-                      Progress& progress, const ApplyOptions& options) {
+                      const stages::PlatformSource& platform, Progress& progress,
+                      const ApplyOptions& options) {
   const auto& host = run.outcome.host;
   stages::Actions actions(session.node(host), options.dry_run);
   for (const auto* step : steps) {
@@ -63,8 +64,10 @@ Status run_host_stage(Session& session, const std::string& stage,
         desired = &d;
     const package::Component* component =
         session.package() ? session.package()->manifest.find_component(step->component) : nullptr;
-    stages::StepContext ctx{actions,   facts,    run.state,         desired,
-                            component, unpacked, run.services.get()};
+    stages::StepContext ctx{
+        actions,   facts,    run.state,          desired,
+        component, unpacked, run.services.get(), session.cluster().find_node(host),
+        &platform};
     Status done =
         apply ? Status{} : Status{Error(Errc::failed, "no apply code for stage " + stage)};
     if (done) {
@@ -163,6 +166,7 @@ Result<ApplyReport> apply_plan(Session& session, const plan::Plan& plan,
       return l.error();
     }
 
+  const auto platform = session.platform();
   progress.emit({EventType::apply_started, "", "", "", plan::summary_line(plan), 0});
   const auto started = std::chrono::steady_clock::now();
   bool failed = false;
@@ -182,16 +186,27 @@ Result<ApplyReport> apply_plan(Session& session, const plan::Plan& plan,
     const std::string name(stage.name);
     progress.emit({EventType::stage_started, "", name, "", "", 0});
     const auto t0 = std::chrono::steady_clock::now();
-    const auto results = transport::run_bounded<bool>(
-        stage_hosts.size(), options.parallel, [&](std::size_t i) -> Result<bool> {
-          auto& run = runs.at(stage_hosts[i]);
-          if (auto ok =
-                  run_host_stage(session, name, by_host.at(stage_hosts[i]), run,
-                                 gathered.facts.at(stage_hosts[i]), unpacked, progress, options);
-              !ok)
-            return std::move(ok).error();
-          return true;
-        });
+    const auto run_one = [&](std::size_t i) -> Result<bool> {
+      auto& run = runs.at(stage_hosts[i]);
+      if (auto ok = run_host_stage(session, name, by_host.at(stage_hosts[i]), run,
+                                   gathered.facts.at(stage_hosts[i]), unpacked, platform, progress,
+                                   options);
+          !ok)
+        return std::move(ok).error();
+      return true;
+    };
+    // A serial stage (etcd) runs one host at a time in the plan's order and stops at the
+    // first failure: the next member must not join or restart while one is unhealthy.
+    std::vector<Result<bool>> results;
+    if (stage.serial) {
+      for (std::size_t i = 0; i < stage_hosts.size(); ++i) {
+        results.push_back(run_one(i));
+        if (!results.back().ok())
+          break;
+      }
+    } else {
+      results = transport::run_bounded<bool>(stage_hosts.size(), options.parallel, run_one);
+    }
     for (std::size_t i = 0; i < results.size(); ++i)
       if (!results[i].ok()) {
         runs.at(stage_hosts[i]).outcome.error = results[i].error();

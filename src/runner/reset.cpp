@@ -13,6 +13,9 @@ namespace acp::runner {
 namespace {
 constexpr const char* k_remove_temp_files =
     "[ ! -d \"$1\" ] || find \"$1\" -maxdepth 1 -type f -name '.*.acpctl-tmp-*' -delete";
+// Directories acpctl may have created, deepest first; each only if it is there and empty.
+constexpr const char* k_remove_empty_dirs =
+    "for d; do [ ! -d \"$d\" ] || rmdir --ignore-fail-on-non-empty -- \"$d\" || exit; done";
 } // namespace
 
 plan::Plan reset_plan(const config::Cluster& cluster, const facts::Gathered& gathered,
@@ -25,6 +28,17 @@ plan::Plan reset_plan(const config::Cluster& cluster, const facts::Gathered& gat
     if (f == gathered.facts.end())
       continue;
     p.node_serials[node.name] = f->second.state.serial;
+    // Platform records first: their services use the components' binaries.
+    for (const auto& [name, record] : f->second.state.platform)
+      p.steps.push_back({node.name,
+                         "prune",
+                         plan::Action::remove,
+                         name,
+                         "",
+                         "",
+                         "",
+                         "reset: set up by acpctl",
+                         {{"record", name}}});
     for (const auto& [name, have] : f->second.state.components)
       p.steps.push_back({node.name, "prune", plan::Action::remove, name, have.version, "", "",
                          "reset: installed by acpctl"});
@@ -43,8 +57,9 @@ std::map<std::string, Error> finish_reset(Session& session, const std::vector<st
           return std::move(r).error();
         if (auto r = act.run({"rm", "-f", "--", std::string(state::k_state_path)}); !r)
           return std::move(r).error();
-        if (auto r = act.run({"rmdir", "--ignore-fail-on-non-empty", "--",
-                              std::string(state::k_components_root), "/opt/acp", "/var/lib/acp"});
+        if (auto r = act.run({"sh", "-c", k_remove_empty_dirs, "sh",
+                              std::string(state::k_components_root), "/opt/acp", "/var/lib/acp",
+                              "/etc/acp/pki", "/etc/acp"});
             !r)
           return std::move(r).error();
         return true;

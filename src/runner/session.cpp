@@ -91,8 +91,11 @@ Result<Planned> plan_cluster(Session& session) {
                        {arch == "ALL" ? "" : arch, bytes, "/opt/acp", 2.0, session.desired()});
   if (!preflight::passed(out.reports))
     return out;
+  auto platform = stages::platform_input(session.platform());
+  if (!platform)
+    return std::move(platform).error();
   auto p = plan::make_plan({session.cluster(), session.desired(), out.gathered.facts,
-                            session.config_digest(), session.package_digest()});
+                            session.config_digest(), session.package_digest(), &*platform});
   if (!p)
     return std::move(p).error();
   out.plan = std::move(*p);

@@ -4,6 +4,7 @@
 #include "acpctl/runner/status.hpp"
 
 #include "acpctl/facts/gather.hpp"
+#include "acpctl/plan/etcd.hpp"
 #include "acpctl/service/manager.hpp"
 #include "acpctl/transport/parallel.hpp"
 
@@ -28,6 +29,8 @@ int pid_of(transport::Transport& node, const service::ServiceManager& manager,
 void fill_from_facts(NodeStatus& status, const facts::HostFacts& facts,
                      transport::Transport& node) {
   status.serial = facts.state.serial;
+  status.etcd = facts.etcd;
+  status.etcd_record = facts.state.find_record(etcd::k_service) != nullptr;
   status.supervisor = std::string(facts::to_string(facts.service_manager));
   auto manager = service::for_host(facts, status.name);
   for (const auto& [name, c] : facts.state.components) {
@@ -43,6 +46,24 @@ void fill_from_facts(NodeStatus& status, const facts::HostFacts& facts,
 }
 
 } // namespace
+
+std::optional<EtcdClusterStatus> etcd_status(const config::Cluster& cluster,
+                                             const std::vector<NodeStatus>& nodes) {
+  std::map<std::string, facts::HostFacts> facts;
+  for (const auto& n : nodes) {
+    if (!n.reached())
+      continue;
+    auto& f = facts[n.name];
+    f.etcd = n.etcd;
+    if (n.etcd_record)
+      f.state.platform[etcd::k_service] = {};
+  }
+  const auto view = plan::etcd::view_of(cluster, facts);
+  if (!view.exists)
+    return std::nullopt;
+  return EtcdClusterStatus{view.size(), view.up(), view.has_quorum(),
+                           plan::etcd::quorum_line(view)};
+}
 
 std::vector<NodeStatus> gather_status(const std::vector<const config::Node*>& nodes,
                                       const Connect& connect, int parallel,

@@ -29,7 +29,32 @@ std::string service_text(const ComponentStatus& c, bool color) {
   return text;
 }
 
+std::string etcd_text(const facts::EtcdFacts& e, bool color) {
+  if (!e.answered)
+    return paint(color, "31", "etcd member down: " + log::redact(e.error));
+  auto text = fmt::format("etcd member {}{}, ", etcd::hex_id(e.status.member_id),
+                          e.leader() ? " (leader)" : "");
+  if (e.healthy)
+    return text + paint(color, "32", "healthy");
+  return text + paint(color, "31", "not healthy: " + log::redact(e.error));
+}
+
 } // namespace
+
+std::string render_etcd_text(const std::optional<EtcdClusterStatus>& etcd, bool color) {
+  if (!etcd)
+    return "";
+  return paint(color, etcd->quorum ? "32" : "31", etcd->summary) + "\n";
+}
+
+nlohmann::json etcd_to_json(const std::optional<EtcdClusterStatus>& etcd) {
+  if (!etcd)
+    return nullptr;
+  return {{"members", etcd->members},
+          {"up", etcd->up},
+          {"quorum", etcd->quorum},
+          {"summary", etcd->summary}};
+}
 
 std::string render_status_text(const std::vector<NodeStatus>& nodes, bool color) {
   std::string out;
@@ -49,6 +74,8 @@ std::string render_status_text(const std::vector<NodeStatus>& nodes, bool color)
     for (const auto& c : n.components)
       out += fmt::format("  {:<16} {:<10} {:<12}  {:<20}  {}\n", c.name, c.version,
                          short_digest(c.digest), c.installed_at, service_text(c, color));
+    if (n.etcd)
+      out += fmt::format("  {}\n", etcd_text(*n.etcd, color));
     if (n.lock)
       out += fmt::format("  {} by {}\n", paint(color, "33", "apply lock held"), describe(*n.lock));
     else if (!n.lock_error.empty())
@@ -79,6 +106,14 @@ nlohmann::json status_to_json(const std::vector<NodeStatus>& nodes) {
                             {"serviceState", c.service_state},
                             {"pid", c.pid}});
     node["components"] = std::move(components);
+    node["etcd"] = nullptr;
+    if (n.etcd)
+      node["etcd"] = {{"member", n.etcd->answered && !n.etcd->members.empty()},
+                      {"memberId", n.etcd->answered ? etcd::hex_id(n.etcd->status.member_id) : ""},
+                      {"up", n.etcd->answered},
+                      {"healthy", n.etcd->healthy},
+                      {"leader", n.etcd->leader()},
+                      {"error", log::redact(n.etcd->error)}};
     node["lock"] = nullptr;
     if (n.lock)
       node["lock"] = {{"controller", n.lock->controller},

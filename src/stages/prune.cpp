@@ -1,38 +1,24 @@
-// Stage "prune", apply half: stop and remove the service, delete the component's directory.
+// Stage "prune", apply half: stop and remove the service, delete the component's directory;
+// or, for a platform record (params "record"), remove what the record lists.
 
 #include "acpctl/stages/step.hpp"
-#include "acpctl/util/log.hpp"
 
 namespace acp::stages {
 
 Result<state::StateChange> apply_prune(const plan::Step& step, StepContext& ctx) {
-  const auto* have = ctx.state.find(step.component);
-  if (have && !have->service.empty() && ctx.services && ctx.facts.services.count(have->service) > 0)
-    for (const auto& argv : ctx.services->uninstall(have->service)) {
-      auto r = ctx.actions.run(argv);
-      // runsvdir stops the supervisor of a service directory that left /etc/service on its
-      // own scan, which can beat our `sv force-stop`/`sv exit`; moving and deleting must work.
-      if (!r && !argv.empty() && argv.front() == "sv" && r.error().code() == Errc::remote) {
-        log::write(log::Level::warn, ctx.actions.node().host(), r.error().message());
-        continue;
-      }
-      if (!r)
-        return std::move(r).error();
-    }
+  if (const auto rec = step.params.find("record"); rec != step.params.end()) {
+    if (const auto* have = ctx.state.find_record(rec->second))
+      if (auto ok = remove_platform_record(ctx, *have); !ok)
+        return std::move(ok).error();
+    return state::StateChange::remove_records({rec->second});
+  }
+  if (const auto* have = ctx.state.find(step.component))
+    if (auto ok = uninstall_service(ctx, have->service); !ok)
+      return std::move(ok).error();
   const auto dir = std::string(state::k_components_root) + "/" + step.component;
   if (auto r = ctx.actions.run({"rm", "-rf", "--", dir}); !r)
     return std::move(r).error();
   return state::StateChange::remove(step.component);
-}
-
-StepApplier applier_for(std::string_view stage) {
-  if (stage == "distribute")
-    return &apply_distribute;
-  if (stage == "services")
-    return &apply_services;
-  if (stage == "prune")
-    return &apply_prune;
-  return nullptr;
 }
 
 } // namespace acp::stages

@@ -19,7 +19,19 @@ json to_json(const NodeState& state) {
                         {"files", files},       {"service", c.service},
                         {"ports", c.ports},     {"installedAt", c.installed_at}};
   }
-  return {{"schema", state.schema}, {"serial", state.serial}, {"components", components}};
+  json doc = {{"schema", state.schema}, {"serial", state.serial}, {"components", components}};
+  if (state.platform.empty())
+    return doc;
+  json platform = json::object();
+  for (const auto& [name, r] : state.platform) {
+    json files = json::array();
+    for (const auto& f : r.files)
+      files.push_back({{"path", f.path}, {"sha256", f.sha256}});
+    platform[name] = {{"digest", r.digest},   {"files", files},   {"dirs", r.dirs},
+                      {"service", r.service}, {"ports", r.ports}, {"updatedAt", r.updated_at}};
+  }
+  doc["platform"] = std::move(platform);
+  return doc;
 }
 
 std::string to_text(const NodeState& state) {
@@ -39,6 +51,19 @@ InstalledComponent component_from(const std::string& name, const json& j) {
   c.ports = j.value("ports", std::vector<int>{});
   c.installed_at = j.value("installedAt", "");
   return c;
+}
+
+PlatformRecord record_from(const std::string& name, const json& j) {
+  PlatformRecord r;
+  r.name = name;
+  r.digest = j.at("digest").get<std::string>();
+  for (const auto& f : j.value("files", json::array()))
+    r.files.push_back({f.at("path").get<std::string>(), f.at("sha256").get<std::string>()});
+  r.dirs = j.value("dirs", std::vector<std::string>{});
+  r.service = j.value("service", "");
+  r.ports = j.value("ports", std::vector<int>{});
+  r.updated_at = j.value("updatedAt", "");
+  return r;
 }
 
 Error corrupt(const std::string& host, std::string_view file, const std::string& why) {
@@ -76,6 +101,9 @@ Result<NodeState> parse_state(std::string_view text, const std::string& host,
     state.serial = doc.at("serial").get<std::uint64_t>();
     for (const auto& [name, c] : doc.at("components").items())
       state.components[name] = component_from(name, c);
+    if (doc.contains("platform"))
+      for (const auto& [name, r] : doc.at("platform").items())
+        state.platform[name] = record_from(name, r);
     return state;
   } catch (const json::exception& e) {
     // nlohmann's message names the key or type that was wrong; keep only that part.

@@ -131,6 +131,13 @@ struct EtcdBackup {
   std::optional<S3Storage> s3;
 };
 
+/// A CA the user supplies instead of the one acpctl generates (spec.pki). Both paths are
+/// absolute once loaded (a relative path is taken from the config file's directory).
+struct PkiSettings {
+  std::string ca_cert_file;
+  std::string ca_key_file; ///< read only when signing; never copied or sent to a node
+};
+
 struct Cluster {
   std::string name;
   ClusterType type = ClusterType::global;
@@ -142,6 +149,7 @@ struct Cluster {
   Etcd etcd;
   std::optional<Registry> registry;
   std::optional<EtcdBackup> etcd_backup;
+  std::optional<PkiSettings> pki; ///< absent: acpctl generates the cluster CA
 
   /// The file it was read from ("-" for stdin) and, per value path such as
   /// "spec.nodes[1].address", where that value stands in the file.

@@ -26,6 +26,10 @@ struct Step {
   std::string to_version;   ///< empty for remove
   std::string digest;       ///< the digest to install (create, change); else empty
   std::string reason;       ///< why, in words for the user
+  /// What a platform stage's apply half needs beyond the above, decided at plan time (etcd:
+  /// "member" = the member a step acts on, "mode" = "bootstrap" or "join"; prune:
+  /// "record" = the platform record to remove). Never a secret: plans are saved and printed.
+  std::map<std::string, std::string> params{};
   bool operator==(const Step&) const = default;
 };
 

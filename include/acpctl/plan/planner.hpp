@@ -9,11 +9,32 @@
 #include "acpctl/util/error.hpp"
 
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
 namespace acp::plan {
+
+/// A file a platform stage puts on a node, as the planner sees it: its path, mode and the
+/// sha256 of its content, never the content itself (keys are secrets).
+struct FileDigest {
+  std::string path;
+  std::string sha256; ///< hex
+  unsigned mode = 0644;
+  bool operator==(const FileDigest&) const = default;
+};
+
+/// What the platform stages would put on each node now, as digests: by node name, then by
+/// stage name ("pki", "etcd", ...). The runner renders the files (stages::platform_input)
+/// and hands the planner their digests; the apply half renders them again from the same
+/// sources and refuses to write anything whose digest differs from the plan's.
+struct PlatformInput {
+  std::map<std::string, std::map<std::string, std::vector<FileDigest>>> files;
+
+  /// The files `stage` renders for `node`; empty if none.
+  const std::vector<FileDigest>& of(const std::string& node, const std::string& stage) const;
+};
 
 struct PlanInput {
   const config::Cluster& cluster;
@@ -21,6 +42,9 @@ struct PlanInput {
   const std::map<std::string, facts::HostFacts>& facts; ///< by node name
   std::string config_digest;
   std::string package_digest;
+  /// The platform stages' inputs; null: the platform stages (pki, etcd, keepalived) plan
+  /// nothing (tests of the component stages, and `reset`).
+  const PlatformInput* platform = nullptr;
 };
 
 /// What one stage sees of one host.
@@ -30,26 +54,63 @@ struct HostContext {
   std::vector<const DesiredComponent*> desired; ///< the components this node should have
 };
 
+/// Plans one host at a time; called for every node in config order.
 using StagePlanner = void (*)(const PlanInput& input, const HostContext& host,
                               std::vector<Step>& out);
+/// Plans the whole cluster at once (every host, config order), for stages whose steps
+/// depend on each other across hosts (etcd membership). Sets Step::host itself; the steps
+/// run in the order given. Fails to refuse a change (Errc::conflict, saying why).
+using ClusterPlanner = Status (*)(const PlanInput& input, std::span<const HostContext> hosts,
+                                  std::vector<Step>& out);
 
-/// One stage: its name (as in Step::stage), a line for help text, and its planner.
+/// One stage: its name (as in Step::stage), a line for help text, its planner (per host or
+/// per cluster, one of the two), and whether the runner applies it one host at a time.
 struct Stage {
   std::string_view name;
   std::string_view summary;
-  StagePlanner plan;
+  StagePlanner plan = nullptr;
+  ClusterPlanner plan_cluster = nullptr;
+  /// Serial: hosts one at a time in the plan's order, stopping at the first failure (etcd
+  /// joins and rolling restarts); otherwise hosts run in parallel.
+  bool serial = false;
 };
 
-/// The stages in execution order: distribute, services, prune. Later stages (pki, etcd,
-/// keepalived, kubernetes, ...) slot in between services and prune.
+/// The stages in execution order: distribute, pki, etcd, keepalived, services, prune.
+/// Adding a stage: src/plan/<stage>.cpp (its planner), src/stages/<stage>.cpp (its apply
+/// half), a row here (src/plan/planner.cpp) and a row in stages::stage_table().
 std::span<const Stage> stages();
+/// The stage named `name`; null if there is none.
+const Stage* find_stage(std::string_view name);
 
-/// Plans every stage for every node. Fails naming the node if facts for it are missing.
+/// Plans every stage for every node. A planner may put a step into a later stage by setting
+/// Step::stage (pki's clean-up runs in prune); steps are ordered by stage, then as planned.
+/// Fails naming the node if facts for it are missing, or with a cluster planner's refusal.
 Result<Plan> make_plan(const PlanInput& input);
+
+/// "sha256:<hex>" over the files' paths, modes and digests: changes exactly when one does.
+std::string files_digest(std::span<const FileDigest> files);
+/// The facts of `name` among `hosts`; null if it is not one of them.
+const HostContext* find_host(std::span<const HostContext> hosts, std::string_view name);
+
+/// The usual plan of a platform service whose inputs have digest `want` (record `record`,
+/// service `service` on the host): create when not recorded or not set up, change when the
+/// digest differs, restart when the service is down, nothing when converged. `what` names
+/// the inputs for the reason ("config or certificates").
+std::optional<Step> plan_platform_service(const HostContext& host, const std::string& record,
+                                          const std::string& service, const std::string& want,
+                                          const std::string& what);
 
 // The stage planners, one file each.
 void plan_distribute(const PlanInput& input, const HostContext& host, std::vector<Step>& out);
 void plan_services(const PlanInput& input, const HostContext& host, std::vector<Step>& out);
 void plan_prune(const PlanInput& input, const HostContext& host, std::vector<Step>& out);
+void plan_pki(const PlanInput& input, const HostContext& host, std::vector<Step>& out);
+Status plan_etcd(const PlanInput& input, std::span<const HostContext> hosts,
+                 std::vector<Step>& out);
+
+/// The digest of everything an etcd member runs from: its config files (the stable part),
+/// its certificates and the etcd binary's digest. A member whose record differs restarts.
+std::string etcd_digest(std::span<const FileDigest> etcd_files,
+                        std::span<const FileDigest> pki_files, const std::string& binary_digest);
 
 } // namespace acp::plan

@@ -9,6 +9,7 @@
 #include "acpctl/plan/plan.hpp"
 #include "acpctl/plan/plan_file.hpp"
 #include "acpctl/preflight/check.hpp"
+#include "acpctl/stages/step.hpp"
 #include "acpctl/transport/transport.hpp"
 
 #include <filesystem>
@@ -41,6 +42,10 @@ public:
   const std::string& config_digest() const { return m_config_digest; }
   const std::string& package_digest() const { return m_package_digest; }
 
+  /// What the platform stages render from: the config and the cluster's PKI (once loaded
+  /// by plan_cluster).
+  stages::PlatformSource platform() const { return {m_cluster, m_pki.get()}; }
+
   /// The node's transport (SSH), created on first use; thread-safe per distinct node.
   transport::Transport& node(const std::string& name);
 
@@ -57,6 +62,7 @@ private:
   std::string m_config_digest;
   std::string m_package_digest;
   std::map<std::string, std::unique_ptr<transport::Transport>> m_nodes;
+  std::shared_ptr<const pki::ClusterPki> m_pki;
 };
 
 /// The outcome of planning: facts, per-host preflight reports, and the plan when both

@@ -3,6 +3,7 @@
 // an apply holds the node's lock. Read-only; one unreachable node never hides the others.
 
 #include "acpctl/config/model.hpp"
+#include "acpctl/facts/host_facts.hpp"
 #include "acpctl/runner/lock.hpp"
 #include "acpctl/transport/transport.hpp"
 
@@ -36,7 +37,9 @@ struct NodeStatus {
   std::string supervisor; ///< "systemd", "runit", "unknown"
   std::vector<ComponentStatus> components;
   std::optional<LockOwner> lock;
-  std::string lock_error; ///< the lock file could not be read (node otherwise fine)
+  std::string lock_error;               ///< the lock file could not be read (node otherwise fine)
+  std::optional<facts::EtcdFacts> etcd; ///< the local etcd member, where acpctl set one up
+  bool etcd_record = false;             ///< state.json records an etcd member here
 
   bool reached() const { return !error.has_value(); }
 };
@@ -50,6 +53,21 @@ using Connect = std::function<std::unique_ptr<transport::Transport>(const config
 std::vector<NodeStatus> gather_status(const std::vector<const config::Node*>& nodes,
                                       const Connect& connect, int parallel = 16,
                                       const std::string& lock_path = k_lock_path);
+
+/// The etcd cluster across the nodes: its members, how many answer, quorum, in words.
+struct EtcdClusterStatus {
+  int members = 0;
+  int up = 0;
+  bool quorum = false;
+  std::string summary; ///< "etcd: 3/3 members healthy, quorum ok ..." or "... QUORUM LOST ..."
+};
+/// Nullopt when no node runs or records an etcd member.
+std::optional<EtcdClusterStatus> etcd_status(const config::Cluster& cluster,
+                                             const std::vector<NodeStatus>& nodes);
+/// The summary line (colored when asked) after the node blocks; empty without etcd.
+std::string render_etcd_text(const std::optional<EtcdClusterStatus>& etcd, bool color);
+/// {"members","up","quorum","summary"} or null.
+nlohmann::json etcd_to_json(const std::optional<EtcdClusterStatus>& etcd);
 
 /// Text for people: a block per node. `color` adds ANSI colors.
 std::string render_status_text(const std::vector<NodeStatus>& nodes, bool color);

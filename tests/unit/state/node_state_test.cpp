@@ -67,4 +67,38 @@ TEST_SUITE("state::node_state") {
     CHECK(r.error().message().find("schema 99") != std::string::npos);
     CHECK(r.error().hint().find("upgrade acpctl") != std::string::npos);
   }
+
+  TEST_CASE("platform records: schema 2 while there are any, schema 1 text unchanged without") {
+    auto s = commit(NodeState{}, StateChange::put(etcd("3.5.16")));
+    const auto v1 = to_text(s);
+    CHECK(v1.find("\"schema\": 1") != std::string::npos);
+    CHECK(v1.find("platform") == std::string::npos);
+    PlatformRecord r{"etcd",
+                     "sha256:d",
+                     {{"/etc/acp/etcd/etcd.conf.yml", "ab"}},
+                     {"/etc/acp/etcd", "/var/lib/etcd"},
+                     "etcd",
+                     {2379, 2380},
+                     "t"};
+    s = commit(s, StateChange::put_record(r));
+    CHECK(s.schema == 2);
+    const auto back = parse_state(to_text(s), "n1").take();
+    CHECK(back == s);
+    CHECK(back.find_record("etcd")->dirs.size() == 2);
+    s = commit(s, StateChange::remove_records({"etcd"}));
+    CHECK(s.schema == 1);
+    CHECK(to_text(s).find("platform") == std::string::npos);
+    s = commit(s, StateChange::nothing());
+    CHECK(s.serial == 4);
+  }
+
+  TEST_CASE("a schema 1 state.json from an older acpctl still reads") {
+    const auto s = parse_state(R"({"schema": 1, "serial": 5, "components": {"demo": {"version":
+      "1.2.3", "digest": "sha256:x", "files": [], "service": "demo", "ports": [],
+      "installedAt": "t"}}})",
+                               "n1")
+                       .take();
+    CHECK(s.serial == 5);
+    CHECK(s.platform.empty());
+  }
 }

@@ -1,0 +1,138 @@
+#pragma once
+// The cluster's PKI: a CA (generated, or one the user supplies in spec.pki), etcd server and
+// peer certificates per etcd node, an etcd health-check client certificate and acpctl's own
+// admin client certificate. Kept in acpctl's cluster directory; the nodes get copies of what
+// they need (node_files). Valid certificates are never re-issued, so a re-apply changes nothing.
+
+#include "acpctl/config/model.hpp"
+#include "acpctl/util/error.hpp"
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace acp::pki {
+
+using Clock = std::chrono::system_clock;
+
+/// acpctl's local directory for one cluster: $ACPCTL_HOME/clusters/<metadata.name>
+/// (ACPCTL_HOME defaults to ~/.acpctl). Lab tests set ACPCTL_HOME to a scratch dir.
+std::filesystem::path cluster_dir(const config::Cluster& cluster);
+
+/// One file a node needs: absolute node path, content, mode. Keys are secrets: never log them.
+struct NodeFile {
+  std::string path;
+  std::string content;
+  unsigned mode = 0644;
+};
+
+/// A certificate and its private key, PEM encoded. The key is a secret: never log it.
+struct KeyPair {
+  std::string cert;
+  std::string key;
+};
+
+/// The cluster's PKI as loaded into memory: the CA certificate, and per etcd node its server
+/// and peer certificates, the health-check client certificate, the admin client certificate.
+class ClusterPki {
+public:
+  /// The CA certificate (PEM). The CA key is never held here.
+  const std::string& ca_cert() const { return m_ca_cert; }
+  /// The etcd server / peer pair of `node`; nullptr for a node without the etcd role.
+  const KeyPair* etcd_server(const std::string& node) const;
+  const KeyPair* etcd_peer(const std::string& node) const;
+  /// The etcd client certificate every etcd node uses for health checks.
+  const KeyPair& healthcheck_client() const { return m_healthcheck; }
+  /// acpctl's own client certificate (CN acpctl-admin, O system:masters); stays local.
+  const KeyPair& admin() const { return m_admin; }
+
+private:
+  friend struct Builder;
+  std::string m_ca_cert;
+  std::map<std::string, KeyPair, std::less<>> m_server;
+  std::map<std::string, KeyPair, std::less<>> m_peer;
+  KeyPair m_healthcheck;
+  KeyPair m_admin;
+};
+
+/// Loads <dir>/pki, creating what is missing or no longer right for this config (new node,
+/// changed address, SAN set changed, expires within 30 days, not signed by the CA). Valid
+/// certificates are kept byte for byte, so a re-apply changes nothing. Writes atomically (keys
+/// 0600, directories 0700). A file that cannot be read as a certificate or key fails with
+/// Errc::invalid_input naming it (acpctl never overwrites what it cannot read); the CA is never
+/// replaced on its own.
+Result<ClusterPki> ensure(const config::Cluster& cluster, const std::filesystem::path& dir);
+/// Same, read-only: fails (Errc::invalid_input, naming the file) if something is missing,
+/// unreadable, not signed by the CA or made for another config. Expiring soon is not a failure.
+Result<ClusterPki> load(const config::Cluster& cluster, const std::filesystem::path& dir);
+
+/// Node paths (contracts-6): the CA certificate and the etcd certificates on every etcd node.
+inline constexpr const char* k_node_ca_cert = "/etc/acp/pki/ca.crt";
+inline constexpr const char* k_node_etcd_dir = "/etc/acp/pki/etcd";
+
+/// The files `node` needs at the node paths above (empty for a node without the etcd role):
+/// ca.crt, etcd/server.*, etcd/peer.*, etcd/healthcheck-client.*; keys 0600, certs 0644.
+std::vector<NodeFile> node_files(const ClusterPki& pki, const config::Node& node);
+/// sha256 (hex) over node_files(pki, node): changes exactly when a file the node needs does.
+std::string node_digest(const ClusterPki& pki, const config::Node& node);
+
+/// Local paths of the CA certificate and the admin client certificate/key, for acpctl's own
+/// TLS connections to etcd (status, health gates run from the machine).
+struct ClientFiles {
+  std::filesystem::path ca, cert, key;
+};
+ClientFiles admin_client(const std::filesystem::path& dir);
+
+/// The state of one certificate, as `acpctl certs check` reports it.
+enum class CertStatus {
+  ok,       ///< valid for this config, more than `within` days left
+  expiring, ///< valid, but expires within `within` days
+  expired,  ///< past its not-after date
+  missing,  ///< not in the cluster directory yet (acpctl apply creates it)
+  invalid,  ///< unreadable, not signed by the CA, or made for another config (see problem)
+};
+std::string_view to_string(CertStatus status);
+
+/// One certificate of the cluster.
+struct CertEntry {
+  std::string name;                           ///< "ca", "etcd/cp-1-server", "admin", ...
+  std::filesystem::path file;                 ///< the local .crt
+  std::string node;                           ///< the node it is for; empty if cluster-wide
+  std::string subject_cn;                     ///< empty when missing or unreadable
+  std::vector<std::string> sans;              ///< "DNS:cp-1", "IP:10.0.0.1", sorted
+  std::optional<Clock::time_point> not_after; ///< absent when missing or unreadable
+  long days_left = 0;                         ///< whole days from now to not_after
+  CertStatus status = CertStatus::missing;
+  std::string problem; ///< why it is invalid; empty otherwise
+};
+
+/// Every certificate this config needs (CA first, then per etcd node, then the client
+/// certificates), read from <dir>/pki without changing anything. `within_days` decides
+/// expiring. Never fails: what cannot be read is reported as invalid.
+std::vector<CertEntry> check(const config::Cluster& cluster, const std::filesystem::path& dir,
+                             int within_days = 30);
+
+struct RenewOptions {
+  int within_days = 30; ///< renew leaves that expire within this many days
+  bool all = false;     ///< renew every leaf certificate
+  bool dry_run = false; ///< only say what would be renewed
+};
+
+/// One certificate renew re-issued (or would, with dry_run), and why.
+struct Renewed {
+  std::string name;
+  std::string reason; ///< "expires in 12 days", "renewal of every certificate", "missing", ...
+  std::optional<Clock::time_point> old_not_after;
+  std::optional<Clock::time_point> new_not_after; ///< absent with dry_run
+};
+
+/// Re-issues (same subject and SANs, new key, one more year) every leaf certificate that
+/// expires within options.within_days, or all of them; also creates what ensure would. The CA
+/// is not renewed. Fails as ensure does.
+Result<std::vector<Renewed>> renew(const config::Cluster& cluster, const std::filesystem::path& dir,
+                                   const RenewOptions& options);
+
+} // namespace acp::pki

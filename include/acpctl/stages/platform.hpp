@@ -1,0 +1,40 @@
+#pragma once
+// What the platform stages (pki, etcd, keepalived) share on the apply side: writing rendered
+// files, (re)starting their service through the host's ServiceManager behind a health gate,
+// and the state record that makes a re-apply a no-op.
+
+#include "acpctl/stages/step.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace acp::stages {
+
+/// Creates the files' parent directories (0755) and uploads each file with its mode as
+/// root, atomically; identical content is not sent again. Only paths are ever logged.
+Status write_files(Actions& actions, const std::vector<service::FileToWrite>& files);
+
+/// Puts `spec` in place through the host's ServiceManager and makes it run the new inputs:
+/// a new service is installed and started, an existing one (re)written and restarted. Then
+/// waits for the health gate (`gate_seconds`). Skips the gate in a dry run. `exists`: whether
+/// the service is installed now; unset: as the facts saw it.
+Status run_platform_service(StepContext& ctx, const service::ServiceSpec& spec, int gate_seconds,
+                            std::optional<bool> exists = std::nullopt);
+
+/// The record of a platform stage after its step: `files` as written (sha256 of each),
+/// `digest` the plan's digest of its inputs, stamped now.
+state::PlatformRecord platform_record(std::string name, std::string digest,
+                                      const std::vector<service::FileToWrite>& files,
+                                      std::vector<std::string> dirs, std::string service,
+                                      std::vector<int> ports);
+
+/// The files `stage` renders for the step's node (its FileRenderer; none without one). Fails
+/// if the context has no node or platform source, or there is no such stage.
+Result<std::vector<service::FileToWrite>> render_for(std::string_view stage, StepContext& ctx);
+
+/// Ok when `have` equals the plan's `want`; else Errc::conflict naming `what` and saying to
+/// plan again (the config, the PKI or the package changed since the plan was made).
+Status check_digest(const std::string& what, const std::string& have, const std::string& want);
+
+} // namespace acp::stages

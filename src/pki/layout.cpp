@@ -1,0 +1,92 @@
+// What the config wants: the SANs are the names and addresses etcd is reached at.
+
+#include "layout.hpp"
+
+#include "acpctl/util/fs.hpp"
+#include "acpctl/util/ipaddr.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+
+namespace acp::pki {
+
+std::filesystem::path cluster_dir(const config::Cluster& cluster) {
+  const char* home = std::getenv("ACPCTL_HOME");
+  const std::filesystem::path base = home != nullptr && *home != '\0'
+                                         ? std::filesystem::path(home)
+                                         : util::expand_home("~/.acpctl");
+  return base / "clusters" / cluster.name;
+}
+
+ClientFiles admin_client(const std::filesystem::path& dir) {
+  return {detail::cert_path(dir, detail::k_ca_name), detail::cert_path(dir, detail::k_admin_name),
+          detail::key_path(dir, detail::k_admin_name)};
+}
+
+} // namespace acp::pki
+
+namespace acp::pki::detail {
+
+namespace {
+
+std::vector<std::string> sorted_unique(std::vector<std::string> sans) {
+  sans.erase(std::remove(sans.begin(), sans.end(), std::string{}), sans.end());
+  std::sort(sans.begin(), sans.end());
+  sans.erase(std::unique(sans.begin(), sans.end()), sans.end());
+  return sans;
+}
+
+} // namespace
+
+std::filesystem::path pki_dir(const std::filesystem::path& dir) {
+  return dir / "pki";
+}
+
+std::filesystem::path cert_path(const std::filesystem::path& dir, const std::string& name) {
+  return pki_dir(dir) / (name + ".crt");
+}
+
+std::filesystem::path key_path(const std::filesystem::path& dir, const std::string& name) {
+  return pki_dir(dir) / (name + ".key");
+}
+
+Subject ca_subject(const config::Cluster& cluster) {
+  return {cluster.name + "-ca", "acpctl"};
+}
+
+std::string server_name(const std::string& node) {
+  return "etcd/" + node + "-server";
+}
+
+std::string peer_name(const std::string& node) {
+  return "etcd/" + node + "-peer";
+}
+
+std::vector<Leaf> wanted_leaves(const config::Cluster& cluster) {
+  std::vector<Leaf> out;
+  std::string vip;
+  if (const auto& v = cluster.endpoint.self_built_vip)
+    vip = ip_san(v->vip);
+  for (const auto* node : cluster.nodes_with(config::Role::etcd)) {
+    const auto address = util::IpAddress::parse(node->address);
+    // etcd listens for clients on the node address and 127.0.0.1 (and ::1 on IPv6 nodes), and
+    // clients may come through the VIP.
+    std::vector<std::string> server{dns_san(node->name), dns_san("localhost"),
+                                    ip_san(node->address), ip_san("127.0.0.1"), vip};
+    if (address && address->v6)
+      server.push_back(ip_san("::1"));
+    out.push_back({server_name(node->name), node->name,
+                   CertSpec{{node->name, {}}, sorted_unique(server), Usage::server}});
+    out.push_back({peer_name(node->name), node->name,
+                   CertSpec{{node->name, {}},
+                            sorted_unique({dns_san(node->name), ip_san(node->address)}),
+                            Usage::peer}});
+  }
+  out.push_back(
+      {k_healthcheck_name, {}, CertSpec{{"acp-etcd-healthcheck-client", {}}, {}, Usage::client}});
+  out.push_back(
+      {k_admin_name, {}, CertSpec{{"acpctl-admin", "system:masters"}, {}, Usage::client}});
+  return out;
+}
+
+} // namespace acp::pki::detail

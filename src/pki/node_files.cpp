@@ -1,0 +1,49 @@
+// What a node gets: the CA certificate and its own etcd certificates, at the contract's paths.
+
+#include "acpctl/util/hash.hpp"
+#include "layout.hpp"
+
+#include <fmt/format.h>
+
+namespace acp::pki {
+
+const KeyPair* ClusterPki::etcd_server(const std::string& node) const {
+  const auto it = m_server.find(node);
+  return it == m_server.end() ? nullptr : &it->second;
+}
+
+const KeyPair* ClusterPki::etcd_peer(const std::string& node) const {
+  const auto it = m_peer.find(node);
+  return it == m_peer.end() ? nullptr : &it->second;
+}
+
+std::vector<NodeFile> node_files(const ClusterPki& pki, const config::Node& node) {
+  const auto* server = pki.etcd_server(node.name);
+  const auto* peer = pki.etcd_peer(node.name);
+  if (!node.has_role(config::Role::etcd) || server == nullptr || peer == nullptr)
+    return {};
+  const std::string etcd = k_node_etcd_dir;
+  const auto& check = pki.healthcheck_client();
+  return {
+      {k_node_ca_cert, pki.ca_cert(), 0644},
+      {etcd + "/server.crt", server->cert, 0644},
+      {etcd + "/server.key", server->key, 0600},
+      {etcd + "/peer.crt", peer->cert, 0644},
+      {etcd + "/peer.key", peer->key, 0600},
+      {etcd + "/healthcheck-client.crt", check.cert, 0644},
+      {etcd + "/healthcheck-client.key", check.key, 0600},
+  };
+}
+
+std::string node_digest(const ClusterPki& pki, const config::Node& node) {
+  util::Sha256 hash;
+  for (const auto& f : node_files(pki, node)) {
+    // Length-prefixed fields, so no two file lists hash the same.
+    const auto header = fmt::format("{}\n{:o}\n{}\n", f.path, f.mode, f.content.size());
+    hash.update(header);
+    hash.update(f.content);
+  }
+  return hash.hex_digest();
+}
+
+} // namespace acp::pki

@@ -1,0 +1,234 @@
+// Stage "etcd", apply half: one member per step, the runner going one host at a time.
+//   bootstrap: config with initial-cluster = this member only, state new; start; gate.
+//   join: member add on the cluster (from this node, against the other members' client
+//         URLs, so the joining node proves it reaches them first), config with the members
+//         at that moment and state existing; start; gate. A member already added (a resumed
+//         apply) is not added twice.
+//   member: rewrite the config if it changed and restart; gate (rolling, one at a time).
+//   remove: member remove on the cluster, then (on its own node) stop etcd and delete its
+//         config, data and certificates.
+// etcdctl runs on the step's host with that node's health-check client certificate.
+
+#include "acpctl/etcd/etcd.hpp"
+
+#include "acpctl/stages/platform.hpp"
+#include "acpctl/util/strings.hpp"
+
+#include <chrono>
+#include <fmt/format.h>
+#include <thread>
+
+namespace acp::stages {
+
+namespace {
+
+// Joining is slow on purpose: etcd refuses a member add until the leader has been connected
+// to every member for 5 s (strict reconfig check), e.g. right after the previous join.
+constexpr int k_reconfig_seconds = 40;
+constexpr int k_gate_seconds = 60;
+
+std::string param(const plan::Step& step, const std::string& key) {
+  const auto it = step.params.find(key);
+  return it == step.params.end() ? "" : it->second;
+}
+
+// Client URLs of the other etcd nodes in the config: where the cluster answers.
+std::vector<std::string> other_members(const config::Cluster& cluster, const std::string& self) {
+  std::vector<std::string> out;
+  for (const auto* n : cluster.nodes_with(config::Role::etcd))
+    if (n->name != self)
+      out.push_back(etcd::client_url(cluster, *n));
+  return out;
+}
+
+// Runs etcdctl; retries while etcd says the cluster is not ready for a reconfiguration.
+Result<transport::CommandResult> etcdctl(StepContext& ctx, const std::vector<std::string>& eps,
+                                         const std::vector<std::string>& args,
+                                         bool retry_reconfig) {
+  using clock = std::chrono::steady_clock;
+  const auto deadline = clock::now() + std::chrono::seconds(k_reconfig_seconds);
+  while (true) {
+    auto r = ctx.actions.run(etcd::etcdctl(eps, args));
+    if (r || !retry_reconfig || clock::now() >= deadline)
+      return r;
+    const auto& why = r.error().message();
+    if (why.find("unhealthy cluster") == std::string::npos &&
+        why.find("not enough started members") == std::string::npos)
+      return r;
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+  }
+}
+
+const etcd::Member* find_member(const std::vector<etcd::Member>& members, const std::string& name,
+                                const std::string& peer_url) {
+  for (const auto& m : members)
+    if (m.name == name)
+      return &m;
+  for (const auto& m : members)
+    if (m.name.empty() &&
+        std::find(m.peer_urls.begin(), m.peer_urls.end(), peer_url) != m.peer_urls.end())
+      return &m;
+  return nullptr;
+}
+
+// "n1=https://10.88.0.11:2380,n2=...": the started members plus this one.
+std::string initial_cluster(const std::vector<etcd::Member>& members, const std::string& self,
+                            const std::string& self_peer) {
+  std::vector<std::string> parts;
+  for (const auto& m : members) {
+    const bool me =
+        std::find(m.peer_urls.begin(), m.peer_urls.end(), self_peer) != m.peer_urls.end();
+    if (me || !m.started())
+      continue;
+    for (const auto& url : m.peer_urls)
+      parts.push_back(m.name + "=" + url);
+  }
+  parts.push_back(self + "=" + self_peer);
+  return util::join(parts, ",");
+}
+
+Result<std::vector<etcd::Member>> members_of(StepContext& ctx,
+                                             const std::vector<std::string>& eps) {
+  auto r = etcdctl(ctx, eps, {"member", "list"}, false);
+  if (!r)
+    return Error(std::move(r).error())
+        .context("reading the etcd member list at " + util::join(eps, ","));
+  return etcd::parse_member_list(r->out + "\n" + r->err);
+}
+
+// Adds this node as a member unless it is one; returns the initial-cluster to start with.
+// Sets `uninstalled` when it had to stop and remove an old service of the node first.
+Result<std::string> join(StepContext& ctx, const config::Cluster& cluster, const config::Node& node,
+                         bool& uninstalled) {
+  const auto eps = other_members(cluster, node.name);
+  const auto peer = etcd::peer_url(cluster, node);
+  if (ctx.actions.dry_run()) {
+    (void)ctx.actions.run(etcd::etcdctl(eps, {"member", "add", node.name, "--peer-urls=" + peer}));
+    return node.name + "=" + peer;
+  }
+  auto members = members_of(ctx, eps);
+  if (!members)
+    return Error(std::move(members).error())
+        .with_hint("a joining member needs a healthy cluster: check `acpctl status`, start "
+                   "the members that are down (apply with the etcd nodes unchanged), retry");
+  // A member that ran before but whose data dir is gone (the node was reset) cannot start
+  // again under its old ID (raft would find its log truncated): remove it and add it anew.
+  if (const auto* old = find_member(*members, node.name, peer); old && old->started()) {
+    auto data = query(ctx.actions.node(), {"test", "-d", cluster.etcd.data_dir + "/member"});
+    if (!data)
+      return std::move(data).error();
+    if (!data->ok()) {
+      if (auto r = etcdctl(ctx, eps, {"member", "remove", etcd::hex_id(old->id)}, true); !r)
+        return Error(std::move(r).error()).context("removing the stale member of " + node.name);
+      members = members_of(ctx, eps);
+      if (!members)
+        return std::move(members).error();
+    }
+  }
+  if (!find_member(*members, node.name, peer)) {
+    // Not a member: whatever is in its data dir belongs to another life of the node.
+    if (auto ok = uninstall_service(ctx, etcd::k_service); !ok)
+      return std::move(ok).error();
+    uninstalled = true;
+    if (auto r = ctx.actions.run({"rm", "-rf", "--", cluster.etcd.data_dir}); !r)
+      return std::move(r).error();
+    auto added = etcdctl(ctx, eps, {"member", "add", node.name, "--peer-urls=" + peer}, true);
+    if (!added)
+      return Error(std::move(added).error()).context("adding " + node.name + " as an etcd member");
+    members = etcd::parse_member_list(added->out + "\n" + added->err);
+    if (!members)
+      return std::move(members).error();
+  }
+  return initial_cluster(*members, node.name, peer);
+}
+
+Result<state::StateChange> remove_member(const plan::Step& step, StepContext& ctx) {
+  const auto& cluster = ctx.platform->cluster;
+  const bool local = param(step, "local") == "true";
+  auto eps = other_members(cluster, step.host);
+  if (!local)
+    eps.insert(eps.begin(), etcd::local_client_url(cluster));
+  const auto id = param(step, "id");
+  bool present = ctx.actions.dry_run();
+  if (!ctx.actions.dry_run()) {
+    auto members = members_of(ctx, eps);
+    if (!members)
+      return std::move(members).error();
+    for (const auto& m : *members)
+      present = present || etcd::hex_id(m.id) == id;
+  }
+  if (present)
+    if (auto r = etcdctl(ctx, eps, {"member", "remove", id}, true); !r)
+      return Error(std::move(r).error()).context("removing etcd member " + param(step, "member"));
+  if (!local)
+    return state::StateChange::nothing();
+  std::vector<std::string> gone;
+  for (const char* name : {etcd::k_service, "pki"})
+    if (const auto* record = ctx.state.find_record(name)) {
+      if (auto ok = remove_platform_record(ctx, *record); !ok)
+        return std::move(ok).error();
+      gone.push_back(name);
+    }
+  return state::StateChange::remove_records(std::move(gone));
+}
+
+} // namespace
+
+Result<std::vector<service::FileToWrite>> render_etcd(const PlatformSource& source,
+                                                      const config::Node& node) {
+  std::vector<service::FileToWrite> out;
+  if (!node.has_role(config::Role::etcd))
+    return out;
+  out.push_back({etcd::k_config_file, etcd::render_config(source.cluster, node), 0644});
+  out.push_back({etcd::k_endpoint_file, etcd::local_client_url(source.cluster) + "\n", 0644});
+  return out;
+}
+
+Result<state::StateChange> apply_etcd(const plan::Step& step, StepContext& ctx) {
+  if (!ctx.platform || !ctx.node)
+    return Error(Errc::failed, "the etcd stage ran without the cluster config");
+  if (step.action == plan::Action::remove)
+    return remove_member(step, ctx);
+  if (!ctx.desired)
+    return Error(Errc::failed, "the package has no etcd component")
+        .with_hint("apply with the package the plan was made from");
+  const auto& cluster = ctx.platform->cluster;
+  auto files = render_for("etcd", ctx);
+  if (!files)
+    return std::move(files).error();
+  auto certs = render_for("pki", ctx);
+  if (!certs)
+    return std::move(certs).error();
+  const auto digest =
+      plan::etcd_digest(digests_of(*files), digests_of(*certs), ctx.desired->digest);
+  if (auto ok = check_digest("etcd's config, certificates or binary", digest, step.digest); !ok)
+    return std::move(ok).error();
+
+  const auto mode = param(step, "mode");
+  std::string initial = ctx.node->name + "=" + etcd::peer_url(cluster, *ctx.node);
+  bool uninstalled = false;
+  if (mode == "join") {
+    auto joined = join(ctx, cluster, *ctx.node, uninstalled);
+    if (!joined)
+      return std::move(joined).error();
+    initial = *joined;
+  }
+  // The config file carries the first-start values too; etcd ignores them once its data dir
+  // has a member, and the record's digest covers only the stable part.
+  (*files)[0].content +=
+      etcd::bootstrap_config(initial, mode != "bootstrap", etcd::cluster_token(cluster));
+  if (auto r = ctx.actions.run({"mkdir", "-p", "-m", "0700", "--", cluster.etcd.data_dir}); !r)
+    return std::move(r).error();
+  if (auto ok = write_files(ctx.actions, *files); !ok)
+    return std::move(ok).error();
+  const auto installed =
+      uninstalled ? std::optional<bool>(false) : std::optional<bool>(std::nullopt);
+  if (auto ok = run_platform_service(ctx, etcd::service_spec(cluster), k_gate_seconds, installed);
+      !ok)
+    return std::move(ok).error();
+  return state::StateChange::put_record(platform_record(
+      etcd::k_service, step.digest, *files, {etcd::k_config_dir, cluster.etcd.data_dir},
+      etcd::k_service, {cluster.etcd.client_port, cluster.etcd.peer_port}));
+}
+
+} // namespace acp::stages

@@ -1,0 +1,121 @@
+// Apply-side helpers of the platform stages: files, service, record.
+
+#include "acpctl/stages/platform.hpp"
+
+#include "acpctl/util/hash.hpp"
+#include "acpctl/util/log.hpp"
+
+#include <chrono>
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+#include <set>
+
+namespace acp::stages {
+
+Status write_files(Actions& actions, const std::vector<service::FileToWrite>& files) {
+  std::set<std::string> dirs;
+  for (const auto& f : files)
+    dirs.insert(f.path.substr(0, f.path.rfind('/')));
+  if (dirs.empty())
+    return {};
+  std::vector<std::string> mkdir{"mkdir", "-p", "-m", "0755", "--"};
+  mkdir.insert(mkdir.end(), dirs.begin(), dirs.end());
+  if (auto r = actions.run(mkdir); !r)
+    return std::move(r).error();
+  for (const auto& f : files)
+    if (auto r = actions.upload_text(f.content, f.path, static_cast<unsigned>(f.mode)); !r)
+      return std::move(r).error();
+  return {};
+}
+
+Status run_platform_service(StepContext& ctx, const service::ServiceSpec& spec, int gate_seconds,
+                            std::optional<bool> installed) {
+  if (!ctx.services)
+    return Error(Errc::failed, "no service manager (systemd or runit) on this node")
+        .with_hint("install systemd or runit on the node, then apply again");
+  const bool exists = installed.value_or(ctx.facts.services.count(spec.name) > 0);
+  auto inst = ctx.services->install(spec, exists);
+  if (!inst)
+    return std::move(inst).error();
+  if (auto ok = write_files(ctx.actions, inst->files); !ok)
+    return ok;
+  for (const auto& argv : inst->commands)
+    if (auto r = ctx.actions.run(argv); !r)
+      return std::move(r).error();
+  // A new runit service starts on its own once runsvdir scans it; `start` waits for that.
+  if (auto r = ctx.actions.run(exists ? ctx.services->restart(spec.name)
+                                      : ctx.services->start(spec.name));
+      !r)
+    return std::move(r).error();
+  if (ctx.actions.dry_run())
+    return {};
+  return health_gate(ctx, spec, gate_seconds);
+}
+
+state::PlatformRecord platform_record(std::string name, std::string digest,
+                                      const std::vector<service::FileToWrite>& files,
+                                      std::vector<std::string> dirs, std::string service,
+                                      std::vector<int> ports) {
+  state::PlatformRecord r;
+  r.name = std::move(name);
+  r.digest = std::move(digest);
+  for (const auto& f : files)
+    r.files.push_back({f.path, util::sha256_hex(f.content)});
+  r.dirs = std::move(dirs);
+  r.service = std::move(service);
+  r.ports = std::move(ports);
+  r.updated_at =
+      fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::chrono::system_clock::now()));
+  return r;
+}
+
+Result<std::vector<service::FileToWrite>> render_for(std::string_view stage, StepContext& ctx) {
+  if (!ctx.node || !ctx.platform)
+    return Error(Errc::failed, fmt::format("the {} stage ran without the cluster config", stage));
+  for (const auto& row : stage_table())
+    if (row.name == stage)
+      return row.render ? row.render(*ctx.platform, *ctx.node)
+                        : std::vector<service::FileToWrite>{};
+  return Error(Errc::failed, fmt::format("there is no stage named {}", stage));
+}
+
+Status check_digest(const std::string& what, const std::string& have, const std::string& want) {
+  if (have == want)
+    return {};
+  return Error(Errc::conflict, fmt::format("{} differ from the plan's ({} -> {})", what,
+                                           have.substr(0, 19), want.substr(0, 19)))
+      .with_hint("the config, the PKI or the package changed since the plan was made: plan "
+                 "again and apply that plan");
+}
+
+Status uninstall_service(StepContext& ctx, const std::string& service) {
+  if (service.empty() || !ctx.services || ctx.facts.services.count(service) == 0)
+    return {};
+  for (const auto& argv : ctx.services->uninstall(service)) {
+    auto r = ctx.actions.run(argv);
+    // runsvdir stops the supervisor of a service directory that left /etc/service on its
+    // own scan, which can beat our `sv force-stop`/`sv exit`; moving and deleting must work.
+    if (!r && !argv.empty() && argv.front() == "sv" && r.error().code() == Errc::remote) {
+      log::write(log::Level::warn, ctx.actions.node().host(), r.error().message());
+      continue;
+    }
+    if (!r)
+      return std::move(r).error();
+  }
+  return {};
+}
+
+Status remove_platform_record(StepContext& ctx, const state::PlatformRecord& record) {
+  if (auto ok = uninstall_service(ctx, record.service); !ok)
+    return ok;
+  std::vector<std::string> rm{"rm", "-rf", "--"};
+  for (const auto& f : record.files)
+    rm.push_back(f.path);
+  rm.insert(rm.end(), record.dirs.begin(), record.dirs.end());
+  if (rm.size() > 3)
+    if (auto r = ctx.actions.run(rm); !r)
+      return std::move(r).error();
+  return {};
+}
+
+} // namespace acp::stages
