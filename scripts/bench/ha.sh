@@ -29,7 +29,7 @@ lab_cleanup_hook() {
   rm -rf "$work"
 }
 export ACPCTL_HOME=$work/home
-ACPCTL=$acpctl bash "$root/scripts/build-lab-package.sh" "$work/pkg" >/dev/null
+ACPCTL=$acpctl bash "$root/scripts/build-lab-package.sh" "$work/pkg" demo >/dev/null
 pkg=$(ls "$work"/pkg/core.amd64.v*.tgz)
 key=$work/pkg/acp-lab.pub
 

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Lab test of the keepalived stage: the VIP 10.88.0.100 on 3 real hosts with real etcd and
-# keepalived (the core package built by scripts/build-lab-package.sh).
+# keepalived (the lab demo package: etcd and keepalived binaries as files; the pki, etcd and
+# keepalived stages run them).
 #   usage: vip.sh ACPCTL_BINARY
-# Checks: after apply the VIP is on exactly one host and answers; a re-apply plans nothing and
+# Checks: after apply the VIP is on exactly one host, answers ping, and etcd put/get works
+# through it with acpctl's admin client certificate; a re-apply plans nothing and
 # restarts nothing; `sv down` of keepalived on the holder moves the VIP, and a re-apply plans
 # only that restart and brings it back; etcd stopped on the holder moves the VIP away (the
 # health check works); a crash of the holder's host (link down, PID 1 killed) moves the VIP
@@ -20,13 +22,19 @@ work=$(mktemp -d)
 lab_cleanup_hook() { rm -rf "$work"; }
 export ACPCTL_HOME=$work/home
 
-ACPCTL=$acpctl bash "$root/scripts/build-lab-package.sh" "$work/pkg" >"$work/build.log" 2>&1 ||
-  lab_fail "building the core package failed: $(cat "$work/build.log")"
+command -v etcdctl >/dev/null || lab_fail "etcdctl is missing; run scripts/setup.sh"
+ACPCTL=$acpctl bash "$root/scripts/build-lab-package.sh" "$work/pkg" demo >"$work/build.log" 2>&1 ||
+  lab_fail "building the demo package failed: $(cat "$work/build.log")"
 pkg=$(ls "$work"/pkg/core.amd64.v*.tgz)
 key=$work/pkg/acp-lab.pub
 
 lab_up 3
 lab_config >"$work/lab.yaml"
+pki=$ACPCTL_HOME/clusters/lab/pki
+vip_ctl() { # etcdctl through the VIP with acpctl's admin client certificate
+  etcdctl --endpoints "https://$VIP:2379" --cacert "$pki/ca.crt" --cert "$pki/admin.crt" \
+    --key "$pki/admin.key" --dial-timeout 2s --command-timeout 4s "$@"
+}
 apply() { "$acpctl" apply -f "$work/lab.yaml" --package "$pkg" --key "$key" --yes; }
 svc_pid() { lab_ssh "$1" sv status "/etc/service/acp-$2" | sed -nE 's/^run: [^(]*\(pid ([0-9]+)\).*/\1/p'; }
 all_pids() {
@@ -66,7 +74,10 @@ if grep -qF "$(cat "$LAB_DIR/vrrp-password")" "$work/out" "$work/err"; then
 fi
 holder=$(one_holder)
 vip_answers || lab_fail "the VIP $VIP does not answer ping"
-ok "apply: keepalived on n1-n3, the VIP on $holder only, and it answers"
+vip_ctl put vip-test "through the VIP" >/dev/null || lab_fail "etcd put through the VIP failed"
+[ "$(vip_ctl get vip-test --print-value-only)" = "through the VIP" ] ||
+  lab_fail "etcd get through the VIP did not return the value"
+ok "apply: keepalived on n1-n3, the VIP on $holder only; it answers ping and etcd put/get"
 
 # 2. A re-apply on the converged cluster plans nothing and restarts nothing.
 before=$(all_pids)
@@ -96,6 +107,12 @@ lab_ssh "$holder" sv down /etc/service/acp-etcd
 vip_wait_moved "$holder" 15 || lab_fail "the VIP stayed on $holder with etcd down"
 ok "etcd stopped on $holder: the VIP moved to $VIP_HOLDER after $VIP_MOVED_MS ms"
 lab_ssh "$holder" sv up /etc/service/acp-etcd
+# Back to health before the crash below, which needs both survivors healthy.
+for i in $(seq 1 40); do
+  if lab_ssh "$holder" /etc/acp/keepalived/check.sh >/dev/null 2>&1; then break; fi
+  [ "$i" -lt 40 ] || lab_fail "$holder: etcd is not healthy 20 s after sv up"
+  sleep 0.5
+done
 
 # 5. The holder's host crashes: the VIP moves to a live host within a few seconds.
 holder=$VIP_HOLDER
