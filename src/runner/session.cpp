@@ -3,6 +3,7 @@
 #include "acpctl/runner/session.hpp"
 
 #include "acpctl/config/load.hpp"
+#include "acpctl/pki/pki.hpp"
 #include "acpctl/plan/from_package.hpp"
 #include "acpctl/plan/planner.hpp"
 #include "acpctl/transport/ssh.hpp"
@@ -41,6 +42,18 @@ Result<Session> Session::open(const SessionOptions& options) {
     s.m_package = std::move(*pkg);
   }
   return s;
+}
+
+Status Session::load_pki() {
+  if (m_pki)
+    return {};
+  const auto dir = pki::cluster_dir(m_cluster);
+  auto loaded = pki::ensure(m_cluster, dir);
+  if (!loaded)
+    return Error(std::move(loaded).error())
+        .context("preparing the cluster's PKI in " + dir.string());
+  m_pki = std::make_shared<const pki::ClusterPki>(std::move(*loaded));
+  return {};
 }
 
 transport::Transport& Session::node(const std::string& name) {
@@ -91,6 +104,8 @@ Result<Planned> plan_cluster(Session& session) {
                        {arch == "ALL" ? "" : arch, bytes, "/opt/acp", 2.0, session.desired()});
   if (!preflight::passed(out.reports))
     return out;
+  if (auto ok = session.load_pki(); !ok)
+    return std::move(ok).error();
   auto platform = stages::platform_input(session.platform());
   if (!platform)
     return std::move(platform).error();

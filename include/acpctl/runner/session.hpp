@@ -45,6 +45,9 @@ public:
   /// What the platform stages render from: the config and the cluster's PKI (once loaded
   /// by plan_cluster).
   stages::PlatformSource platform() const { return {m_cluster, m_pki.get()}; }
+  /// Loads the cluster's PKI from pki::cluster_dir, creating what is missing or no longer
+  /// right (pki::ensure); once per session. Fails with the PKI's error.
+  Status load_pki();
 
   /// The node's transport (SSH), created on first use; thread-safe per distinct node.
   transport::Transport& node(const std::string& name);
