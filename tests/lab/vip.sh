@@ -3,8 +3,7 @@
 # keepalived (the lab demo package: etcd and keepalived binaries as files; the pki, etcd and
 # keepalived stages run them).
 #   usage: vip.sh ACPCTL_BINARY
-# Checks: after apply the VIP is on exactly one host, answers ping, and etcd put/get works
-# through it with acpctl's admin client certificate; a re-apply plans nothing and
+# Checks: after apply the VIP is on exactly one host and answers ping; a re-apply plans nothing and
 # restarts nothing; `sv down` of keepalived on the holder moves the VIP, and a re-apply plans
 # only that restart and brings it back; etcd stopped on the holder moves the VIP away (the
 # health check works); a crash of the holder's host (link down, PID 1 killed) moves the VIP
@@ -74,10 +73,12 @@ if grep -qF "$(cat "$LAB_DIR/vrrp-password")" "$work/out" "$work/err"; then
 fi
 holder=$(one_holder)
 vip_answers || lab_fail "the VIP $VIP does not answer ping"
-vip_ctl put vip-test "through the VIP" >/dev/null || lab_fail "etcd put through the VIP failed"
-[ "$(vip_ctl get vip-test --print-value-only)" = "through the VIP" ] ||
-  lab_fail "etcd get through the VIP did not return the value"
-ok "apply: keepalived on n1-n3, the VIP on $holder only; it answers ping and etcd put/get"
+# etcd listens on the node address and 127.0.0.1 only (contracts-6), so nothing answers on
+# $VIP:2379 yet; the VIP will front the API server. Assert that, so the test notices a change.
+if vip_ctl --dial-timeout 1s --command-timeout 2s put vip-test x >/dev/null 2>&1; then
+  lab_fail "etcd answers through the VIP now: turn this into a put/get check"
+fi
+ok "apply: keepalived on n1-n3, the VIP on $holder only, and it answers ping"
 
 # 2. A re-apply on the converged cluster plans nothing and restarts nothing.
 before=$(all_pids)
