@@ -5,8 +5,9 @@
 #   (a) `acpctl apply` start -> 3 healthy etcd members and the VIP answering   (target < 20 s)
 #   (b) VIP failover: the holder's host crashes (link down, PID 1 killed) -> the VIP answers
 #       on another host, polled every 50 ms                                    (target < 3 s)
-#   (c) write-availability gap: a put loop runs through the VIP and one through the surviving
-#       members while the etcd leader's host crashes; the longest gap between successful puts
+#   (c) write-availability gap: a put loop runs through the surviving members while the
+#       crashed host (the VIP holder, usually also the etcd leader: both start on n1) dies; the
+#       longest gap between successful puts. (etcd does not listen on the VIP: contracts-6.)
 #   (d) round 1 only: a re-apply on the converged cluster, its time and the services it
 #       restarted (must be 0), next to `acpctl exec -- true` as the baseline round trip.
 # Prints each round and the medians. Starts its own labs and always tears them down.
@@ -77,7 +78,7 @@ pids() {
   done
 }
 
-apply_ms=() failover_ms=() gap_vip_ms=() gap_direct_ms=()
+apply_ms=() failover_ms=() gap_direct_ms=()
 for ((round = 1; round <= rounds; round++)); do
   lab_up 3 >/dev/null
   VIP_CRASHED=()
@@ -106,10 +107,7 @@ for ((round = 1; round <= rounds; round++)); do
   holder=$(vip_holders)
   leader=$(leader_host) || leader=""
   rest=$(for x in 1 2 3; do [ "n$x" = "$holder" ] || printf 'https://10.88.0.1%s:2379,' "$x"; done)
-  : >"$work/vip.puts"
   : >"$work/direct.puts"
-  put_loop "https://$VIP:2379" "$work/vip.puts" &
-  loops+=($!)
   put_loop "${rest%,}" "$work/direct.puts" &
   loops+=($!)
   sleep 1
@@ -122,13 +120,11 @@ for ((round = 1; round <= rounds; round++)); do
   for p in "${loops[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
   loops=()
-  gv=$(longest_gap "$work/vip.puts" "$crash_ms")
   gd=$(longest_gap "$work/direct.puts" "$crash_ms")
-  gap_vip_ms+=("$gv")
   gap_direct_ms+=("$gd")
-  printf 'round %s: apply->healthy+VIP %s | crash of %s (etcd leader: n%s) -> VIP on %s after %s | write gap via VIP %s, via surviving members %s\n' \
+  printf 'round %s: apply->healthy+VIP %s | crash of %s (etcd leader: n%s) -> VIP on %s after %s | longest write gap via surviving members %s\n' \
     "$round" "$(secs "${apply_ms[-1]}")" "$holder" "${leader:-?}" "$VIP_HOLDER" \
-    "$(secs "$VIP_MOVED_MS")" "$(secs "$gv")" "$(secs "$gd")"
+    "$(secs "$VIP_MOVED_MS")" "$(secs "$gd")"
   lab_down >/dev/null
 done
 
@@ -137,8 +133,8 @@ fo=$(median "${failover_ms[@]}")
 echo "== HA control plane on 3 lab hosts, median of $rounds fresh labs"
 printf '(a) apply start -> 3 healthy etcd members + VIP: %s  (target 20 s: ratio %s)\n' "$(secs "$a")" "$(ratio "$a" 20000)"
 printf '(b) VIP failover after a host crash:             %s  (target 3 s: ratio %s)\n' "$(secs "$fo")" "$(ratio "$fo" 3000)"
-printf '(c) longest write gap, leader host crash:        via VIP %s, via surviving members %s\n' \
-  "$(secs "$(median "${gap_vip_ms[@]}")")" "$(secs "$(median "${gap_direct_ms[@]}")")"
+printf '(c) longest write gap, holder/leader host crash: %s via the surviving members (etcd alone, lab.md: 1.2 s)\n' \
+  "$(secs "$(median "${gap_direct_ms[@]}")")"
 printf '(d) re-apply on the converged cluster:           %s, %s restarts; exec -- true (baseline) %s, ratio %s\n' \
   "$(secs "$noop")" "$restarts" "$(secs "$base")" "$(ratio "$noop" "$base")"
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
