@@ -7,7 +7,7 @@
 #   lab.sh down     stop every host and remove all the lab made; safe when nothing is up
 #   lab.sh status   hosts, their PID 1, whether sshd answers, runit services
 #   lab.sh config   print a cluster.yaml for the running lab (acpctl validate accepts it)
-#   lab.sh dir      print the running lab's directory (keys, known_hosts, sudo password)
+#   lab.sh dir      print the running lab's directory (keys, known_hosts, sudo and VRRP passwords)
 #   lab.sh exec nX [CMD...]  run CMD (default: bash) inside host nX without SSH, for debugging
 #
 # Network safety: traffic may only reach loopback or the lab's namespaces. Every command first
@@ -176,6 +176,8 @@ cmd_up() {
   pw=$(head -c 600 /dev/urandom | tr -dc 'A-Za-z0-9')
   (umask 077 && echo "${pw:0:24}" >"$dir/sudo-password" &&
     openssl passwd -6 -stdin <"$dir/sudo-password" >"$dir/sudo-password.hash")
+  # The VRRP password of the lab's VIP: 8 characters, all that keepalived's PASS auth uses.
+  (umask 077 && echo "${pw:24:8}" >"$dir/vrrp-password")
 
   local x
   for ((x = 1; x <= n; x++)); do
@@ -306,6 +308,7 @@ spec:
       vip: $k_prefix.100
       vrid: 51
       interface: eth0
+      authPassword: {fromFile: $dir/vrrp-password}
   ssh:
     user: root
     port: 22

@@ -11,12 +11,14 @@ namespace acp::plan {
 std::span<const Stage> stages() {
   // Order matters: certificates before etcd uses them, etcd before the VIP checks it,
   // components' own services after the platform, removals last.
-  static constexpr std::array<Stage, 5> k_stages{{
+  static constexpr std::array<Stage, 6> k_stages{{
       {"distribute", "put component files in place and switch their current link", plan_distribute,
        nullptr, false},
       {"pki", "upload the nodes' certificates and keys", plan_pki, nullptr, false},
       {"etcd", "bootstrap, join, restart or remove etcd members, one node at a time", nullptr,
        plan_etcd, true},
+      {"keepalived", "set up keepalived for the VIP on control-plane nodes", plan_keepalived,
+       nullptr, false},
       {"services", "set up and (re)start the components' services", plan_services, nullptr, false},
       {"prune", "stop and delete components no longer wanted on a node", plan_prune, nullptr,
        false},

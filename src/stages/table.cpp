@@ -9,10 +9,11 @@
 namespace acp::stages {
 
 std::span<const StageApply> stage_table() {
-  static constexpr std::array<StageApply, 5> k_table{{
+  static constexpr std::array<StageApply, 6> k_table{{
       {"distribute", &apply_distribute, nullptr},
       {"pki", &apply_pki, &render_pki},
       {"etcd", &apply_etcd, &render_etcd},
+      {"keepalived", &apply_keepalived, &render_keepalived},
       {"services", &apply_services, nullptr},
       {"prune", &apply_prune, nullptr},
   }};

@@ -107,10 +107,15 @@ void plan_prune(const PlanInput& input, const HostContext& host, std::vector<Ste
 void plan_pki(const PlanInput& input, const HostContext& host, std::vector<Step>& out);
 Status plan_etcd(const PlanInput& input, std::span<const HostContext> hosts,
                  std::vector<Step>& out);
+void plan_keepalived(const PlanInput& input, const HostContext& host, std::vector<Step>& out);
 
 /// The digest of everything an etcd member runs from: its config files (the stable part),
 /// its certificates and the etcd binary's digest. A member whose record differs restarts.
 std::string etcd_digest(std::span<const FileDigest> etcd_files,
                         std::span<const FileDigest> pki_files, const std::string& binary_digest);
+
+/// The digest of what keepalived runs from: keepalived.conf and check.sh, and the keepalived
+/// binary's digest. A node whose record differs rewrites them and restarts acp-keepalived.
+std::string keepalived_digest(std::span<const FileDigest> files, const std::string& binary_digest);
 
 } // namespace acp::plan

@@ -57,6 +57,8 @@ Result<state::StateChange> apply_prune(const plan::Step& step, StepContext& ctx)
 Result<state::StateChange> apply_pki(const plan::Step& step, StepContext& ctx);
 /// Bootstraps, joins, restarts or removes the node's etcd member (stage "etcd").
 Result<state::StateChange> apply_etcd(const plan::Step& step, StepContext& ctx);
+/// Writes keepalived.conf and check.sh and (re)starts acp-keepalived (stage "keepalived").
+Result<state::StateChange> apply_keepalived(const plan::Step& step, StepContext& ctx);
 
 /// Stops the service `service` (no "acp-") and deletes what its manager installed; nothing
 /// if the node does not have it. Supervisor complaints while stopping are warnings.
@@ -80,6 +82,10 @@ Result<std::vector<service::FileToWrite>> render_pki(const PlatformSource& sourc
                                                      const config::Node& node);
 Result<std::vector<service::FileToWrite>> render_etcd(const PlatformSource& source,
                                                       const config::Node& node);
+/// keepalived.conf (0600: it holds the VRRP password) and check.sh on a control-plane node of
+/// a cluster with a selfBuiltVIP; nothing elsewhere.
+Result<std::vector<service::FileToWrite>> render_keepalived(const PlatformSource& source,
+                                                            const config::Node& node);
 
 /// The apply half of one stage: its name (as in plan::stages()), how it applies a step, and
 /// for platform stages how it renders its files (the planner gets their digests).

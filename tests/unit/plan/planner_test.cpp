@@ -185,6 +185,7 @@ TEST_SUITE("plan::planner") {
     std::vector<std::string> names;
     for (const auto& s : stages())
       names.emplace_back(s.name);
-    CHECK(names == std::vector<std::string>{"distribute", "pki", "etcd", "services", "prune"});
+    CHECK(names ==
+          std::vector<std::string>{"distribute", "pki", "etcd", "keepalived", "services", "prune"});
   }
 }

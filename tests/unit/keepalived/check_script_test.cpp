@@ -1,0 +1,79 @@
+// The health-check script run by /bin/sh with a stand-in etcdctl that records its arguments.
+
+#include "../service/run_local.hpp"
+#include "acpctl/keepalived/render.hpp"
+#include "acpctl/util/fs.hpp"
+#include "acpctl/util/shell.hpp"
+#include "fixtures.hpp"
+
+#include <doctest/doctest.h>
+#include <filesystem>
+
+using namespace acp::keepalived;
+using keepalived_fixtures::cluster;
+
+namespace {
+
+// Writes the script with etcdctl replaced by a fake that logs its argv and exits `code`.
+std::filesystem::path with_fake_etcdctl(const acp::util::TempDir& dir, std::string script,
+                                        int code) {
+  const auto fake = dir.path() / "etcdctl";
+  const auto log = dir.path() / "args";
+  REQUIRE(acp::util::write_file_atomic(
+              fake,
+              "#!/bin/sh\necho \"$@\" > " + acp::util::shell_quote(log.string()) +
+                  "\necho 'context deadline exceeded'\nexit " + std::to_string(code) + "\n",
+              std::filesystem::perms(0755))
+              .ok());
+  const std::string real(k_etcdctl);
+  for (auto at = script.find(real); at != std::string::npos; at = script.find(real))
+    script.replace(at, real.size(), fake.string());
+  const auto path = dir.path() / "check.sh";
+  REQUIRE(acp::util::write_file_atomic(path, script, std::filesystem::perms(0755)).ok());
+  return path;
+}
+
+} // namespace
+
+TEST_SUITE("keepalived::check_script") {
+  TEST_CASE("an etcd node's check asks its local member for a quorum read with the client cert") {
+    acp::util::TempDir dir;
+    const auto c = cluster();
+    const auto script = with_fake_etcdctl(dir, render_check_script(c, *c.find_node("n1")), 0);
+    const auto ran = test_support::run_local(acp::util::shell_quote(script.string()));
+    CHECK(ran.exit_code == 0);
+    const auto args = acp::util::read_file(dir.path() / "args");
+    REQUIRE(args.ok());
+    CHECK(*args == "--endpoints https://127.0.0.1:2379 --cacert /etc/acp/pki/ca.crt --cert "
+                   "/etc/acp/pki/etcd/healthcheck-client.crt --key "
+                   "/etc/acp/pki/etcd/healthcheck-client.key --dial-timeout 1s "
+                   "--command-timeout 1s endpoint health\n");
+  }
+
+  TEST_CASE("an unhealthy etcd fails the check and says why") {
+    acp::util::TempDir dir;
+    const auto c = cluster();
+    const auto script = with_fake_etcdctl(dir, render_check_script(c, *c.find_node("n2")), 1);
+    const auto ran = test_support::run_local(acp::util::shell_quote(script.string()));
+    CHECK(ran.exit_code == 1);
+    CHECK(ran.output.find("acp health check etcd failed: context deadline exceeded") !=
+          std::string::npos);
+  }
+
+  TEST_CASE("the client port comes from spec.etcd.clientPort") {
+    auto c = cluster();
+    c.etcd.client_port = 12379;
+    CHECK(render_check_script(c, *c.find_node("n1")).find("https://127.0.0.1:12379") !=
+          std::string::npos);
+  }
+
+  TEST_CASE("a control-plane node without etcd has no check yet and passes") {
+    acp::util::TempDir dir;
+    auto c = cluster();
+    c.nodes[1].roles = {acp::config::Role::control_plane};
+    const auto text = render_check_script(c, c.nodes[1]);
+    CHECK(text.find("etcdctl") == std::string::npos);
+    const auto script = with_fake_etcdctl(dir, text, 1);
+    CHECK(test_support::run_local(acp::util::shell_quote(script.string())).exit_code == 0);
+  }
+}
