@@ -5,8 +5,9 @@
 #   3. starts a 3-host lab (scripts/lab.sh: network namespaces, sshd, runit)
 #   4. validates the lab's cluster.yaml, shows the plan, applies it, prints `acpctl status`
 # The lab stays up so you can look around; `scripts/lab.sh down` removes it.
-# Until the HA stages exist (etcd, keepalived), the package applied is the lab demo package:
-# etcd, etcdctl and keepalived distributed as files, plus a small health-checked service.
+# The package is the lab demo package: Debian's etcd and keepalived (the etcd and keepalived
+# stages configure and run them: certificates, a 3-member etcd with TLS, the VIP 10.88.0.100)
+# plus a small health-checked service. The PKI is kept in $ACPCTL_HOME/clusters/<name>.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "$(id -u)" -ne 0 ]; then
@@ -42,6 +43,11 @@ echo "== acpctl apply"
 "$acpctl" apply -f "$work/cluster.yaml" --package "$package" --key "$work/acp-lab.pub" --yes
 echo "== acpctl apply again (changes nothing)"
 "$acpctl" apply -f "$work/cluster.yaml" --package "$package" --key "$work/acp-lab.pub" --yes
+echo "== etcd, with the generated client certificate"
+pki=${ACPCTL_HOME:-$HOME/.acpctl}/clusters/$(awk '/^  name:/ {print $2; exit}' "$work/cluster.yaml")/pki
+etcdctl --endpoints https://10.88.0.11:2379 --cacert "$pki/ca.crt" \
+  --cert "$pki/etcd/healthcheck-client.crt" --key "$pki/etcd/healthcheck-client.key" \
+  endpoint health --cluster
 echo "== acpctl status"
 "$acpctl" status -f "$work/cluster.yaml"
 cat <<EOT
