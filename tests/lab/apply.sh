@@ -58,21 +58,21 @@ no_changes() {
 
 # 1. First apply.
 apply >"$work/out" 2>"$work/err" || lab_fail "apply failed: $(cat "$work/out" "$work/err")"
-has "$work/out" "Plan: 18 to create"
+has "$work/out" "Plan: 21 to create"
 has "$work/err" "Apply complete."
 assert_converged
 for x in 1 2 3; do
   s=$(serial "n$x")
-  [ "$s" -eq 6 ] || lab_fail "n$x: serial $s, want 6 (3 distribute, pki, etcd, services)"
+  [ "$s" -eq 7 ] || lab_fail "n$x: serial $s, want 7 (3 distribute, pki, etcd, keepalived, services)"
 done
-ok "first apply: 3 components on each host, acp-hello healthy, serial 6 on each"
+ok "first apply: 3 components on each host, acp-hello healthy, serial 7 on each"
 
 # 2. A second apply changes nothing and restarts nothing.
 before=$(for x in 1 2 3; do hello_pid "n$x"; done)
 no_changes
 after=$(for x in 1 2 3; do hello_pid "n$x"; done)
 [ "$before" = "$after" ] || lab_fail "service PIDs changed: $before -> $after"
-[ "$(serial n1)" -eq 6 ] || lab_fail "a no-op apply committed state"
+[ "$(serial n1)" -eq 7 ] || lab_fail "a no-op apply committed state"
 ok "second apply: no changes, same PIDs, no commits"
 
 # 3. Reset one node; the others stay as they are.
@@ -120,7 +120,7 @@ has "$work/err" "serial"
 ok "dead holder's lock taken over; stale saved plan refused: $(grep -m1 -i serial "$work/err" || true)"
 
 # 7. Kill acpctl right after each step in turn; a rerun converges; a further apply is a no-op.
-for ((n = 1; n <= 18; n++)); do
+for ((n = 1; n <= 21; n++)); do
   "$acpctl" reset -f "$work/lab.yaml" --yes >/dev/null 2>"$work/err" ||
     lab_fail "reset before kill $n failed: $(cat "$work/err")"
   rc=0
@@ -130,7 +130,7 @@ for ((n = 1; n <= 18; n++)); do
   assert_converged
   no_changes
 done
-ok "killed after each of 18 steps: every rerun converged, then no changes"
+ok "killed after each of 21 steps: every rerun converged, then no changes"
 
 # 8. Reset everything: the hosts are as before.
 "$acpctl" reset -f "$work/lab.yaml" --yes >"$work/out" 2>"$work/err" ||
