@@ -24,7 +24,8 @@ bool plain_name(const std::string& name) {
          name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") == std::string::npos;
 }
 
-// The runit log directories (/var/log/acp/<service>) of the services recorded in state.json.
+// The runit log directories (/var/log/acp/<service>) of the services recorded in state.json:
+// components' and platform stages' (etcd, keepalived).
 std::vector<std::string> log_dirs(const facts::Gathered& gathered, const std::string& node) {
   std::vector<std::string> out;
   const auto f = gathered.facts.find(node);
@@ -33,6 +34,9 @@ std::vector<std::string> log_dirs(const facts::Gathered& gathered, const std::st
   for (const auto& [name, c] : f->second.state.components)
     if (plain_name(c.service))
       out.push_back(std::string(k_log_root) + "/" + c.service);
+  for (const auto& [name, r] : f->second.state.platform)
+    if (plain_name(r.service))
+      out.push_back(std::string(k_log_root) + "/" + r.service);
   return out;
 }
 // Directories acpctl may have created, deepest first; each only if it is there and empty.
