@@ -10,7 +10,6 @@
 #include "run_output.hpp"
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 namespace acp::cli {
 
@@ -57,11 +56,9 @@ int run_apply(const App& app, Options o) {
   print_plan(app.globals(), plan);
   if (!plan.has_changes())
     return k_exit_ok;
-  confirm_or_throw(o.yes, "apply these changes");
-  const bool terminal = ::isatty(STDERR_FILENO) && !app.globals().json();
-  auto progress = runner::make_progress(app.globals().json(), terminal, !app.globals().no_color);
-  runner::ApplyOptions ao{o.parallel, o.dry_run, o.force_unlock, "acpctl apply"};
-  const auto report = runner::apply_plan(session, plan, planned.gathered, *progress, ao).take();
+  const auto report = confirm_and_apply(app.globals(), session, plan, planned.gathered, o.yes,
+                                        "apply these changes",
+                                        {o.parallel, o.dry_run, o.force_unlock, "acpctl apply"});
   return print_apply_report(app.globals(), report);
 }
 

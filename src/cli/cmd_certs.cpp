@@ -14,7 +14,6 @@
 #include "run_output.hpp"
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 namespace acp::cli {
 
@@ -72,11 +71,9 @@ int roll_out(const App& app, const RenewOptions& o) {
   print_plan(app.globals(), plan);
   if (!plan.has_changes())
     return k_exit_ok;
-  confirm_or_throw(o.yes, "apply these changes");
-  const bool terminal = ::isatty(STDERR_FILENO) && !app.globals().json();
-  auto progress = runner::make_progress(app.globals().json(), terminal, !app.globals().no_color);
-  runner::ApplyOptions ao{o.parallel, false, false, "acpctl certs renew"};
-  const auto report = runner::apply_plan(session, plan, planned.gathered, *progress, ao).take();
+  const auto report =
+      confirm_and_apply(app.globals(), session, plan, planned.gathered, o.yes,
+                        "apply these changes", {o.parallel, false, false, "acpctl certs renew"});
   return print_apply_report(app.globals(), report);
 }
 

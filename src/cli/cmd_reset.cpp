@@ -8,7 +8,6 @@
 #include "node_select.hpp"
 #include "run_output.hpp"
 
-#include <unistd.h>
 
 namespace acp::cli {
 
@@ -34,11 +33,9 @@ int run_reset(const App& app, const Options& o) {
   }
   const auto plan = runner::reset_plan(session.cluster(), gathered, names);
   print_plan(app.globals(), plan);
-  confirm_or_throw(o.yes, "remove everything acpctl installed on these nodes");
-  const bool terminal = ::isatty(STDERR_FILENO) && !app.globals().json();
-  auto progress = runner::make_progress(app.globals().json(), terminal, !app.globals().no_color);
-  runner::ApplyOptions ao{o.target.parallel, false, o.force_unlock, "acpctl reset"};
-  auto report = runner::apply_plan(session, plan, gathered, *progress, ao).take();
+  const runner::ApplyOptions ao{o.target.parallel, false, o.force_unlock, "acpctl reset"};
+  auto report = confirm_and_apply(app.globals(), session, plan, gathered, o.yes,
+                                  "remove everything acpctl installed on these nodes", ao);
   if (report.ok())
     for (auto& [host, err] : runner::finish_reset(session, names, gathered, ao)) {
       for (auto& h : report.hosts)

@@ -14,6 +14,16 @@
 
 namespace acp::cli {
 
+runner::ApplyReport confirm_and_apply(const GlobalOptions& globals, runner::Session& session,
+                                      const plan::Plan& plan, const facts::Gathered& gathered,
+                                      bool yes, const std::string& what,
+                                      const runner::ApplyOptions& options) {
+  confirm_or_throw(yes, what);
+  const bool terminal = ::isatty(STDERR_FILENO) && !globals.json();
+  auto progress = runner::make_progress(globals.json(), terminal, !globals.no_color);
+  return runner::apply_plan(session, plan, gathered, *progress, options).take();
+}
+
 bool interactive() {
   return ::isatty(STDIN_FILENO) && ::isatty(STDERR_FILENO);
 }

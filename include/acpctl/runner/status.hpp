@@ -3,8 +3,8 @@
 // an apply holds the node's lock. Read-only; one unreachable node never hides the others.
 
 #include "acpctl/config/model.hpp"
-#include "acpctl/runner/connect.hpp"
 #include "acpctl/facts/host_facts.hpp"
+#include "acpctl/runner/connect.hpp"
 #include "acpctl/runner/lock.hpp"
 #include "acpctl/transport/transport.hpp"
 

@@ -208,7 +208,11 @@ TEST_SUITE("pki::ensure") {
     const auto cluster = example_cluster();
     ensure(cluster, dir.path()).take();
     const auto key = dir.path() / "pki/etcd/cp-3-peer.key";
-    acp::util::write_file_atomic(key, "-----BEGIN PRIVATE KEY-----\nxx\n", fs::perms(0600)).take();
+    acp::util::write_file_atomic(key,
+                                 "-----BEGIN "
+                                 "PRIVATE KEY-----\nxx\n",
+                                 fs::perms(0600))
+        .take();
     const auto r = ensure(cluster, dir.path());
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().message() == key.string() + " is not a PEM private key");

