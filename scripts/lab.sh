@@ -307,7 +307,6 @@ spec:
     selfBuiltVIP:
       vip: $k_prefix.100
       vrid: 51
-      interface: eth0
       authPassword: {fromFile: $dir/vrrp-password}
   ssh:
     user: root

@@ -48,13 +48,23 @@ std::string local_client_url(const config::Cluster& cluster) {
   return url("127.0.0.1", cluster.etcd.client_port);
 }
 
+// Every address on a VIP holder: a socket cannot bind an address the host does not hold yet,
+// and the VIP comes and goes. Client-certificate auth guards every one of them.
+std::string listen_client_urls(const config::Cluster& cluster, const config::Node& node) {
+  const auto& vip = cluster.endpoint.self_built_vip;
+  if (vip && node.has_role(config::Role::control_plane)) {
+    const bool v6 = vip->vip.find(':') != std::string::npos;
+    return url(v6 ? "::" : "0.0.0.0", cluster.etcd.client_port);
+  }
+  return client_url(cluster, node) + "," + local_client_url(cluster);
+}
+
 std::string render_config(const config::Cluster& cluster, const config::Node& node) {
   std::string out = "# written by acpctl; changes are overwritten on the next apply\n";
   out += fmt::format("name: {}\n", quoted(node.name));
   out += fmt::format("data-dir: {}\n", quoted(cluster.etcd.data_dir));
   out += fmt::format("listen-peer-urls: {}\n", peer_url(cluster, node));
-  out += fmt::format("listen-client-urls: {},{}\n", client_url(cluster, node),
-                     local_client_url(cluster));
+  out += fmt::format("listen-client-urls: {}\n", listen_client_urls(cluster, node));
   out += fmt::format("initial-advertise-peer-urls: {}\n", peer_url(cluster, node));
   out += fmt::format("advertise-client-urls: {}\n", client_url(cluster, node));
   out += tls_block("client-transport-security", "server");

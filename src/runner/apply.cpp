@@ -166,7 +166,7 @@ Result<ApplyReport> apply_plan(Session& session, const plan::Plan& plan,
       return l.error();
     }
 
-  const auto platform = session.platform();
+  const auto platform = session.platform(gathered);
   progress.emit({EventType::apply_started, "", "", "", plan::summary_line(plan), 0});
   const auto started = std::chrono::steady_clock::now();
   bool failed = false;

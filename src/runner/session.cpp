@@ -157,7 +157,7 @@ Result<Planned> plan_cluster(Session& session) {
     return out;
   if (auto ok = session.load_pki(); !ok)
     return std::move(ok).error();
-  auto platform = stages::platform_input(session.platform());
+  auto platform = stages::platform_input(session.platform(out.gathered));
   if (!platform)
     return std::move(platform).error();
   auto p = plan::make_plan({session.cluster(), session.desired(), out.gathered.facts,

@@ -23,13 +23,22 @@ Result<std::vector<service::FileToWrite>> render_keepalived(const PlatformSource
   std::vector<service::FileToWrite> out;
   if (!cluster.endpoint.self_built_vip || !node.has_role(config::Role::control_plane))
     return out;
-  // Renderers see no facts, so the interface holding the node's address cannot be looked up.
+  // The interface: the config's, else the one holding the node's address (from its facts).
   const auto& vip = *cluster.endpoint.self_built_vip;
-  if (vip.interface.empty())
-    return Error(Errc::invalid_input, "selfBuiltVIP has no interface")
-        .at(cluster.where("spec.controlPlaneEndpoint.selfBuiltVIP"))
-        .with_hint("set spec.controlPlaneEndpoint.selfBuiltVIP.interface to the interface that "
-                   "holds the control-plane nodes' addresses, e.g. eth0");
+  std::string interface = vip.interface;
+  if (interface.empty()) {
+    const auto* facts = source.facts_of(node.name);
+    if (!facts)
+      return Error(Errc::invalid_input, "selfBuiltVIP has no interface and the node's facts "
+                                        "were not gathered")
+          .with_host(node.name)
+          .at(cluster.where("spec.controlPlaneEndpoint.selfBuiltVIP"))
+          .with_hint("set spec.controlPlaneEndpoint.selfBuiltVIP.interface, e.g. eth0");
+    auto found = keepalived::interface_for(cluster, node, *facts);
+    if (!found)
+      return std::move(found).error();
+    interface = std::move(*found);
+  }
   const auto dir = pki::cluster_dir(cluster);
   auto password = keepalived::auth_password(cluster, dir);
   if (!password)
@@ -38,7 +47,7 @@ Result<std::vector<service::FileToWrite>> render_keepalived(const PlatformSource
   if (!salt)
     return std::move(salt).error();
   auto conf = keepalived::render_config(
-      {cluster, node, vip.interface, *password, std::string(keepalived::k_check_path), *salt});
+      {cluster, node, interface, *password, std::string(keepalived::k_check_path), *salt});
   if (!conf)
     return std::move(conf).error();
   out.push_back({std::string(keepalived::k_config_path), std::move(*conf), 0600});

@@ -67,18 +67,24 @@ for x in 1 2 3; do
   [ -n "$(svc_pid "n$x" keepalived)" ] || lab_fail "n$x: acp-keepalived is not running"
   lab_ssh "n$x" test -f /etc/acp/keepalived/keepalived.conf -a -x /etc/acp/keepalived/check.sh ||
     lab_fail "n$x: keepalived files missing"
+  # lab.sh config names no interface: the one holding the node's address comes from facts.
+  lab_ssh "n$x" grep -qx "  interface eth0" /etc/acp/keepalived/keepalived.conf ||
+    lab_fail "n$x: keepalived.conf does not use eth0 (the interface holding the node's address)"
 done
 if grep -qF "$(cat "$LAB_DIR/vrrp-password")" "$work/out" "$work/err"; then
   lab_fail "the VRRP password appears in apply's output"
 fi
 holder=$(one_holder)
 vip_answers || lab_fail "the VIP $VIP does not answer ping"
-# etcd listens on the node address and 127.0.0.1 only (contracts-6), so nothing answers on
-# $VIP:2379 yet; the VIP will front the API server. Assert that, so the test notices a change.
-if vip_ctl --dial-timeout 1s --command-timeout 2s put vip-test x >/dev/null 2>&1; then
-  lab_fail "etcd answers through the VIP now: turn this into a put/get check"
+# etcd answers on the VIP (it listens on every address of a VIP holder), with the client cert.
+vip_ctl put /acp/vip-test "through $holder" >/dev/null || lab_fail "put through the VIP $VIP failed"
+[ "$(vip_ctl get /acp/vip-test --print-value-only)" = "through $holder" ] ||
+  lab_fail "get through the VIP did not return what was put"
+if etcdctl --endpoints "https://$VIP:2379" --cacert "$pki/ca.crt" --dial-timeout 2s \
+  --command-timeout 3s get /acp/vip-test >/dev/null 2>&1; then
+  lab_fail "etcd answered through the VIP without a client certificate"
 fi
-ok "apply: keepalived on n1-n3, the VIP on $holder only, and it answers ping"
+ok "apply: keepalived on n1-n3, the VIP on $holder only, it answers ping, put/get through it"
 
 # 2. A re-apply on the converged cluster plans nothing and restarts nothing.
 before=$(all_pids)

@@ -33,6 +33,10 @@ std::string peer_url(const config::Cluster& cluster, const config::Node& node);
 std::string client_url(const config::Cluster& cluster, const config::Node& node);
 /// "https://127.0.0.1:<clientPort>".
 std::string local_client_url(const config::Cluster& cluster);
+/// listen-client-urls: client_url and local_client_url; on a control-plane node of a
+/// cluster with a self-built VIP, "https://0.0.0.0:<clientPort>" ("[::]" for an IPv6 VIP) so
+/// etcd answers on the VIP wherever it lands.
+std::string listen_client_urls(const config::Cluster& cluster, const config::Node& node);
 
 /// The part of the config file that stays the same while the node is a member: name, data
 /// dir, URLs, TLS with client-certificate auth on both sides, zap logging. Its digest decides

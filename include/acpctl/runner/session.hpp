@@ -45,9 +45,11 @@ public:
   const std::string& config_digest() const { return m_config_digest; }
   const std::string& package_digest() const { return m_package_digest; }
 
-  /// What the platform stages render from: the config and the cluster's PKI (once loaded
-  /// by plan_cluster).
-  stages::PlatformSource platform() const { return {m_cluster, m_pki.get()}; }
+  /// What the platform stages render from: the config, the cluster's PKI (once loaded
+  /// by plan_cluster) and the nodes' facts (e.g. which interface holds a node's address).
+  stages::PlatformSource platform(const facts::Gathered& gathered) const {
+    return {m_cluster, m_pki.get(), &gathered.facts};
+  }
   /// Loads the cluster's PKI from pki::cluster_dir, creating what is missing or no longer
   /// right (pki::ensure); once per session. Fails with the PKI's error.
   Status load_pki();

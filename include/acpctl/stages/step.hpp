@@ -12,6 +12,7 @@
 #include "acpctl/state/node_state.hpp"
 
 #include <filesystem>
+#include <map>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -22,11 +23,21 @@ class ClusterPki;
 
 namespace acp::stages {
 
-/// What the platform stages render their node files from: the cluster config and the
-/// cluster's PKI (loaded by the runner from acpctl's cluster directory; null when not loaded).
+/// What the platform stages render their node files from: the cluster config, the
+/// cluster's PKI (loaded by the runner from acpctl's cluster directory; null when not loaded)
+/// and the facts gathered from the nodes, by node name (null or missing: not gathered).
 struct PlatformSource {
   const config::Cluster& cluster;
   const pki::ClusterPki* pki = nullptr;
+  const std::map<std::string, facts::HostFacts>* facts = nullptr;
+
+  /// The node's facts, or null when they were not gathered.
+  const facts::HostFacts* facts_of(const std::string& node) const {
+    if (!facts)
+      return nullptr;
+    const auto it = facts->find(node);
+    return it == facts->end() ? nullptr : &it->second;
+  }
 };
 
 /// What a step sees: the node (through Actions), its facts and current state, the desired

@@ -74,13 +74,24 @@ TEST_SUITE("stages::keepalived") {
     CHECK_FALSE(std::filesystem::exists(home.dir.path() / "clusters"));
   }
 
-  TEST_CASE("without an interface in the config, rendering says to set one") {
+  TEST_CASE("without an interface in the config, the one holding the node's address is used") {
     ScratchHome home;
     auto c = lab_cluster();
     c.endpoint.self_built_vip->interface.clear();
-    const auto files = stages::render_keepalived({c, nullptr}, c.nodes[0]);
-    REQUIRE_FALSE(files.ok());
-    CHECK(files.error().describe().find("selfBuiltVIP.interface") != std::string::npos);
+    std::map<std::string, facts::HostFacts> facts;
+    facts[c.nodes[0].name].interfaces = {{"lo", {"127.0.0.1"}}, {"ens7", {c.nodes[0].address}}};
+    const stages::PlatformSource source{c, nullptr, &facts};
+    const auto files = stages::render_keepalived(source, c.nodes[0]);
+    REQUIRE_MESSAGE(files.ok(), files.error().describe());
+    CHECK((*files)[0].content.find("  interface ens7\n") != std::string::npos);
+    CHECK((*files)[0].content.find(" dev ens7\n") != std::string::npos);
+    // No facts for the node (or none at all): the error says to set the interface.
+    for (const auto* given :
+         {&facts, static_cast<std::map<std::string, facts::HostFacts>*>(nullptr)}) {
+      const auto other = stages::render_keepalived({c, nullptr, given}, c.nodes[1]);
+      REQUIRE_FALSE(other.ok());
+      CHECK(other.error().describe().find("selfBuiltVIP.interface") != std::string::npos);
+    }
   }
 
   TEST_CASE("a too long authPassword fails the render without showing it") {

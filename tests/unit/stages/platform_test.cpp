@@ -63,8 +63,9 @@ TEST_SUITE("stages::etcd") {
     const auto text = e.config_text();
     CHECK(text.find("client-cert-auth: true") != std::string::npos);
     CHECK(text.find("trusted-ca-file: /etc/acp/pki/ca.crt") != std::string::npos);
-    CHECK(text.find("listen-client-urls: https://192.168.10.11:2379,https://127.0.0.1:2379") !=
-          std::string::npos);
+    // A VIP holder listens on every address, so etcd answers on the VIP too.
+    CHECK(text.find("listen-client-urls: https://0.0.0.0:2379\n") != std::string::npos);
+    CHECK(text.find("advertise-client-urls: https://192.168.10.11:2379\n") != std::string::npos);
     CHECK(text.find("initial-cluster: \"cp-1=https://192.168.10.11:2380\"") != std::string::npos);
     CHECK(text.find("initial-cluster-state: new") != std::string::npos);
     CHECK(text.find("logger: zap") != std::string::npos);
@@ -77,6 +78,21 @@ TEST_SUITE("stages::etcd") {
     CHECK(change.record.service == "etcd");
     CHECK(change.record.dirs == std::vector<std::string>{"/etc/acp/etcd", "/var/lib/etcd"});
     CHECK(change.record.ports == std::vector<int>{2379, 2380});
+  }
+
+  TEST_CASE("listen-client-urls: every address where the VIP may land, else address + loopback") {
+    auto c = fixtures::example_cluster();
+    const auto& n1 = *c.find_node("cp-1");
+    CHECK(etcd::listen_client_urls(c, n1) == "https://0.0.0.0:2379");
+    auto etcd_only = n1;
+    etcd_only.roles = {config::Role::etcd};
+    CHECK(etcd::listen_client_urls(c, etcd_only) ==
+          "https://192.168.10.11:2379,https://127.0.0.1:2379");
+    c.endpoint.self_built_vip->vip = "fd00::100";
+    CHECK(etcd::listen_client_urls(c, n1) == "https://[::]:2379");
+    c.endpoint.self_built_vip.reset();
+    c.endpoint.external_load_balancer = config::ExternalLoadBalancer{"192.168.10.200", 6443};
+    CHECK(etcd::listen_client_urls(c, n1) == "https://192.168.10.11:2379,https://127.0.0.1:2379");
   }
 
   TEST_CASE("join: member add against the other members, then state existing with them") {
