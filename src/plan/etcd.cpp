@@ -1,10 +1,12 @@
-// Stage "etcd" (serial): one member per etcd-role node. The first member of a new cluster
-// bootstraps it; every other node joins one at a time (member add on the cluster, start with
-// initial-cluster-state existing, health gate). Members whose node left the config or lost
-// the role are removed (member remove on the cluster, then stop and clean the node). Steps
-// run in this order: restarts of existing members (they restore health), joins, removals.
-// Every membership change is checked against quorum first: N members need N/2+1 up and
-// tolerate (N-1)/2 failures.
+// Stage "etcd" (serial): one member per etcd-role node. A new cluster's members bootstrap it
+// together (initial-cluster = every etcd node, state new); a node added later joins one at a
+// time (member add on the cluster, start with initial-cluster-state existing, health gate).
+// Members whose node left the config or lost the role are removed (member remove on the
+// cluster, then stop and clean the node). Steps run in this order: restarts of existing
+// members (they restore health), bootstraps and joins, removals. Every membership change is
+// checked against quorum first: N members need N/2+1 up and tolerate (N-1)/2 failures.
+// Without quorum no member passes its health gate alone, so then every step is marked
+// "together" and the runner starts them at once (a new cluster; all members down).
 
 #include "acpctl/plan/etcd.hpp"
 
@@ -116,7 +118,7 @@ Status plan_etcd(const PlanInput& input, std::span<const HostContext> hosts,
   const int wanted = static_cast<int>(std::count_if(hosts.begin(), hosts.end(), [](const auto& h) {
     return h.node.has_role(config::Role::etcd);
   }));
-  bool bootstrapping = !view.exists;
+  int bootstrapped = 0;
   for (const auto& host : hosts) {
     if (!host.node.has_role(config::Role::etcd))
       continue;
@@ -136,13 +138,18 @@ Status plan_etcd(const PlanInput& input, std::span<const HostContext> hosts,
       }
       continue;
     }
-    if (bootstrapping) {
-      auto s =
-          member_step(Action::create, host.node.name,
-                      fmt::format("bootstrap a new etcd cluster (member 1 of {})", wanted), want);
+    // A new cluster (no member anywhere), or a member of its initial-cluster that has not
+    // started yet (an interrupted bootstrap): start with the bootstrap config.
+    if (!view.exists || (member && member->member.bootstrap_pending())) {
+      auto s = member_step(Action::create, host.node.name,
+                           !view.exists
+                               ? fmt::format("bootstrap a new etcd cluster: member {} of {}, "
+                                             "the members start together",
+                                             ++bootstrapped, wanted)
+                               : "finish the bootstrap: start this member of the new cluster",
+                           want);
       s.params["mode"] = "bootstrap";
       joins.push_back(std::move(s));
-      bootstrapping = false;
       continue;
     }
     const bool was_added = member != nullptr;
@@ -205,9 +212,13 @@ Status plan_etcd(const PlanInput& input, std::span<const HostContext> hosts,
   }
   if (auto ok = check_quorum(view, restarted, added, removed); !ok)
     return ok;
+  const bool together = !view.has_quorum();
   for (auto* list : {&restarts, &joins, &removals})
-    for (auto& s : *list)
+    for (auto& s : *list) {
+      if (together)
+        s.params["together"] = "true";
       out.push_back(std::move(s));
+    }
   return {};
 }
 

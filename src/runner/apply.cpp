@@ -196,9 +196,15 @@ Result<ApplyReport> apply_plan(Session& session, const plan::Plan& plan,
       return true;
     };
     // A serial stage (etcd) runs one host at a time in the plan's order and stops at the
-    // first failure: the next member must not join or restart while one is unhealthy.
+    // first failure: the next member must not join or restart while one is unhealthy. Steps
+    // the planner marked "together" (etcd without quorum: a new cluster, or every member
+    // down) run at once, because none of them can pass its health gate alone.
+    bool together = true;
+    for (const auto& [host, steps] : by_host)
+      for (const auto* s : steps)
+        together = together && s->params.contains("together");
     std::vector<Result<bool>> results;
-    if (stage.serial) {
+    if (stage.serial && !together) {
       for (std::size_t i = 0; i < stage_hosts.size(); ++i) {
         results.push_back(run_one(i));
         if (!results.back().ok())

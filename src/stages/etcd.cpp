@@ -1,5 +1,6 @@
 // Stage "etcd", apply half: one member per step, the runner going one host at a time.
-//   bootstrap: config with initial-cluster = this member only, state new; start; gate.
+//   bootstrap: config with initial-cluster = every etcd node of the config, state new; start;
+//         gate. The runner starts a new cluster's members together (none is healthy alone).
 //   join: member add on the cluster (from this node, against the other members' client
 //         URLs, so the joining node proves it reaches them first), config with the members
 //         at that moment and state existing; start; gate. A member already added (a resumed
@@ -71,19 +72,29 @@ const etcd::Member* find_member(const std::vector<etcd::Member>& members, const 
   return nullptr;
 }
 
-// "n1=https://10.88.0.11:2380,n2=...": the started members plus this one.
+// "n1=https://10.88.0.11:2380,n2=...": the named members plus this one (a member added but
+// never started has no name yet; etcd then checks only the peer URLs it knows).
 std::string initial_cluster(const std::vector<etcd::Member>& members, const std::string& self,
                             const std::string& self_peer) {
   std::vector<std::string> parts;
   for (const auto& m : members) {
     const bool me =
         std::find(m.peer_urls.begin(), m.peer_urls.end(), self_peer) != m.peer_urls.end();
-    if (me || !m.started())
+    if (me || m.name.empty())
       continue;
     for (const auto& url : m.peer_urls)
       parts.push_back(m.name + "=" + url);
   }
   parts.push_back(self + "=" + self_peer);
+  return util::join(parts, ",");
+}
+
+// A new cluster's initial-cluster: every etcd node in the config. Its members start together
+// with the same text (etcd derives the member and cluster IDs from it and the token).
+std::string bootstrap_cluster(const config::Cluster& cluster) {
+  std::vector<std::string> parts;
+  for (const auto* n : cluster.nodes_with(config::Role::etcd))
+    parts.push_back(n->name + "=" + etcd::peer_url(cluster, *n));
   return util::join(parts, ",");
 }
 
@@ -205,7 +216,7 @@ Result<state::StateChange> apply_etcd(const plan::Step& step, StepContext& ctx) 
     return std::move(ok).error();
 
   const auto mode = param(step, "mode");
-  std::string initial = ctx.node->name + "=" + etcd::peer_url(cluster, *ctx.node);
+  std::string initial = bootstrap_cluster(cluster);
   bool uninstalled = false;
   if (mode == "join") {
     auto joined = join(ctx, cluster, *ctx.node, uninstalled);

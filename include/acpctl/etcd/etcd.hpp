@@ -59,13 +59,17 @@ std::vector<std::string> etcdctl(const std::vector<std::string>& endpoints,
                                  const std::vector<std::string>& args);
 
 /// One member as `etcdctl member list -w json` shows it. A member that was added but has
-/// not started yet has no name and no client URLs.
+/// not started yet has no name and no client URLs; one named in a new cluster's
+/// initial-cluster that has not started yet has its name but no client URLs.
 struct Member {
   std::uint64_t id = 0;
   std::string name;
   std::vector<std::string> peer_urls;
   std::vector<std::string> client_urls;
-  bool started() const { return !name.empty(); }
+  bool started() const { return !name.empty() && !client_urls.empty(); }
+  /// Part of a new cluster's initial-cluster, never started: it must start with that
+  /// bootstrap config (initial-cluster-state new), not join.
+  bool bootstrap_pending() const { return !name.empty() && client_urls.empty(); }
   bool operator==(const Member&) const = default;
 };
 

@@ -120,20 +120,42 @@ TEST_SUITE("plan::etcd") {
     CHECK(w.etcd_steps().empty());
   }
 
-  TEST_CASE("bootstrap 3: the first member bootstraps, the others join one at a time") {
+  TEST_CASE("bootstrap 3: every member bootstraps, all marked to start together") {
     World w(3, 3);
     const auto steps = w.etcd_steps();
     REQUIRE(steps.size() == 3);
-    CHECK(steps[0].host == "r1");
-    CHECK(steps[0].params.at("mode") == "bootstrap");
-    CHECK(steps[1].host == "r2");
-    CHECK(steps[1].params.at("mode") == "join");
-    CHECK(steps[2].params.at("mode") == "join");
-    for (const auto& s : steps) {
+    for (int i = 0; i < 3; ++i) {
+      const auto& s = steps[static_cast<std::size_t>(i)];
+      CHECK(s.host == "r" + std::to_string(i + 1));
       CHECK(s.action == Action::create);
+      CHECK(s.params.at("mode") == "bootstrap");
+      CHECK(s.params.at("together") == "true");
       CHECK(s.digest == w.digest(s.host));
+      CHECK(s.reason == "bootstrap a new etcd cluster: member " + std::to_string(i + 1) +
+                            " of 3, the members start together");
     }
     CHECK(plan::find_stage("etcd")->serial);
+  }
+
+  TEST_CASE("an interrupted bootstrap: the member never started finishes it, one at a time") {
+    World w(3, 3);
+    w.facts["r1"] = recorded("bootpending-r1.txt", "r1"); // r1, r2 up; r3 named, never started
+    w.facts["r2"] = recorded("bootpending-r2.txt", "r2");
+    const auto view = plan::etcd::view_of(w.cluster, w.facts);
+    REQUIRE(view.size() == 3);
+    CHECK(view.of_node(w.cluster, w.cluster.nodes[2])->member.bootstrap_pending());
+    CHECK_FALSE(view.of_node(w.cluster, w.cluster.nodes[0])->member.bootstrap_pending());
+    const auto steps = w.etcd_steps();
+    REQUIRE(steps.size() == 3);
+    // r1 and r2 run but were not recorded (killed before the commit): they rejoin; r3 starts
+    // with the bootstrap config. The cluster has quorum, so the steps run one at a time.
+    CHECK(steps[0].params.at("mode") == "join");
+    CHECK(steps[1].params.at("mode") == "join");
+    CHECK(steps[2].host == "r3");
+    CHECK(steps[2].params.at("mode") == "bootstrap");
+    CHECK(steps[2].reason == "finish the bootstrap: start this member of the new cluster");
+    for (const auto& s : steps)
+      CHECK_FALSE(s.params.contains("together"));
   }
 
   TEST_CASE("converged: no steps, even though the member list order differs per node") {
@@ -154,6 +176,7 @@ TEST_SUITE("plan::etcd") {
     CHECK(steps[0].host == "r3");
     CHECK(steps[0].action == Action::restart);
     CHECK(steps[0].reason == "service is down");
+    CHECK_FALSE(steps[0].params.contains("together")); // quorum holds: one at a time
     const auto view = plan::etcd::view_of(w.cluster, w.facts);
     CHECK(plan::etcd::quorum_line(view) ==
           "etcd: 2/3 members healthy, quorum ok (tolerates 0 more failures)");
@@ -183,8 +206,11 @@ TEST_SUITE("plan::etcd") {
         plan::etcd::quorum_line(view).starts_with("etcd: 1/3 healthy — QUORUM LOST: writes fail"));
     const auto steps = w.etcd_steps();
     REQUIRE(steps.size() == 2);
-    CHECK(steps[0].action == Action::restart);
-    CHECK(steps[1].action == Action::restart);
+    for (const auto& s : steps) {
+      CHECK(s.action == Action::restart);
+      // Neither can pass its health gate alone: the runner starts them together.
+      CHECK(s.params.at("together") == "true");
+    }
   }
 
   TEST_CASE("grow 3 -> 5: r4 and r5 join one at a time after the existing members") {

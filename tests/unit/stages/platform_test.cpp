@@ -56,7 +56,7 @@ struct Etcd {
 } // namespace
 
 TEST_SUITE("stages::etcd") {
-  TEST_CASE("bootstrap: TLS with client-cert auth, this member only, state new, a record") {
+  TEST_CASE("bootstrap: TLS with client-cert auth, every etcd node, state new, a record") {
     Etcd e("cp-1");
     const auto step = e.step(plan::Action::create, "bootstrap");
     const auto change = e.apply(step).take();
@@ -66,7 +66,8 @@ TEST_SUITE("stages::etcd") {
     // A VIP holder listens on every address, so etcd answers on the VIP too.
     CHECK(text.find("listen-client-urls: https://0.0.0.0:2379\n") != std::string::npos);
     CHECK(text.find("advertise-client-urls: https://192.168.10.11:2379\n") != std::string::npos);
-    CHECK(text.find("initial-cluster: \"cp-1=https://192.168.10.11:2380\"") != std::string::npos);
+    CHECK(text.find("initial-cluster: \"cp-1=https://192.168.10.11:2380,cp-2=https://"
+                    "192.168.10.12:2380,cp-3=https://192.168.10.13:2380\"") != std::string::npos);
     CHECK(text.find("initial-cluster-state: new") != std::string::npos);
     CHECK(text.find("logger: zap") != std::string::npos);
     CHECK(e.node.files().at(etcd::k_endpoint_file).content == "https://127.0.0.1:2379\n");
