@@ -6,7 +6,9 @@
 # work; without a client certificate etcd refuses; a re-apply changes nothing and keeps the
 # etcd PIDs; one member stopped: writes go on, status says 2/3; two stopped: status says
 # QUORUM LOST (exit 3); a re-apply restarts them; grow to 5 members and shrink back to 3, a
-# put/get loop running throughout must never fail for longer than a short gap. Prints the
+# put/get loop running throughout must never fail for longer than a short gap; then a reset
+# and a fresh 5-member bootstrap: 5 healthy, 2 of 5 down keeps writes, every member down is
+# restarted together by one re-apply with the data intact. Prints the
 # figures (apply to a healthy 3-member etcd; no-op re-apply). Exit 77 (skipped) when not root.
 set -euo pipefail
 acpctl=$(readlink -f "${1:?usage: etcd.sh ACPCTL_BINARY}")
@@ -73,13 +75,14 @@ status() { # status OUT: acpctl status, exit code in $status_rc
   "$acpctl" status -f "$work/three.yaml" >"$1" 2>&1 || status_rc=$?
 }
 
-# 1. First apply: PKI, 3 etcd members (n1 bootstraps, n2 and n3 join one at a time).
+# 1. First apply: PKI, 3 etcd members bootstrapping together (a new cluster).
 t0=$(date +%s.%N)
 apply "$work/three.yaml" "$work/first"
 healthy_members 3
 t1=$(date +%s.%N)
-has "$work/first.out" "bootstrap a new etcd cluster (member 1 of 3)"
-has "$work/first.out" "join the cluster"
+has "$work/first.out" "bootstrap a new etcd cluster: member 1 of 3, the members start together"
+has "$work/first.out" "bootstrap a new etcd cluster: member 3 of 3"
+if grep -qF "join the cluster" "$work/first.out"; then lab_fail "a new cluster's member joins"; fi
 ok "apply: 3-member etcd healthy ($(grep -c 'is healthy' "$work/health") endpoints, --cluster, client cert)"
 first_apply=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
 
@@ -182,6 +185,34 @@ print(f"{len(rows)} rounds, {fails} failed, longest gap between successes {gap:.
 sys.exit(0 if len(ok) > 10 and gap < 5.0 else 1)
 PY
 ok "put/get loop through grow and shrink: $(cat "$work/gap")"
+
+# 8. A fresh 5-member cluster: reset, then apply the 5-member config to empty nodes. The five
+#    bootstrap together; 2 of 5 down: writes go on; all 5 down: a re-apply starts them together.
+"$acpctl" reset -f "$work/five.yaml" --yes >"$work/reset.out" 2>&1 ||
+  lab_fail "reset failed: $(cat "$work/reset.out")"
+apply "$work/five.yaml" "$work/fresh5"
+has "$work/fresh5.out" "bootstrap a new etcd cluster: member 5 of 5, the members start together"
+healthy_members 5
+five_eps=$three_eps,https://10.88.0.14:2379,https://10.88.0.15:2379
+ctl --endpoints=$five_eps put /acp/five fresh >/dev/null || lab_fail "put on the fresh 5 failed"
+status "$work/status"
+has "$work/status" "etcd: 5/5 members healthy, quorum ok (tolerates 2 more failures)"
+ok "fresh 5-member bootstrap: 5 healthy, tolerates 2 failures"
+for x in 4 5; do lab_ssh "n$x" sv down /etc/service/acp-etcd >/dev/null; done
+ctl --endpoints=$five_eps put /acp/five two-down >/dev/null || lab_fail "put with 2 of 5 down failed"
+status "$work/status"
+[ "$status_rc" -eq 0 ] || lab_fail "status exit $status_rc with 3 of 5 up: $(cat "$work/status")"
+has "$work/status" "etcd: 3/5 members healthy, quorum ok (tolerates 0 more failures)"
+ok "2 of 5 stopped: writes work, status 3/5 quorum ok"
+for x in 1 2 3; do lab_ssh "n$x" sv down /etc/service/acp-etcd >/dev/null; done
+status "$work/status"
+[ "$status_rc" -eq 3 ] || lab_fail "status exit $status_rc with every member down, want 3"
+apply "$work/five.yaml" "$work/allup"
+has "$work/allup.out" "5 to restart"
+healthy_members 5
+[ "$(ctl --endpoints=$five_eps get /acp/five --print-value-only)" = two-down ] ||
+  lab_fail "the last write before the stop is gone"
+ok "all 5 stopped: one re-apply started them together, the data is there"
 
 echo "figure: apply to a healthy 3-member etcd (5 hosts, fresh): ${first_apply} s"
 echo "figure: no-op re-apply: ${noop_apply} s"
