@@ -31,7 +31,8 @@ lab_cleanup_hook() {
   rm -rf "$work"
 }
 export ACPCTL_HOME=$work/home
-ACPCTL=$acpctl bash "$root/scripts/build-lab-package.sh" "$work/pkg" demo >/dev/null
+# The core package (etcd, etcdctl, keepalived): the HA control plane and nothing else.
+ACPCTL=$acpctl bash "$root/scripts/build-lab-package.sh" "$work/pkg" >/dev/null
 pkg=$(ls "$work"/pkg/core.amd64.v*.tgz)
 key=$work/pkg/acp-lab.pub
 
