@@ -36,13 +36,17 @@ int run_status(const App& app, const Options& o) {
       nodes, [&](const config::Node& n) { return transport::make_ssh_transport(n, cluster.ssh); },
       o.target.parallel);
   const auto etcd = runner::etcd_status(cluster, status);
+  const auto vip = runner::vip_status(cluster, status);
   if (app.globals().json()) {
     auto doc = runner::status_to_json(status);
     doc["etcd"] = runner::etcd_to_json(etcd);
+    doc["vip"] = runner::vip_to_json(vip);
     print_json(doc);
   } else {
-    fmt::print("{}", runner::render_status_text(status, stdout_color(app.globals())));
-    fmt::print("{}", runner::render_etcd_text(etcd, stdout_color(app.globals())));
+    const bool color = stdout_color(app.globals());
+    fmt::print("{}", runner::render_status_text(status, color));
+    fmt::print("{}", runner::render_etcd_text(etcd, color));
+    fmt::print("{}", runner::render_vip_text(vip, color));
   }
   for (const auto& n : status)
     if (!n.reached())

@@ -8,6 +8,7 @@
 #include "acpctl/service/manager.hpp"
 #include "acpctl/transport/parallel.hpp"
 
+#include <algorithm>
 #include <map>
 
 namespace acp::runner {
@@ -33,13 +34,18 @@ void fill_from_facts(NodeStatus& status, const facts::HostFacts& facts,
   status.etcd_record = facts.state.find_record(etcd::k_service) != nullptr;
   status.supervisor = std::string(facts::to_string(facts.service_manager));
   auto manager = service::for_host(facts, status.name);
+  for (const auto& iface : facts.interfaces)
+    status.addresses.insert(status.addresses.end(), iface.addresses.begin(), iface.addresses.end());
   for (const auto& [name, c] : facts.state.components) {
     ComponentStatus cs{name, c.version, c.digest, c.installed_at, c.service, "", 0};
-    if (!c.service.empty()) {
-      const auto it = facts.services.find(c.service);
+    // Files only (etcd, keepalived): the platform stage of the same name runs its service.
+    if (const auto* record = facts.state.find_record(name); c.service.empty() && record)
+      cs.service = record->service;
+    if (!cs.service.empty()) {
+      const auto it = facts.services.find(cs.service);
       cs.service_state = it == facts.services.end() ? "missing" : it->second ? "running" : "down";
       if (cs.service_state == "running" && manager)
-        cs.pid = pid_of(node, **manager, c.service);
+        cs.pid = pid_of(node, **manager, cs.service);
     }
     status.components.push_back(std::move(cs));
   }
@@ -63,6 +69,17 @@ std::optional<EtcdClusterStatus> etcd_status(const config::Cluster& cluster,
     return std::nullopt;
   return EtcdClusterStatus{view.size(), view.up(), view.has_quorum(),
                            plan::etcd::quorum_line(view)};
+}
+
+std::optional<VipStatus> vip_status(const config::Cluster& cluster,
+                                    const std::vector<NodeStatus>& nodes) {
+  if (!cluster.endpoint.self_built_vip)
+    return std::nullopt;
+  VipStatus out{cluster.endpoint.self_built_vip->vip, {}};
+  for (const auto& n : nodes)
+    if (std::find(n.addresses.begin(), n.addresses.end(), out.address) != n.addresses.end())
+      out.holders.push_back(n.name);
+  return out;
 }
 
 std::vector<NodeStatus> gather_status(const std::vector<const config::Node*>& nodes,

@@ -2,6 +2,7 @@
 
 #include "acpctl/runner/status.hpp"
 #include "acpctl/util/log.hpp"
+#include "acpctl/util/strings.hpp"
 
 #include <fmt/format.h>
 
@@ -45,6 +46,30 @@ std::string render_etcd_text(const std::optional<EtcdClusterStatus>& etcd, bool 
   if (!etcd)
     return "";
   return paint(color, etcd->quorum ? "32" : "31", etcd->summary) + "\n";
+}
+
+std::string render_vip_text(const std::optional<VipStatus>& vip, bool color) {
+  if (!vip)
+    return "";
+  if (vip->holders.size() == 1)
+    return paint(color, "32", fmt::format("VIP {} on {}", vip->address, vip->holders[0])) + "\n";
+  if (vip->holders.empty())
+    return paint(color, "31",
+                 fmt::format("VIP {} is on no node shown: check acp-keepalived and "
+                             "its health check (etcd) on the control-plane nodes",
+                             vip->address)) +
+           "\n";
+  return paint(color, "31",
+               fmt::format("VIP {} is on {} nodes at once ({}): the nodes do not "
+                           "hear each other's VRRP adverts",
+                           vip->address, vip->holders.size(), util::join(vip->holders, ", "))) +
+         "\n";
+}
+
+nlohmann::json vip_to_json(const std::optional<VipStatus>& vip) {
+  if (!vip)
+    return nullptr;
+  return {{"address", vip->address}, {"holders", vip->holders}};
 }
 
 nlohmann::json etcd_to_json(const std::optional<EtcdClusterStatus>& etcd) {

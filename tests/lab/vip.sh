@@ -84,6 +84,13 @@ if etcdctl --endpoints "https://$VIP:2379" --cacert "$pki/ca.crt" --dial-timeout
   --command-timeout 3s get /acp/vip-test >/dev/null 2>&1; then
   lab_fail "etcd answered through the VIP without a client certificate"
 fi
+# acpctl status names the holder and shows the platform services running.
+"$acpctl" status -f "$work/lab.yaml" >"$work/status" 2>&1 || lab_fail "status failed: $(cat "$work/status")"
+has "$work/status" "VIP $VIP on $holder"
+[ "$(grep -c 'acp-keepalived running' "$work/status")" -eq 3 ] ||
+  lab_fail "status does not show acp-keepalived running on 3 nodes: $(cat "$work/status")"
+[ "$(grep -c 'acp-etcd running' "$work/status")" -eq 3 ] ||
+  lab_fail "status does not show acp-etcd running on 3 nodes: $(cat "$work/status")"
 ok "apply: keepalived on n1-n3, the VIP on $holder only, it answers ping, put/get through it"
 
 # 2. A re-apply on the converged cluster plans nothing and restarts nothing.

@@ -41,6 +41,7 @@ struct NodeStatus {
   std::string lock_error;               ///< the lock file could not be read (node otherwise fine)
   std::optional<facts::EtcdFacts> etcd; ///< the local etcd member, where acpctl set one up
   bool etcd_record = false;             ///< state.json records an etcd member here
+  std::vector<std::string> addresses;   ///< every address on the node's interfaces
 
   bool reached() const { return !error.has_value(); }
 };
@@ -64,6 +65,19 @@ std::optional<EtcdClusterStatus> etcd_status(const config::Cluster& cluster,
                                              const std::vector<NodeStatus>& nodes);
 /// The summary line (colored when asked) after the node blocks; empty without etcd.
 std::string render_etcd_text(const std::optional<EtcdClusterStatus>& etcd, bool color);
+
+/// The self-built VIP and the nodes that hold it now (from their addresses); nullopt without
+/// a selfBuiltVIP. Exactly one holder is healthy; none or several is shown in red.
+struct VipStatus {
+  std::string address;
+  std::vector<std::string> holders;
+};
+std::optional<VipStatus> vip_status(const config::Cluster& cluster,
+                                    const std::vector<NodeStatus>& nodes);
+/// "VIP 10.88.0.100 on n1", or what is wrong, one line; empty without a VIP.
+std::string render_vip_text(const std::optional<VipStatus>& vip, bool color);
+/// {"address": ..., "holders": [...]}, or null.
+nlohmann::json vip_to_json(const std::optional<VipStatus>& vip);
 /// {"members","up","quorum","summary"} or null.
 nlohmann::json etcd_to_json(const std::optional<EtcdClusterStatus>& etcd);
 

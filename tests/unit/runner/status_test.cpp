@@ -1,3 +1,4 @@
+#include "acpctl/config/load.hpp"
 #include "acpctl/facts/gather.hpp"
 #include "acpctl/runner/status.hpp"
 #include "acpctl/transport/fake.hpp"
@@ -77,5 +78,37 @@ TEST_SUITE("runner::status") {
     CHECK(text.find("acp-keepalived down") != std::string::npos);
     CHECK(text.find("apply lock held by acpctl apply (pid 1234 on ctl") != std::string::npos);
     CHECK(text.find("n3 (10.88.0.13): unreachable: ") != std::string::npos);
+  }
+}
+
+TEST_SUITE("runner::status vip") {
+  TEST_CASE(
+      "the VIP's holder from the nodes' addresses: one is green, none or two say what to do") {
+    auto loaded = config::load_text(config::example_config(), "cluster.yaml");
+    REQUIRE(loaded.ok());
+    auto cluster = loaded.cluster;
+    REQUIRE(cluster.has_value());
+    const auto vip = cluster->endpoint.self_built_vip->vip;
+    std::vector<NodeStatus> nodes(3);
+    nodes[0].name = "cp-1";
+    nodes[0].addresses = {"127.0.0.1", "192.168.10.11"};
+    nodes[1].name = "cp-2";
+    nodes[1].addresses = {"192.168.10.12", vip};
+    nodes[2].name = "cp-3";
+    auto one = vip_status(*cluster, nodes);
+    REQUIRE(one.has_value());
+    CHECK(one->holders == std::vector<std::string>{"cp-2"});
+    CHECK(render_vip_text(one, false) == "VIP " + vip + " on cp-2\n");
+    CHECK(vip_to_json(one)["holders"] == nlohmann::json::array({"cp-2"}));
+    nodes[2].addresses = {vip};
+    CHECK(render_vip_text(vip_status(*cluster, nodes), false)
+              .find("on 2 nodes at once (cp-2, cp-3)") != std::string::npos);
+    nodes[1].addresses.clear();
+    nodes[2].addresses.clear();
+    CHECK(render_vip_text(vip_status(*cluster, nodes), false).find("is on no node shown") !=
+          std::string::npos);
+    cluster->endpoint.self_built_vip.reset();
+    CHECK_FALSE(vip_status(*cluster, nodes).has_value());
+    CHECK(render_vip_text(std::nullopt, false).empty());
   }
 }
