@@ -3,7 +3,9 @@
 #   1. installs what is missing (scripts/setup.sh) and builds acpctl (Release)
 #   2. builds the lab's signed package from Debian's binaries (scripts/build-lab-package.sh)
 #   3. starts a 3-host lab (scripts/lab.sh: network namespaces, sshd, runit)
-#   4. validates the lab's cluster.yaml, shows the plan, applies it, prints `acpctl status`
+#   4. validates the lab's cluster.yaml, shows the plan, applies it (twice: the second changes
+#      nothing), checks etcd with the client certificate, puts/gets through the VIP, prints
+#      `acpctl status`
 # The lab stays up so you can look around; `scripts/lab.sh down` removes it.
 # The package is the lab demo package: Debian's etcd and keepalived (the etcd and keepalived
 # stages configure and run them: certificates, a 3-member etcd with TLS, the VIP 10.88.0.100)
@@ -48,6 +50,17 @@ pki=${ACPCTL_HOME:-$HOME/.acpctl}/clusters/$(awk '/^  name:/ {print $2; exit}' "
 etcdctl --endpoints https://10.88.0.11:2379 --cacert "$pki/ca.crt" \
   --cert "$pki/etcd/healthcheck-client.crt" --key "$pki/etcd/healthcheck-client.key" \
   endpoint health --cluster
+echo "== etcd through the VIP 10.88.0.100 (keepalived elects a holder a few seconds after start)"
+for i in $(seq 1 30); do
+  if etcdctl --endpoints https://10.88.0.100:2379 --cacert "$pki/ca.crt" --cert "$pki/admin.crt" \
+    --key "$pki/admin.key" --dial-timeout 1s put /acp/demo "hello through the VIP" >/dev/null 2>&1; then
+    break
+  fi
+  [ "$i" -lt 30 ] || { echo "demo.sh: etcd does not answer on the VIP after 15 s" >&2; exit 1; }
+  sleep 0.5
+done
+etcdctl --endpoints https://10.88.0.100:2379 --cacert "$pki/ca.crt" --cert "$pki/admin.crt" \
+  --key "$pki/admin.key" get /acp/demo
 echo "== acpctl status"
 "$acpctl" status -f "$work/cluster.yaml"
 cat <<EOT

@@ -150,7 +150,11 @@ Status SshTransport::download(const std::string& remote_path, const std::filesys
                               bool sudo) {
   std::lock_guard lock(m_mutex);
   const std::filesystem::path dir = local.has_parent_path() ? local.parent_path() : ".";
-  std::string pattern = (dir / ("." + local.filename().string() + ".acpctl-tmp-XXXXXX")).string();
+  // Appended piece by piece: "." + string&& trips a false -Wrestrict in GCC 12's Release build.
+  std::string name = ".";
+  name += local.filename().string();
+  name += ".acpctl-tmp-XXXXXX";
+  std::string pattern = (dir / name).string();
   const int fd = ::mkstemp(pattern.data());
   if (fd < 0)
     return Error(Errc::io, util::with_errno("cannot create a temporary file in " + dir.string()));
