@@ -67,4 +67,22 @@ Result<transport::UploadResult> Actions::upload_text(const std::string& content,
   return result;
 }
 
+Status Actions::upload_texts(const std::vector<service::FileToWrite>& files) {
+  if (m_dry) {
+    for (const auto& f : files)
+      log::write(log::Level::info, m_node.host(), "would write " + f.path);
+    return {};
+  }
+  std::vector<transport::TextFile> texts;
+  for (const auto& f : files)
+    texts.push_back({f.content, f.path, {static_cast<unsigned>(f.mode), "", true}});
+  auto results = m_node.upload_texts(texts);
+  if (!results)
+    return Error(std::move(results).error()).with_host(m_node.host());
+  for (const auto& r : *results)
+    if (!r.skipped)
+      ++m_sent;
+  return {};
+}
+
 } // namespace acp::stages

@@ -22,10 +22,7 @@ Status write_files(Actions& actions, const std::vector<service::FileToWrite>& fi
   mkdir.insert(mkdir.end(), dirs.begin(), dirs.end());
   if (auto r = actions.run(mkdir); !r)
     return std::move(r).error();
-  for (const auto& f : files)
-    if (auto r = actions.upload_text(f.content, f.path, static_cast<unsigned>(f.mode)); !r)
-      return std::move(r).error();
-  return {};
+  return actions.upload_texts(files);
 }
 
 Status run_platform_service(StepContext& ctx, const service::ServiceSpec& spec, int gate_seconds,

@@ -6,6 +6,7 @@
 
 #include <fstream>
 #include <random>
+#include <sstream>
 
 namespace acp::transport {
 
@@ -49,6 +50,18 @@ Result<UploadResult> Transport::upload_file(const std::filesystem::path& local,
   if (!in)
     return Error(Errc::io, "cannot open " + local.string() + " for upload");
   return upload(in, remote_path, spec);
+}
+
+Result<std::vector<UploadResult>> Transport::upload_texts(const std::vector<TextFile>& files) {
+  std::vector<UploadResult> out;
+  for (const auto& f : files) {
+    std::istringstream in(f.content);
+    auto r = upload(in, f.path, f.spec);
+    if (!r)
+      return std::move(r).error();
+    out.push_back(*r);
+  }
+  return out;
 }
 
 } // namespace acp::transport

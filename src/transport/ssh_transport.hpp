@@ -18,6 +18,9 @@ public:
   Result<CommandResult> run(const Command& command) override;
   Result<UploadResult> upload(std::istream& data, const std::string& remote_path,
                               const FileSpec& spec) override;
+  /// One exec channel for all files (k_write_texts in ssh_upload.cpp); files with
+  /// different sudo settings go one by one.
+  Result<std::vector<UploadResult>> upload_texts(const std::vector<TextFile>& files) override;
   Status download(const std::string& remote_path, const std::filesystem::path& local,
                   bool sudo) override;
 
@@ -43,5 +46,11 @@ private:
 
 /// Multi-line output as one line, for error messages.
 std::string one_line(const std::string& text);
+
+/// The script upload_texts runs (`sh -c SCRIPT acpctl-upload ARGS...`): ARGS are six per file
+/// (target, temporary path, size, sha256, mode, owner) and stdin is the contents one after
+/// another. Per file it prints "skip TARGET" (same content already there: mode and owner
+/// applied) or "wrote TARGET"; exits 4 naming the file when what it wrote has another sha256.
+extern const char* const k_write_texts;
 
 } // namespace acp::transport::detail

@@ -7,10 +7,12 @@
 #include "acpctl/util/fs.hpp"
 #include "acpctl/util/hash.hpp"
 #include "acpctl/util/log.hpp"
+#include "acpctl/util/strings.hpp"
 #include "ssh_transport.hpp"
 
 #include <cstdio>
 #include <fmt/format.h>
+#include <sstream>
 #include <unistd.h>
 
 namespace acp::transport::detail {
@@ -73,6 +75,79 @@ std::string digest_of(std::istream& in) {
 }
 
 } // namespace
+
+const char* const k_write_texts =
+    R"sh(h() { if command -v openssl >/dev/null; then openssl dgst -sha256 -r "$1"; else sha256sum "$1"; fi | cut -c1-64; }
+umask 077
+while [ $# -ge 6 ]; do
+  t=$1 tmp=$2 size=$3 sum=$4 mode=$5 owner=$6; shift 6
+  if [ -f "$t" ] && [ "$(stat -c %s "$t")" = "$size" ] && [ "$(h "$t")" = "$sum" ]; then
+    head -c "$size" >/dev/null || exit 1
+    chmod "$mode" "$t" && { [ -z "$owner" ] || chown "$owner" "$t"; } || exit 1
+    echo "skip $t"
+    continue
+  fi
+  head -c "$size" >"$tmp" || { rm -f "$tmp"; exit 1; }
+  got=$(h "$tmp")
+  if [ "$got" != "$sum" ]; then rm -f "$tmp"; echo "$t: the node wrote sha256 $got" >&2; exit 4; fi
+  chmod "$mode" "$tmp" && { [ -z "$owner" ] || chown "$owner" "$tmp"; } && mv -f "$tmp" "$t" ||
+    { rm -f "$tmp"; exit 1; }
+  echo "wrote $t"
+done)sh";
+
+Result<std::vector<UploadResult>> SshTransport::upload_texts(const std::vector<TextFile>& files) {
+  if (files.empty())
+    return std::vector<UploadResult>{};
+  for (const auto& f : files)
+    if (f.spec.sudo != files.front().spec.sudo)
+      return Transport::upload_texts(files);
+  std::lock_guard lock(m_mutex);
+  std::vector<std::string> args;
+  std::vector<std::string> temps;
+  std::vector<UploadResult> out;
+  std::string stream;
+  for (const auto& f : files) {
+    UploadResult r;
+    r.sha256 = util::sha256_hex(f.content);
+    r.bytes = f.content.size();
+    temps.push_back(temp_path_for(f.path));
+    for (auto a : {f.path, temps.back(), std::to_string(f.content.size()), r.sha256,
+                   fmt::format("{:04o}", f.spec.mode), f.spec.owner})
+      args.push_back(std::move(a));
+    stream += f.content;
+    out.push_back(std::move(r));
+  }
+  std::istringstream in(stream);
+  ChannelJob job;
+  job.input = &in;
+  auto done = execute(script(k_write_texts, args), files.front().spec.sudo, std::move(job));
+  const std::string where = fmt::format("writing {} files ({} first)", files.size(), files[0].path);
+  if (!done.ok()) {
+    for (const auto& t : temps)
+      remove_quietly(t, files.front().spec.sudo);
+    return Error(std::move(done).error()).context(where);
+  }
+  if (done->exit_code != 0)
+    return Error(done->exit_code == 4 ? Errc::verify : Errc::remote,
+                 fmt::format("{}: {}", where, one_line(done->err.empty() ? done->out : done->err)))
+        .with_host(m_node.name)
+        .with_hint("check that the directories exist and are writable, and that there is space");
+  std::size_t i = 0;
+  for (const auto& line : util::split(done->out, '\n')) {
+    if (i < files.size() && line == "skip " + files[i].path)
+      out[i++].skipped = true;
+    else if (i < files.size() && line == "wrote " + files[i].path)
+      ++i;
+  }
+  if (i != files.size())
+    return Error(Errc::remote,
+                 fmt::format("{}: the node reported {} of {} files", where, i, files.size()))
+        .with_host(m_node.name);
+  for (std::size_t k = 0; k < files.size(); ++k)
+    log::write(log::Level::debug, m_node.name,
+               files[k].path + (out[k].skipped ? " is up to date; not uploaded" : " written"));
+  return out;
+}
 
 void SshTransport::remove_quietly(const std::string& path, bool sudo) {
   if (m_session && !m_session->broken())

@@ -2,6 +2,7 @@
 // The one door for every state-changing action on a node (k0sctl's `Wet`): stages run
 // commands and upload files only through Actions, so a dry run only has to swap this switch.
 
+#include "acpctl/service/manager.hpp"
 #include "acpctl/transport/transport.hpp"
 
 #include <chrono>
@@ -28,6 +29,9 @@ public:
   /// Uploads `content` to `remote` as root with `mode` (atomic, skipped when identical).
   Result<transport::UploadResult> upload_text(const std::string& content, const std::string& remote,
                                               unsigned mode);
+  /// Writes small files as upload_text does each, in one round trip on SSH (as root);
+  /// in a dry run logs "would write PATH" for each.
+  Status upload_texts(const std::vector<service::FileToWrite>& files);
   /// How many uploads actually sent bytes (not skipped), for reports and tests.
   int uploads_sent() const { return m_sent; }
 

@@ -59,6 +59,13 @@ struct UploadResult {
   std::uint64_t bytes = 0;
 };
 
+/// A small file held in memory (a config, a certificate) and where it goes.
+struct TextFile {
+  std::string content;
+  std::string path;
+  FileSpec spec;
+};
+
 class Transport {
 public:
   virtual ~Transport() = default;
@@ -80,6 +87,12 @@ public:
   /// As above, from a local file; fails with Errc::io naming the file if it cannot be read.
   virtual Result<UploadResult> upload_file(const std::filesystem::path& local,
                                            const std::string& remote_path, const FileSpec& spec);
+
+  /// Writes `files` as upload() writes each one (temporary file beside the target, sha256
+  /// checked on the node, atomic rename, identical content skipped), in as few round trips
+  /// as the transport can; the default uploads them one by one. Stops at the first failure;
+  /// the files before it are in place. One result per file, in order.
+  virtual Result<std::vector<UploadResult>> upload_texts(const std::vector<TextFile>& files);
 
   /// Copies `remote_path` to `local` (written atomically). Fails with Errc::remote naming the
   /// remote file if it cannot be read.
