@@ -79,6 +79,14 @@ TEST_SUITE("preflight::check") {
     CHECK(passed(s.run()));
   }
 
+  TEST_CASE("etcd's ports held by acp-etcd without a record (a stopped bootstrap) are ours") {
+    Setup s;
+    s.facts["cp-1"].listening = {{2379, "0.0.0.0"}, {2380, "192.168.10.11"}};
+    REQUIRE(s.run()[0].problems.size() == 1); // something else holds them: a conflict
+    s.facts["cp-1"].services["etcd"] = true;  // acp-etcd is installed here
+    CHECK(s.run()[0].ok());
+  }
+
   TEST_CASE("duplicate hostnames are reported on each node that has them") {
     Setup s;
     s.facts["cp-1"].hostname = "localhost";
