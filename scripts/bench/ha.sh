@@ -60,9 +60,10 @@ put_loop() {
     i=$((i + 1))
   done
 }
-# longest_gap FILE FROM_MS: the longest time between successes after FROM_MS (ms).
+# longest_gap FILE FROM_MS: the longest time without a success from FROM_MS (the crash) on,
+# the crash itself counting as the last success before it (ms).
 longest_gap() {
-  awk -v from="$2" '$1 >= from && prev { g = $1 - prev; if (g > max) max = g } { prev = $1 }
+  awk -v from="$2" 'BEGIN { prev = from } $1 >= from { g = $1 - prev; if (g > max) max = g; prev = $1 }
     END { print max + 0 }' "$1"
 }
 # endpoint status as "N member_id leader" lines (N: the host number), from -w json.
