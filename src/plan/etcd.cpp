@@ -141,13 +141,13 @@ Status plan_etcd(const PlanInput& input, std::span<const HostContext> hosts,
     // A new cluster (no member anywhere), or a member of its initial-cluster that has not
     // started yet (an interrupted bootstrap): start with the bootstrap config.
     if (!view.exists || (member && member->member.bootstrap_pending())) {
-      auto s = member_step(Action::create, host.node.name,
-                           !view.exists
-                               ? fmt::format("bootstrap a new etcd cluster: member {} of {}, "
-                                             "the members start together",
-                                             ++bootstrapped, wanted)
-                               : "finish the bootstrap: start this member of the new cluster",
-                           want);
+      auto s =
+          member_step(Action::create, host.node.name,
+                      !view.exists ? fmt::format("bootstrap a new etcd cluster: member {} of {}, "
+                                                 "the members start together",
+                                                 ++bootstrapped, wanted)
+                                   : "finish the bootstrap: start this member of the new cluster",
+                      want);
       s.params["mode"] = "bootstrap";
       joins.push_back(std::move(s));
       continue;
