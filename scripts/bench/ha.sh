@@ -7,8 +7,8 @@
 #       on another host, polled every 50 ms                                    (target < 3 s)
 #   (c) write-availability gap when the etcd leader's host dies: leadership is first moved to
 #       the VIP holder (etcdctl move-leader), so the crash in (b) kills the leader too; two put
-#       loops run, one through the surviving members and one through the VIP; the longest gap
-#       between successful puts after the crash, for each.
+#       loops run, one through the surviving members and one through the VIP; for each, the
+#       longest time without a successful put from the crash on.
 #   (d) round 1 only: a re-apply on the converged cluster, its time and the services it
 #       restarted (must be 0), next to `acpctl exec -- true` as the baseline round trip.
 # Prints each round and the medians. Starts its own labs and always tears them down.
