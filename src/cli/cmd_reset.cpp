@@ -8,7 +8,6 @@
 #include "node_select.hpp"
 #include "run_output.hpp"
 
-
 namespace acp::cli {
 
 namespace {

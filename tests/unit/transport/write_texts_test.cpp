@@ -8,6 +8,7 @@
 
 #include <doctest/doctest.h>
 #include <filesystem>
+#include <iterator>
 #include <sstream>
 #include <sys/stat.h>
 
@@ -44,11 +45,8 @@ unsigned mode_of(const fs::path& p) {
   return st.st_mode & 07777;
 }
 
-int entries_in(const fs::path& dir) {
-  int n = 0;
-  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir))
-    ++n;
-  return n;
+long entries_in(const fs::path& dir) {
+  return std::distance(fs::directory_iterator(dir), fs::directory_iterator{});
 }
 
 } // namespace
