@@ -23,22 +23,13 @@ Result<std::vector<service::FileToWrite>> render_keepalived(const PlatformSource
   std::vector<service::FileToWrite> out;
   if (!cluster.endpoint.self_built_vip || !node.has_role(config::Role::control_plane))
     return out;
-  // The interface: the config's, else the one holding the node's address (from its facts).
-  const auto& vip = *cluster.endpoint.self_built_vip;
-  std::string interface = vip.interface;
-  if (interface.empty()) {
-    const auto* facts = source.facts_of(node.name);
-    if (!facts)
-      return Error(Errc::invalid_input, "selfBuiltVIP has no interface and the node's facts "
-                                        "were not gathered")
-          .with_host(node.name)
-          .at(cluster.where("spec.controlPlaneEndpoint.selfBuiltVIP"))
-          .with_hint("set spec.controlPlaneEndpoint.selfBuiltVIP.interface, e.g. eth0");
-    auto found = keepalived::interface_for(cluster, node, *facts);
-    if (!found)
-      return std::move(found).error();
-    interface = std::move(*found);
-  }
+  // The interface: the config's, else the one holding the node's address (from its facts;
+  // without facts interface_for fails saying to set it).
+  static const facts::HostFacts no_facts;
+  const auto* facts = source.facts_of(node.name);
+  auto interface = keepalived::interface_for(cluster, node, facts ? *facts : no_facts);
+  if (!interface)
+    return std::move(interface).error();
   const auto dir = pki::cluster_dir(cluster);
   auto password = keepalived::auth_password(cluster, dir);
   if (!password)
@@ -47,7 +38,7 @@ Result<std::vector<service::FileToWrite>> render_keepalived(const PlatformSource
   if (!salt)
     return std::move(salt).error();
   auto conf = keepalived::render_config(
-      {cluster, node, interface, *password, std::string(keepalived::k_check_path), *salt});
+      {cluster, node, *interface, *password, std::string(keepalived::k_check_path), *salt});
   if (!conf)
     return std::move(conf).error();
   out.push_back({std::string(keepalived::k_config_path), std::move(*conf), 0600});
