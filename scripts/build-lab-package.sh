@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds the lab's core package from Debian's binaries (etcd, etcdctl, keepalived) and the
-# definition in packages/core/, signed with a key pair generated now (the private key lives
-# only in a temporary directory and is deleted on exit).
+# definition in packages/core/, signed with the lab's release key: one key pair kept in
+# $ACPCTL_LAB_KEY_DIR (default ~/.acpctl/lab-release-key, private key 0600), made on first use,
+# so every lab package is signed by the same key, as a vendor's releases are (acpctl trusts
+# the first key used for a cluster and refuses another one later).
 #   usage: scripts/build-lab-package.sh OUTDIR [demo [HELLO_VERSION]]
 # With `demo`, packages/lab-demo/ is used instead: the same binaries as files only plus the
 # self-contained `hello` service (for the plan/apply lab tests). With HELLO_VERSION (the
@@ -62,10 +64,16 @@ if [ "$upgrade_test" = 1 ]; then
   cp -r "$definition/components/steady" "$def/components/"
 fi
 
-"$acpctl" package keygen -o "$work/acp-lab" >/dev/null
+key_dir=${ACPCTL_LAB_KEY_DIR:-$HOME/.acpctl/lab-release-key}
+if [ ! -f "$key_dir/acp-lab.key" ]; then
+  mkdir -p "$key_dir"
+  chmod 0700 "$key_dir"
+  "$acpctl" package keygen -o "$work/acp-lab" >/dev/null
+  mv "$work/acp-lab.pub" "$work/acp-lab.key" "$key_dir/"
+fi
 rm -f "$out/acp-lab.pub"
-cp "$work/acp-lab.pub" "$out/acp-lab.pub"
-"$acpctl" package build "$def" -o "$out" --sign-key "$work/acp-lab.key"
+cp "$key_dir/acp-lab.pub" "$out/acp-lab.pub"
+"$acpctl" package build "$def" -o "$out" --sign-key "$key_dir/acp-lab.key"
 package=$out/core.amd64.v$core_version.tgz
 "$acpctl" package verify "$package" --key "$out/acp-lab.pub" --require-checksum
 echo "$out/acp-lab.pub"

@@ -12,6 +12,7 @@
 #include "commands.hpp"
 #include "output.hpp"
 #include "run_output.hpp"
+#include "trust_options.hpp"
 
 #include <fmt/format.h>
 
@@ -28,6 +29,7 @@ struct RenewOptions {
   std::string file;
   std::string package;
   std::string key;
+  bool insecure = false;
   int within = 30;
   bool all = false;
   bool yes = false;
@@ -54,7 +56,12 @@ int run_check(const App& app, const CheckOptions& o) {
 }
 
 runner::SessionOptions session_options(const RenewOptions& o) {
-  runner::SessionOptions so{o.file, o.package, std::nullopt, o.parallel};
+  runner::SessionOptions so;
+  so.config = o.file;
+  if (!o.package.empty())
+    so.package = o.package;
+  so.parallel = o.parallel;
+  so.insecure_skip_signature = o.insecure;
   if (!o.key.empty())
     so.public_key = o.key;
   return so;
@@ -125,7 +132,7 @@ void add_certs_command(App& app) {
   app.path_option(renew->add_option("-f,--file", r->file, "The cluster config")->required());
   app.path_option(renew->add_option(
       "--package", r->package, "The package to apply (without it only the local files change)"));
-  app.path_option(renew->add_option("--key", r->key, "Public key the package must be signed with"));
+  add_trust_options(app, renew, r->key, r->insecure);
   renew->add_option("--within", r->within, "Renew what expires within this many days")
       ->capture_default_str()
       ->check(CLI::Range(1, 3650));

@@ -7,6 +7,7 @@
 #include "app.hpp"
 #include "commands.hpp"
 #include "run_output.hpp"
+#include "trust_options.hpp"
 
 #include <filesystem>
 #include <fmt/format.h>
@@ -19,13 +20,18 @@ struct Options {
   std::string file;
   std::string package;
   std::string key;
+  bool insecure = false;
   std::string out;
   bool detailed = false;
   int parallel = 16;
 };
 
 int run_plan(const App& app, const Options& o) {
-  runner::SessionOptions so{o.file, o.package, std::nullopt, o.parallel};
+  runner::SessionOptions so;
+  so.config = o.file;
+  so.package = o.package;
+  so.parallel = o.parallel;
+  so.insecure_skip_signature = o.insecure;
   if (!o.key.empty())
     so.public_key = o.key;
   auto session = runner::Session::open(so).take();
@@ -52,7 +58,7 @@ void add_plan_command(App& app) {
   auto o = std::make_shared<Options>();
   app.path_option(cmd->add_option("-f,--file", o->file, "The cluster config")->required());
   app.path_option(cmd->add_option("--package", o->package, "The package to apply")->required());
-  app.path_option(cmd->add_option("--key", o->key, "Public key the package must be signed with"));
+  add_trust_options(app, cmd, o->key, o->insecure);
   app.path_option(cmd->add_option("--out", o->out, "Save the plan to this file (for apply)"));
   cmd->add_flag("--detailed-exitcode", o->detailed, "Exit 2 when there are changes, 0 when none");
   cmd->add_option("--parallel", o->parallel, "At most this many nodes at once")

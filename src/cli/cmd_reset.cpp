@@ -19,8 +19,10 @@ struct Options {
 };
 
 int run_reset(const App& app, const Options& o) {
-  auto session =
-      runner::Session::open({o.target.file, std::nullopt, std::nullopt, o.target.parallel}).take();
+  runner::SessionOptions so;
+  so.config = o.target.file;
+  so.parallel = o.target.parallel;
+  auto session = runner::Session::open(so).take();
   std::vector<std::string> names;
   for (const auto* n : select_nodes(session.cluster(), o.target).take())
     names.push_back(n->name);

@@ -3,12 +3,14 @@
 
 #include "acpctl/config/load.hpp"
 #include "acpctl/remote/fanout.hpp"
+#include "acpctl/remote/package_gate.hpp"
 #include "acpctl/util/log.hpp"
 #include "acpctl/util/strings.hpp"
 #include "app.hpp"
 #include "commands.hpp"
 #include "node_select.hpp"
 #include "output.hpp"
+#include "trust_options.hpp"
 
 #include <chrono>
 #include <filesystem>
@@ -25,6 +27,8 @@ struct Options {
   std::string owner;
   std::string local;
   std::string remote;
+  std::string key;
+  bool insecure = false;
 };
 
 int run_upload(const App& app, const Options& o) {
@@ -42,6 +46,10 @@ int run_upload(const App& app, const Options& o) {
                         "the remote path must be an absolute file path, not \"" + o.remote + "\""));
   const auto cluster = config::load_valid(o.target.file).take();
   const auto nodes = select_nodes(cluster, o.target).take();
+  remote::check_if_package(
+      cluster, o.local, o.key.empty() ? std::nullopt : std::optional<std::filesystem::path>(o.key),
+      o.insecure)
+      .take();
   const auto outcomes =
       remote::upload_to_nodes(cluster, nodes, o.local, o.remote,
                               transport::FileSpec{mode, o.owner, o.sudo}, o.target.parallel);
@@ -83,6 +91,7 @@ void add_upload_command(App& app) {
   cmd->add_option("--owner", o->owner, "Owner on the node (user or user:group)");
   cmd->add_flag("--sudo", o->sudo, "Write as root (sudo when the login user is not root)");
   app.path_option(cmd->add_option("local", o->local, "The local file")->required());
+  add_trust_options(app, cmd, o->key, o->insecure);
   cmd->add_option("remote", o->remote, "The absolute path on the nodes")->required();
   app.on(cmd, [&app, o] { return run_upload(app, *o); });
 }

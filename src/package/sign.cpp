@@ -122,4 +122,25 @@ Status verify_signature(std::string_view message, std::string_view signature,
   return {};
 }
 
+Result<std::string> key_fingerprint(const fs::path& public_key_pem) {
+  auto key = load_key(public_key_pem, false);
+  if (!key)
+    return std::move(key).error();
+  unsigned char raw[32];
+  std::size_t length = sizeof raw;
+  if (EVP_PKEY_get_raw_public_key(key->get(), raw, &length) != 1)
+    return Error(Errc::invalid_input, fmt::format("{}: cannot read the public key: {}",
+                                                  public_key_pem.string(), openssl_error()));
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int digest_length = 0;
+  EVP_Digest(raw, length, digest, &digest_length, EVP_sha256(), nullptr);
+  std::string b64(4 * ((digest_length + 2) / 3) + 1, '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(b64.data()), digest,
+                                static_cast<int>(digest_length));
+  b64.resize(static_cast<std::size_t>(n));
+  while (!b64.empty() && b64.back() == '=')
+    b64.pop_back();
+  return "SHA256:" + b64;
+}
+
 } // namespace acp::package

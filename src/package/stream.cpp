@@ -59,6 +59,7 @@ Result<VerifyReport> pass(const std::filesystem::path& package, const VerifyOpti
   if (!manifest_bytes)
     return std::move(manifest_bytes).error();
   VerifyReport report;
+  report.manifest_sha256 = util::sha256_hex(*manifest_bytes);
   if (options.public_key) {
     if (auto s = verify_signature(*manifest_bytes, signature, *options.public_key); !s)
       return std::move(s).error().context(fmt::format("{}: {}", name, k_manifest_name));

@@ -18,6 +18,10 @@ std::filesystem::path cluster_dir(const config::Cluster& cluster) {
   return base / "clusters" / cluster.name;
 }
 
+std::filesystem::path trusted_keys_dir(const config::Cluster& cluster) {
+  return cluster_dir(cluster) / "trusted-keys";
+}
+
 ClientFiles admin_client(const std::filesystem::path& dir) {
   return {detail::cert_path(dir, detail::k_ca_name), detail::cert_path(dir, detail::k_admin_name),
           detail::key_path(dir, detail::k_admin_name)};

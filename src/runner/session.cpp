@@ -29,6 +29,7 @@ long ms_since(std::chrono::steady_clock::time_point start) {
                                std::chrono::steady_clock::now() - start)
                                .count());
 }
+
 } // namespace
 
 Result<Session> Session::open(const SessionOptions& options, Connect connect) {
@@ -49,6 +50,16 @@ Result<Session> Session::open(const SessionOptions& options, Connect connect) {
       return Error(std::move(pkg).error()).context("opening " + options.package->string());
     // The manifest lists every file's sha256, so its digest identifies the whole content.
     s.m_package_digest = "sha256:" + util::sha256_hex(pkg->manifest_bytes);
+    auto trusted =
+        package::check_package(*options.package,
+                               {options.public_key, pki::trusted_keys_dir(s.m_cluster),
+                                options.insecure_skip_signature, options.required_fingerprint},
+                               options.verify_content);
+    if (!trusted)
+      return std::move(trusted).error();
+    if (!trusted->insecure && trusted->manifest_sha256 != util::sha256_hex(pkg->manifest_bytes))
+      return Error(Errc::verify, options.package->string() + " changed while it was being read");
+    s.m_trust = std::move(*trusted);
     auto desired = plan::desired_from_manifest(pkg->manifest);
     if (!desired)
       return Error(std::move(desired).error()).context(options.package->string());
@@ -175,6 +186,8 @@ Result<Planned> plan_cluster(Session& session) {
     if (!preflight::passed(out.reports))
       return out;
   }
+  if (session.trust())
+    p->package_key = session.trust()->label();
   out.plan = std::move(*p);
   return out;
 }

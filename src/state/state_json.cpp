@@ -22,6 +22,8 @@ json to_json(const NodeState& state) {
       components[name]["serviceDigest"] = c.service_digest;
   }
   json doc = {{"schema", state.schema}, {"serial", state.serial}, {"components", components}};
+  if (!state.package_trust.empty())
+    doc["packageTrust"] = state.package_trust;
   if (state.platform.empty())
     return doc;
   json platform = json::object();
@@ -103,6 +105,7 @@ Result<NodeState> parse_state(std::string_view text, const std::string& host,
     if (state.schema < 1)
       return corrupt(host, file, fmt::format("schema {} is not valid", state.schema));
     state.serial = doc.at("serial").get<std::uint64_t>();
+    state.package_trust = doc.value("packageTrust", "");
     for (const auto& [name, c] : doc.at("components").items())
       state.components[name] = component_from(name, c);
     if (doc.contains("platform"))

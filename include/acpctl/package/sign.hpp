@@ -25,4 +25,9 @@ Result<std::string> sign(std::string_view message, const std::filesystem::path& 
 Status verify_signature(std::string_view message, std::string_view signature,
                         const std::filesystem::path& public_key_pem);
 
+/// The key's fingerprint as OpenSSH writes them: "SHA256:" + unpadded base64 of the sha256
+/// of the raw 32-byte Ed25519 public key. Fails with Errc::invalid_input naming the file if
+/// it is not an Ed25519 public key in PEM.
+Result<std::string> key_fingerprint(const std::filesystem::path& public_key_pem);
+
 } // namespace acp::package

@@ -33,7 +33,8 @@ struct UnpackOptions : VerifyOptions {
 
 struct VerifyReport {
   Manifest manifest;
-  std::string package_sha256; ///< of the whole archive file
+  std::string package_sha256;  ///< of the whole archive file
+  std::string manifest_sha256; ///< of package.yaml's bytes (what the signature covers)
   bool checksum_checked = false;
   bool signature_checked = false;
   std::uint64_t entries = 0;    ///< file entries verified (package.yaml not counted)

@@ -21,6 +21,8 @@ using Clock = std::chrono::system_clock;
 /// acpctl's local directory for one cluster: $ACPCTL_HOME/clusters/<metadata.name>
 /// (ACPCTL_HOME defaults to ~/.acpctl). Lab tests set ACPCTL_HOME to a scratch dir.
 std::filesystem::path cluster_dir(const config::Cluster& cluster);
+/// cluster_dir/trusted-keys: the package keys this cluster trusts (package/trust.hpp).
+std::filesystem::path trusted_keys_dir(const config::Cluster& cluster);
 
 /// One file a node needs: absolute node path, content, mode. Keys are secrets: never log them.
 struct NodeFile {

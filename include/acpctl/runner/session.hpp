@@ -5,6 +5,7 @@
 #include "acpctl/config/model.hpp"
 #include "acpctl/facts/gather.hpp"
 #include "acpctl/package/open.hpp"
+#include "acpctl/package/trust.hpp"
 #include "acpctl/plan/desired.hpp"
 #include "acpctl/plan/plan.hpp"
 #include "acpctl/plan/plan_file.hpp"
@@ -25,16 +26,24 @@ namespace acp::runner {
 
 struct SessionOptions {
   std::filesystem::path config;
-  std::optional<std::filesystem::path> package; ///< absent for reset
-  std::optional<std::filesystem::path> public_key;
+  std::optional<std::filesystem::path> package;    ///< absent for reset
+  std::optional<std::filesystem::path> public_key; ///< --key
+  bool insecure_skip_signature = false;            ///< --insecure-skip-signature
+  /// A saved plan's package key: the package must verify with exactly that key.
+  std::string required_fingerprint;
+  /// Verify every file of the package against its manifest while opening (plan, certs
+  /// renew). apply leaves it off: its unpack pass verifies the content before any change.
+  bool verify_content = true;
   int parallel = 16;
 };
 
 class Session {
 public:
-  /// Loads and validates the config and reads the package's manifest (not the archive).
-  /// Nodes are reached through `connect` (empty: SSH with the config's settings). Fails with
-  /// the config's or package's error.
+  /// Loads and validates the config and opens the package: package::decide_trust (its
+  /// signature with --key or the cluster's recorded keys), then, with verify_content, every
+  /// file in one streaming pass; a first-use key is recorded for the cluster. Nodes are
+  /// reached through `connect` (empty: SSH with the config's settings). Fails with the
+  /// config's or package's error; an untrusted package is Errc::verify.
   static Result<Session> open(const SessionOptions& options, Connect connect = {});
 
   const config::Cluster& cluster() const { return m_cluster; }
@@ -44,6 +53,8 @@ public:
   /// The digests a plan records and a saved plan is checked against.
   const std::string& config_digest() const { return m_config_digest; }
   const std::string& package_digest() const { return m_package_digest; }
+  /// How the package was trusted; empty without a package.
+  const std::optional<package::Trusted>& trust() const { return m_trust; }
 
   /// What the platform stages render from: the config, the cluster's PKI (once loaded
   /// by plan_cluster) and the nodes' facts (e.g. which interface holds a node's address).
@@ -69,6 +80,7 @@ private:
   std::vector<plan::DesiredComponent> m_desired;
   std::string m_config_digest;
   std::string m_package_digest;
+  std::optional<package::Trusted> m_trust;
   std::map<std::string, std::unique_ptr<transport::Transport>> m_nodes;
   Connect m_connect;
   std::shared_ptr<const pki::ClusterPki> m_pki;

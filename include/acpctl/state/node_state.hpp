@@ -76,6 +76,9 @@ struct NodeState {
   std::uint64_t serial = 0;                             ///< 0: acpctl never committed anything here
   std::map<std::string, InstalledComponent> components; ///< by name
   std::map<std::string, PlatformRecord> platform;       ///< by stage name; schema 2
+  /// How the last applied package was trusted ("packageTrust"): its key's fingerprint, or
+  /// "insecure-skip-signature". Empty in state written before it was recorded.
+  std::string package_trust;
 
   const InstalledComponent* find(std::string_view name) const;
   const PlatformRecord* find_record(std::string_view name) const;

@@ -4,6 +4,7 @@
 #include "acpctl/config/load.hpp"
 #include "acpctl/facts/gather.hpp"
 #include "acpctl/package/build.hpp"
+#include "acpctl/package/sign.hpp"
 #include "acpctl/plan/planner.hpp"
 #include "acpctl/preflight/reach.hpp"
 #include "acpctl/runner/apply.hpp"
@@ -87,9 +88,11 @@ public:
   Result<transport::UploadResult> upload(std::istream& data, const std::string& remote_path,
                                          const transport::FileSpec& spec) override {
     std::string content(std::istreambuf_iterator<char>(data), {});
-    if (remote_path == state::k_state_path)
+    if (remote_path == state::k_state_path) {
       note("commit " + std::to_string(state::parse_state(content, host()).take().serial));
-    else
+      std::lock_guard lock(m_log_mutex);
+      last_state = content;
+    } else
       note("upload " + remote_path);
     std::istringstream in(content);
     return FakeTransport::upload(in, remote_path, spec);
@@ -108,6 +111,7 @@ public:
     return out;
   }
   std::optional<std::string> lock_file; ///< /var/lib/acp/apply.lock's content, if it exists
+  std::string last_state;               ///< the last state.json committed
 
 private:
   std::mutex m_lock_mutex;
@@ -136,14 +140,18 @@ private:
   std::vector<Event> m_events;
 };
 
+// How the fixture's package is signed and trusted.
+enum class Signing { signed_with_key, unsigned_insecure, unsigned_strict };
+
 struct Fixture {
   util::TempDir dir{"runner-apply-test"};
   std::map<std::string, Node*> nodes; // owned by the session
   std::optional<Session> session;
+  Result<Session> opened = Error(Errc::failed, "not opened");
   facts::Gathered gathered;
   Events events;
 
-  Fixture() {
+  explicit Fixture(Signing signing = Signing::signed_with_key) {
     const auto def = dir.path() / "def";
     std::filesystem::create_directories(def / "components/hello/bin");
     std::filesystem::create_directories(def / "components/tools/bin");
@@ -151,18 +159,30 @@ struct Fixture {
     util::write_file_atomic(def / "components/hello/bin/hello", "#!/bin/sh\nexec sleep 1000\n")
         .take();
     util::write_file_atomic(def / "components/tools/bin/tool", "#!/bin/sh\necho tool\n").take();
-    const auto built = package::build({def, dir.path(), std::nullopt, 0, std::nullopt}).take();
+    package::generate_key_pair(dir.path() / "release").take();
+    std::optional<std::filesystem::path> sign_key;
+    if (signing == Signing::signed_with_key)
+      sign_key = dir.path() / "release.key";
+    const auto built = package::build({def, dir.path(), std::nullopt, 0, sign_key}).take();
     util::write_file_atomic(dir.path() / "cluster.yaml", config::example_config()).take();
-    session.emplace(Session::open({dir.path() / "cluster.yaml", built.package, std::nullopt, 4},
-                                  [this](const config::Node& n) {
-                                    auto t = std::make_unique<Node>(n.name);
-                                    t->respond(
-                                        {"sv", "status"},
-                                        {0, "run: /etc/service/acp-hello: (pid 42) 1s\n", "", {}});
-                                    nodes[n.name] = t.get();
-                                    return t;
-                                  })
-                        .take());
+    // Trusted keys are recorded under ACPCTL_HOME: keep them in the scratch dir.
+    ::setenv("ACPCTL_HOME", (dir.path() / "home").c_str(), 1);
+    SessionOptions so;
+    so.config = dir.path() / "cluster.yaml";
+    so.package = built.package;
+    so.parallel = 4;
+    if (signing != Signing::unsigned_insecure)
+      so.public_key = dir.path() / "release.pub";
+    so.insecure_skip_signature = signing == Signing::unsigned_insecure;
+    opened = Session::open(so, [this](const config::Node& n) {
+      auto t = std::make_unique<Node>(n.name);
+      t->respond({"sv", "status"}, {0, "run: /etc/service/acp-hello: (pid 42) 1s\n", "", {}});
+      nodes[n.name] = t.get();
+      return t;
+    });
+    if (!opened)
+      return;
+    session.emplace(std::move(opened).take());
     for (const auto& n : session->cluster().nodes) {
       facts::HostFacts f;
       f.hostname = n.name;
@@ -200,6 +220,36 @@ bool has_line(const std::vector<std::string>& lines, const std::string& needle) 
 }
 
 } // namespace
+
+TEST_SUITE("runner::trust") {
+  TEST_CASE("an unsigned package is refused before any node is reached") {
+    Fixture f(Signing::unsigned_strict);
+    REQUIRE_FALSE(f.opened.ok());
+    CHECK(f.opened.error().code() == Errc::verify);
+    CHECK(f.opened.error().message().find("is not signed") != std::string::npos);
+    CHECK(f.nodes.empty());
+  }
+
+  TEST_CASE("each node's state records the key that verified the package") {
+    Fixture f;
+    REQUIRE(f.session);
+    const auto fingerprint = package::key_fingerprint(f.dir.path() / "release.pub").take();
+    REQUIRE(f.apply(f.plan()).ok());
+    for (const auto& [name, node] : f.nodes)
+      CHECK(node->last_state.find("\"packageTrust\": \"" + fingerprint + "\"") !=
+            std::string::npos);
+  }
+
+  TEST_CASE("--insecure-skip-signature is recorded in every node's state") {
+    Fixture f(Signing::unsigned_insecure);
+    REQUIRE(f.session);
+    REQUIRE(f.session->trust()->insecure);
+    REQUIRE(f.apply(f.plan()).ok());
+    for (const auto& [name, node] : f.nodes)
+      CHECK(node->last_state.find("\"packageTrust\": \"insecure-skip-signature\"") !=
+            std::string::npos);
+  }
+}
 
 TEST_SUITE("runner::apply") {
   TEST_CASE("runs the stages in order and commits state.json after every step, under the lock") {
