@@ -8,6 +8,7 @@
 #include "app.hpp"
 #include "commands.hpp"
 #include "run_output.hpp"
+#include "trust_options.hpp"
 
 #include <fmt/format.h>
 
@@ -20,6 +21,7 @@ struct Options {
   std::string file;
   std::string package;
   std::string key;
+  bool insecure = false;
   bool yes = false;
   bool force_unlock = false;
   bool dry_run = false;
@@ -39,20 +41,26 @@ int run_apply(const App& app, Options o) {
     throw Failure(Error(Errc::usage, "apply needs -f cluster.yaml and --package PKG, or a plan "
                                      "file saved by acpctl plan --out")
                       .with_hint("acpctl apply -f cluster.yaml --package core.tgz"));
-  runner::SessionOptions so{o.file, std::nullopt, std::nullopt, o.parallel};
+  runner::SessionOptions so;
+  so.config = o.file;
+  so.parallel = o.parallel;
+  so.insecure_skip_signature = o.insecure;
+  // The unpack pass before any change verifies every file; opening checks the signature.
+  so.verify_content = false;
   if (!o.package.empty())
     so.package = o.package;
   if (!o.key.empty())
     so.public_key = o.key;
+  if (saved)
+    so.required_fingerprint = saved->plan.package_key;
   auto session = runner::Session::open(so).take();
   auto planned = runner::plan_cluster(session).take();
   if (!report_planning_problems(app.globals(), planned))
     return k_exit_failed;
   plan::Plan plan = std::move(*planned.plan);
-  if (saved) {
-    plan::check_fresh(saved->plan, session.current(planned.gathered)).take();
-    plan = saved->plan;
-  }
+  // A saved plan runs only as the plan made now from the same inputs: never its own steps.
+  if (saved)
+    plan::check_same(saved->plan, plan, session.current(planned.gathered)).take();
   print_plan(app.globals(), plan);
   if (!plan.has_changes())
     return k_exit_ok;
@@ -71,7 +79,7 @@ void add_apply_command(App& app) {
   app.path_option(cmd->add_option("plan", o->plan_file, "A plan saved by acpctl plan --out"));
   app.path_option(cmd->add_option("-f,--file", o->file, "The cluster config"));
   app.path_option(cmd->add_option("--package", o->package, "The package to apply"));
-  app.path_option(cmd->add_option("--key", o->key, "Public key the package must be signed with"));
+  add_trust_options(app, cmd, o->key, o->insecure);
   cmd->add_flag("-y,--yes", o->yes, "Do not ask for confirmation (needed without a terminal)");
   cmd->add_flag("--force-unlock", o->force_unlock,
                 "Take the nodes' apply lock even if another apply holds it");

@@ -1,7 +1,10 @@
 // The plan file: JSON with a schema number, written atomically.
 
 #include "acpctl/plan/plan_file.hpp"
+#include "acpctl/plan/planner.hpp"
 #include "acpctl/util/fs.hpp"
+#include "acpctl/util/hash.hpp"
+#include "acpctl/util/strings.hpp"
 
 #include <fmt/format.h>
 
@@ -12,11 +15,47 @@ using nlohmann::json;
 namespace {
 constexpr std::string_view k_kind = "acpctl.plan";
 
-Result<Action> action_from(const std::string& text, const std::string& source) {
+Result<Action> action_from(const std::string& text) {
   for (auto a : {Action::create, Action::change, Action::restart, Action::remove})
     if (to_string(a) == text)
       return a;
-  return Error(Errc::invalid_input, fmt::format("unknown action '{}'", text)).at({source, 0, 0});
+  return Error(Errc::invalid_input, fmt::format("unknown action \"{}\"", util::clip(text)));
+}
+
+Status check_schema(int schema, const std::string& source) {
+  if (schema == k_plan_schema)
+    return {};
+  return Error(Errc::invalid_input,
+               fmt::format("plan schema {} is {} than this acpctl reads ({})", schema,
+                           schema > k_plan_schema ? "newer" : "older", k_plan_schema))
+      .at({source, 0, 0})
+      .with_hint("make a new plan with this acpctl: `acpctl plan ... --out FILE`");
+}
+
+// One step, checked before anything runs: a known stage and action, a host the plan has.
+Result<Step> step_from(const json& s, std::size_t number,
+                       const std::map<std::string, std::uint64_t>& hosts) {
+  const auto in_step = [number](const std::string& what) {
+    return Error(Errc::invalid_input, fmt::format("step {}: {}", number, what));
+  };
+  const auto stage = s.at("stage").get<std::string>();
+  if (!find_stage(stage))
+    return in_step(fmt::format("unknown stage \"{}\"", util::clip(stage)));
+  const auto host = s.at("host").get<std::string>();
+  if (!hosts.contains(host))
+    return in_step(fmt::format("host \"{}\" is not one of the plan's nodes", util::clip(host)));
+  auto action = action_from(s.at("action").get<std::string>());
+  if (!action)
+    return in_step(action.error().message());
+  return Step{host,
+              stage,
+              *action,
+              s.at("component").get<std::string>(),
+              s.value("fromVersion", ""),
+              s.value("toVersion", ""),
+              s.value("digest", ""),
+              s.value("reason", ""),
+              s.value("params", std::map<std::string, std::string>{})};
 }
 } // namespace
 
@@ -40,6 +79,7 @@ json to_json(const Plan& plan) {
           {"kind", k_kind},
           {"configDigest", plan.config_digest},
           {"packageDigest", plan.package_digest},
+          {"packageKey", plan.package_key},
           {"nodeSerials", plan.node_serials},
           {"steps", steps},
           {"summary",
@@ -58,26 +98,18 @@ Result<Plan> from_json(const json& doc, const std::string& source) {
   if (!doc.is_object() || doc.value("kind", "") != k_kind)
     return bad("it has no \"kind\": \"acpctl.plan\"");
   try {
-    const auto schema = doc.at("schema").get<int>();
-    if (schema > k_plan_schema)
-      return Error(Errc::invalid_input,
-                   fmt::format("plan schema {} is newer than this acpctl reads ({})", schema,
-                               k_plan_schema))
-          .at({source, 0, 0})
-          .with_hint("apply it with the acpctl that made it, or plan again with this one");
+    if (auto s = check_schema(doc.at("schema").get<int>(), source); !s)
+      return std::move(s).error();
     Plan plan;
     plan.config_digest = doc.at("configDigest").get<std::string>();
     plan.package_digest = doc.at("packageDigest").get<std::string>();
+    plan.package_key = doc.at("packageKey").get<std::string>();
     plan.node_serials = doc.at("nodeSerials").get<std::map<std::string, std::uint64_t>>();
     for (const auto& s : doc.at("steps")) {
-      auto action = action_from(s.at("action").get<std::string>(), source);
-      if (!action)
-        return std::move(action).error();
-      plan.steps.push_back({s.at("host").get<std::string>(), s.at("stage").get<std::string>(),
-                            *action, s.at("component").get<std::string>(),
-                            s.value("fromVersion", ""), s.value("toVersion", ""),
-                            s.value("digest", ""), s.value("reason", ""),
-                            s.value("params", std::map<std::string, std::string>{})});
+      auto step = step_from(s, plan.steps.size() + 1, plan.node_serials);
+      if (!step)
+        return bad(step.error().message());
+      plan.steps.push_back(std::move(*step));
     }
     return plan;
   } catch (const json::exception& e) {
@@ -88,8 +120,18 @@ Result<Plan> from_json(const json& doc, const std::string& source) {
   }
 }
 
+std::string content_digest(json doc) {
+  doc.erase("digest");
+  return "sha256:" + util::sha256_hex(doc.dump());
+}
+
 Status save_plan(const Plan& plan, const std::filesystem::path& path) {
-  return util::write_file_atomic(path, to_json(plan).dump(2) + "\n");
+  return save_plan_doc(to_json(plan), path);
+}
+
+Status save_plan_doc(nlohmann::json doc, const std::filesystem::path& path) {
+  doc["digest"] = content_digest(doc);
+  return util::write_file_atomic(path, doc.dump(2) + "\n", std::filesystem::perms(0600));
 }
 
 Result<Plan> load_plan(const std::filesystem::path& path) {
@@ -104,6 +146,12 @@ Result<Plan> load_plan(const std::filesystem::path& path) {
         .at({path.string(), 0, 0})
         .with_hint("pass the file written by `acpctl plan --out`");
   }
+  if (!doc.is_object() || !doc.contains("digest") || doc["digest"] != content_digest(doc))
+    return Error(Errc::invalid_input, "the plan file was changed after acpctl wrote it (its "
+                                      "digest does not match its content)")
+        .at({path.string(), 0, 0})
+        .with_hint(
+            "make a new plan with `acpctl plan ... --out FILE`; edited plans are not applied");
   return from_json(doc, path.string());
 }
 

@@ -4,6 +4,7 @@
 #include "acpctl/plan/plan_file.hpp"
 #include "acpctl/util/strings.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 
 namespace acp::plan {
@@ -44,6 +45,34 @@ Status check_fresh(const Plan& plan, const CurrentInputs& now) {
   return Error(Errc::conflict, "the plan is stale: " + util::join(reasons, "; "))
       .with_hint("make a new plan with `acpctl plan -f cluster.yaml --package PKG --out FILE`, "
                  "review it, and apply that one");
+}
+
+namespace {
+std::string describe(const Step& s) {
+  return fmt::format("{} {} {} {}", s.host, s.stage, to_string(s.action), util::clip(s.component));
+}
+} // namespace
+
+Status check_same(const Plan& saved, const Plan& now, const CurrentInputs& inputs) {
+  if (auto fresh = check_fresh(saved, inputs); !fresh)
+    return fresh;
+  const auto stale = [](const std::string& why) {
+    return Error(Errc::conflict, "the plan is stale: " + why)
+        .with_hint("make a new plan with `acpctl plan -f cluster.yaml --package PKG --out FILE`, "
+                   "review it, and apply that one");
+  };
+  if (saved.package_key != now.package_key)
+    return stale(fmt::format("it was made with the package key {}, not {}", saved.package_key,
+                             now.package_key));
+  const auto n = std::max(saved.steps.size(), now.steps.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i < saved.steps.size() && i < now.steps.size() && saved.steps[i] == now.steps[i])
+      continue;
+    return stale(fmt::format("step {} differs (plan file: {}; planned now: {})", i + 1,
+                             i < saved.steps.size() ? describe(saved.steps[i]) : "none",
+                             i < now.steps.size() ? describe(now.steps[i]) : "none"));
+  }
+  return {};
 }
 
 } // namespace acp::plan

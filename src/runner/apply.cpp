@@ -35,11 +35,14 @@ struct HostRun {
   std::unique_ptr<service::ServiceManager> services;
 };
 
-Status commit(stages::Actions& actions, state::NodeState& st, const state::StateChange& change) {
+Status commit(stages::Actions& actions, state::NodeState& st, const state::StateChange& change,
+              const std::string& package_trust) {
   auto next = state::commit(st, change);
+  if (!package_trust.empty())
+    next.package_trust = package_trust;
   if (auto r = actions.run({"mkdir", "-p", "/var/lib/acp"}); !r)
     return std::move(r).error();
-  if (auto r = actions.upload_text(state::to_text(next), std::string(state::k_state_path), 0644);
+  if (auto r = actions.upload_text(state::to_text(next), std::string(state::k_state_path), 0600);
       !r)
     return Error(std::move(r).error()).context("committing state.json");
   st = std::move(next);
@@ -72,7 +75,9 @@ Status run_host_stage(Session& session, const std::string& stage,
         apply ? Status{} : Status{Error(Errc::failed, "no apply code for stage " + stage)};
     if (done) {
       auto change = apply(*step, ctx);
-      done = change ? commit(actions, run.state, *change) : Status{std::move(change).error()};
+      done = change ? commit(actions, run.state, *change,
+                             session.trust() ? session.trust()->label() : "")
+                    : Status{std::move(change).error()};
     }
     run.outcome.uploads = actions.uploads_sent();
     if (!done) {
@@ -133,12 +138,18 @@ Result<ApplyReport> apply_plan(Session& session, const plan::Plan& plan,
     if (!session.package())
       return Error(Errc::usage, "the plan distributes components but no package was given")
           .with_hint("pass --package with the package the plan was made from");
+    if (!session.trust())
+      return Error(Errc::verify, "the package was not trust-checked");
     package::UnpackOptions uo;
-    uo.public_key = session.options().public_key;
+    uo.public_key = session.trust()->key;
     uo.components = send;
     auto report = package::unpack(*session.options().package, unpacked, uo);
     if (!report)
       return Error(std::move(report).error()).context("verifying the package");
+    if ("sha256:" + report->manifest_sha256 != session.package_digest())
+      return Error(Errc::verify, session.options().package->string() +
+                                     " changed since it was planned; nothing was changed")
+          .with_hint("make a new plan");
   }
 
   // Lock every node of the plan before the first step; release them all at the end.
@@ -151,14 +162,21 @@ Result<ApplyReport> apply_plan(Session& session, const plan::Plan& plan,
           return Error(std::move(ok).error()).with_host(hosts[i]);
         return true;
       });
+  // A node that went silent or dropped its connection keeps its lock (nothing can reach
+  // it; a later apply from here takes over a lock whose holder has exited): waiting on it
+  // again would only delay the error.
+  const auto unreachable = [&](const std::string& host) {
+    const auto& error = runs.at(host).outcome.error;
+    return error && (error->code() == Errc::timeout || error->code() == Errc::connect);
+  };
   auto unlock_all = [&] {
-    (void)transport::run_bounded<bool>(hosts.size(), options.parallel,
-                                       [&](std::size_t i) -> Result<bool> {
-                                         if (!locked[i].ok() || !*locked[i])
-                                           return false;
-                                         (void)release_lock(session.node(hosts[i]), me);
-                                         return true;
-                                       });
+    (void)transport::run_bounded<bool>(
+        hosts.size(), options.parallel, [&](std::size_t i) -> Result<bool> {
+          if (!locked[i].ok() || !*locked[i] || unreachable(hosts[i]))
+            return false;
+          (void)release_lock(session.node(hosts[i]), me);
+          return true;
+        });
   };
   for (const auto& l : locked)
     if (!l.ok() && !options.dry_run) {

@@ -10,7 +10,7 @@ namespace acp::runner {
 Status save_plan_file(const PlanFile& file, const std::filesystem::path& path) {
   auto doc = plan::to_json(file.plan);
   doc["inputs"] = {{"config", file.config}, {"package", file.package}};
-  return util::write_file_atomic(path, doc.dump(2) + "\n");
+  return plan::save_plan_doc(std::move(doc), path);
 }
 
 Result<PlanFile> load_plan_file(const std::filesystem::path& path) {

@@ -18,6 +18,19 @@ std::vector<std::string> split(std::string_view text, char sep) {
   }
 }
 
+std::string clip(std::string_view text, std::size_t max) {
+  std::size_t keep = std::min(text.size(), max);
+  // Do not split a UTF-8 sequence: back up over continuation bytes.
+  while (keep < text.size() && keep > 0 && (static_cast<unsigned char>(text[keep]) & 0xC0) == 0x80)
+    --keep;
+  std::string out;
+  for (const char c : text.substr(0, keep))
+    out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? '?' : c;
+  if (keep < text.size())
+    out += "…(" + std::to_string(text.size()) + " bytes)";
+  return out;
+}
+
 std::string join(std::span<const std::string> items, std::string_view sep) {
   std::string out;
   for (std::size_t i = 0; i < items.size(); ++i) {

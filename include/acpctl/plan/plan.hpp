@@ -10,8 +10,9 @@
 
 namespace acp::plan {
 
-/// Version of the plan file layout.
-inline constexpr int k_plan_schema = 1;
+/// Version of the plan file layout. 2: "packageKey" and a "digest" over the file's content;
+/// a plan of another schema is refused.
+inline constexpr int k_plan_schema = 2;
 
 enum class Action { create, change, restart, remove };
 std::string_view to_string(Action action);
@@ -45,6 +46,9 @@ struct Plan {
   std::vector<Step> steps;    ///< in execution order: by stage, then host in config order
   std::string config_digest;  ///< sha256 of cluster.yaml's bytes
   std::string package_digest; ///< the package's digest
+  /// The fingerprint of the key that verified the package, or "insecure-skip-signature";
+  /// a saved plan is applied only with that same key.
+  std::string package_key;
   std::map<std::string, std::uint64_t> node_serials; ///< state serial per node when planned
 
   Summary summary() const;

@@ -16,10 +16,16 @@ nlohmann::json to_json(const Plan& plan);
 /// Reads a plan document; `source` names it in errors (Errc::invalid_input).
 Result<Plan> from_json(const nlohmann::json& doc, const std::string& source);
 
-/// Writes the plan atomically (temp file, then rename).
+/// "sha256:..." over `doc` without its "digest" key (nlohmann dumps keys sorted, so the text
+/// is canonical). Not a secret check: it catches a plan file edited by hand or damaged.
+std::string content_digest(nlohmann::json doc);
+/// Writes the plan atomically (temp file, then rename), mode 0600, with its content digest.
 Status save_plan(const Plan& plan, const std::filesystem::path& path);
-/// Reads a plan file; fails naming the file if it is missing, not JSON, not a plan, or from
-/// a newer acpctl.
+/// As save_plan, for a plan document the caller extended (runner's "inputs").
+Status save_plan_doc(nlohmann::json doc, const std::filesystem::path& path);
+/// Reads a plan file; fails naming the file if it is missing, not JSON, edited since it was
+/// written (digest), not a plan, of another schema, or names an unknown stage, action or host
+/// in a step.
 Result<Plan> load_plan(const std::filesystem::path& path);
 
 /// What the plan's inputs look like now.
@@ -33,5 +39,9 @@ struct CurrentInputs {
 std::vector<std::string> stale_reasons(const Plan& plan, const CurrentInputs& now);
 /// Ok if fresh; else an Errc::conflict error listing every reason and saying to plan again.
 Status check_fresh(const Plan& plan, const CurrentInputs& now);
+/// check_fresh, then the saved plan must be exactly the plan made now from the same inputs:
+/// the same package key and the same steps ("the plan is stale: step N differs", naming
+/// both), so an edited step never runs.
+Status check_same(const Plan& saved, const Plan& now, const CurrentInputs& inputs);
 
 } // namespace acp::plan

@@ -21,6 +21,10 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 std::string closest_match(std::string_view word, std::span<const std::string_view> candidates);
 /// "1.5 GiB"-style size.
 std::string human_bytes(std::uint64_t bytes);
+/// `text` as it may appear in a message: at most `max` bytes (cut on a UTF-8 boundary) with
+/// "…(N bytes)" after a cut, and control characters shown as "?", so a huge or binary value
+/// never floods a terminal or a log.
+std::string clip(std::string_view text, std::size_t max = 200);
 /// Lower-case hex of raw bytes.
 std::string to_hex(std::span<const unsigned char> bytes);
 

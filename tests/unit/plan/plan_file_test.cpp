@@ -2,6 +2,7 @@
 #include "acpctl/util/fs.hpp"
 
 #include <doctest/doctest.h>
+#include <filesystem>
 
 using namespace acp::plan;
 
@@ -68,7 +69,73 @@ TEST_SUITE("plan::file") {
     doc["schema"] = k_plan_schema + 1;
     const auto r = from_json(doc, "p.json");
     REQUIRE_FALSE(r.ok());
-    CHECK(r.error().hint().find("plan again") != std::string::npos);
+    CHECK(r.error().hint().find("make a new plan") != std::string::npos);
+  }
+
+  TEST_CASE("a plan of an older schema is refused") {
+    auto doc = to_json(sample());
+    doc["schema"] = 1;
+    const auto r = from_json(doc, "p.json");
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().message().find("older") != std::string::npos);
+  }
+
+  TEST_CASE("a step of an unknown stage is refused before anything runs") {
+    auto doc = to_json(sample());
+    doc["steps"][1]["stage"] = "exfiltrate";
+    const auto r = from_json(doc, "p.json");
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().message().find("step 2: unknown stage \"exfiltrate\"") != std::string::npos);
+  }
+
+  TEST_CASE("a step naming a host the plan does not have is refused clearly") {
+    auto doc = to_json(sample());
+    doc["steps"][0]["host"] = "evil";
+    const auto r = from_json(doc, "p.json");
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().message().find("step 1: host \"evil\" is not one of the plan's nodes") !=
+          std::string::npos);
+  }
+
+  TEST_CASE("a plan file edited after it was written is refused; it is written 0600") {
+    acp::util::TempDir dir;
+    const auto path = dir.path() / "plan.json";
+    REQUIRE(save_plan(sample(), path).ok());
+    CHECK((std::filesystem::status(path).permissions() & std::filesystem::perms::all) ==
+          std::filesystem::perms(0600));
+    auto text = *acp::util::read_file(path);
+    const auto at = text.find("version 3.5.15");
+    REQUIRE(at != std::string::npos);
+    text.replace(at, 7, "VERSION");
+    REQUIRE(acp::util::write_file_atomic(path, text).ok());
+    const auto r = load_plan(path);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().message().find("changed after acpctl wrote it") != std::string::npos);
+    // Without its digest it is refused too.
+    auto doc = nlohmann::json::parse(text);
+    doc.erase("digest");
+    REQUIRE(acp::util::write_file_atomic(path, doc.dump()).ok());
+    CHECK_FALSE(load_plan(path).ok());
+  }
+
+  TEST_CASE("a saved plan applies only if the plan made now has the same steps") {
+    const auto saved = sample();
+    auto now = sample();
+    CHECK(check_same(saved, now, same_as(saved)).ok());
+    now.steps[1].params["record"] = "pki";
+    auto r = check_same(saved, now, same_as(saved));
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().code() == acp::Errc::conflict);
+    CHECK(r.error().message().find("step 2 differs") != std::string::npos);
+    now = sample();
+    now.steps.pop_back();
+    r = check_same(saved, now, same_as(saved));
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().message().find("planned now: none") != std::string::npos);
+    now = sample();
+    now.package_key = "SHA256:other";
+    CHECK(check_same(saved, now, same_as(saved)).error().message().find("package key") !=
+          std::string::npos);
   }
 
   TEST_CASE("a fresh plan has no stale reasons") {
