@@ -9,11 +9,24 @@
 #include "channel.hpp"
 #include "ssh_session.hpp"
 
+#include <atomic>
 #include <fmt/format.h>
 #include <mutex>
 #include <thread>
 
 namespace acp::transport {
+
+namespace {
+std::atomic<long long> g_idle_timeout_seconds{30};
+} // namespace
+
+void set_idle_timeout(std::chrono::seconds timeout) {
+  g_idle_timeout_seconds = timeout.count();
+}
+
+std::chrono::seconds idle_timeout() {
+  return std::chrono::seconds(g_idle_timeout_seconds.load());
+}
 
 namespace detail {
 
@@ -45,6 +58,7 @@ Status SshTransport::resolve_secrets() {
   t.policy = m_settings.host_key_policy;
   t.connect_timeout = std::chrono::seconds(m_settings.connect_timeout_seconds);
   t.keepalive_seconds = m_options.keepalive_seconds;
+  t.idle_timeout = m_options.idle_timeout;
   t.ciphers = m_options.ciphers;
   if (auto st = secret(m_settings.key_passphrase, "key passphrase", t.credentials.key_passphrase);
       !st.ok())
@@ -97,8 +111,24 @@ Status SshTransport::connect() {
 Wrapping SshTransport::wrapping(bool sudo) const {
   Wrapping w;
   w.sudo = sudo && m_target.credentials.user != "root" && m_node.sudo.enabled;
-  w.sudo_password = w.sudo && !m_sudo_password.empty();
+  w.sudo_password = w.sudo && !m_sudo_password.empty() && m_sudo_asks.value_or(true);
   return w;
+}
+
+Result<bool> SshTransport::sudo_asks_password() {
+  if (m_sudo_asks)
+    return *m_sudo_asks;
+  // -k: cached credentials do not count; -n: fail instead of asking. Exit 0 = NOPASSWD.
+  ChannelJob probe;
+  probe.line = "sudo -k -n -- true";
+  probe.deadline = Clock::now() + std::chrono::seconds(m_settings.connect_timeout_seconds + 10);
+  auto outcome = run_channel(*m_session, probe);
+  if (!outcome.ok())
+    return std::move(outcome).error();
+  m_sudo_asks = outcome->exit_code != 0;
+  log::write(log::Level::debug, m_node.name,
+             *m_sudo_asks ? "sudo asks for a password" : "sudo needs no password (NOPASSWD)");
+  return *m_sudo_asks;
 }
 
 Result<ChannelOutcome> SshTransport::execute(const std::vector<std::string>& argv, bool sudo,
@@ -112,6 +142,9 @@ Result<ChannelOutcome> SshTransport::execute(const std::vector<std::string>& arg
 Result<ChannelOutcome> SshTransport::execute(const Command& command, ChannelJob job) {
   if (auto st = connect(); !st.ok())
     return std::move(st).error();
+  if (wrapping(command.sudo).sudo_password)
+    if (auto asks = sudo_asks_password(); !asks.ok())
+      return std::move(asks).error();
   const Wrapping w = wrapping(command.sudo);
   auto line = command_line(command, w);
   if (!line.ok())

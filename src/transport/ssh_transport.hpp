@@ -7,6 +7,7 @@
 #include "ssh_session.hpp"
 
 #include <mutex>
+#include <optional>
 
 namespace acp::transport::detail {
 
@@ -28,6 +29,9 @@ private:
   Status resolve_secrets();
   Status connect();
   Wrapping wrapping(bool sudo) const;
+  /// Whether sudo asks this user for a password: `sudo -k -n true` once per transport. A
+  /// configured password is sent only when it does, so it never becomes a command's input.
+  Result<bool> sudo_asks_password();
   /// Runs a command on the session (connecting first); maps sudo refusals to Errc::auth.
   Result<ChannelOutcome> execute(const Command& command, ChannelJob job);
   Result<ChannelOutcome> execute(const std::vector<std::string>& argv, bool sudo, ChannelJob job);
@@ -40,7 +44,8 @@ private:
   Endpoint m_target;
   std::optional<Endpoint> m_bastion;
   std::string m_sudo_password;
-  std::mutex m_mutex; ///< one operation at a time on the session
+  std::optional<bool> m_sudo_asks; ///< sudo_asks_password(), once known
+  std::mutex m_mutex;              ///< one operation at a time on the session
   std::unique_ptr<SshSession> m_session;
 };
 
