@@ -15,7 +15,7 @@ _acpctl() {
   esac
   case "$cmdpath" in
     "")
-      COMPREPLY=($(compgen -W 'version init validate package exec upload plan apply status reset certs completion -h --help -o --output -v --verbose --no-color --log-file' -- "$cur")) ;;
+      COMPREPLY=($(compgen -W 'version init validate package exec upload plan apply status reset certs completion -h --help -o --output -v --verbose --no-color --log-file --timeout' -- "$cur")) ;;
     "/version")
       COMPREPLY=($(compgen -W '-h --help' -- "$cur")) ;;
     "/init")
@@ -72,14 +72,14 @@ _acpctl() {
         --key) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --out) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
       esac
-      COMPREPLY=($(compgen -W '-h --help -f --file --package --key --out --detailed-exitcode --parallel' -- "$cur")) ;;
+      COMPREPLY=($(compgen -W '-h --help -f --file --package --key --insecure-skip-signature --out --detailed-exitcode --parallel' -- "$cur")) ;;
     "/apply")
       case "$prev" in
         -f|--file) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --package) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --key) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
       esac
-      COMPREPLY=($(compgen -W '-h --help -f --file --package --key -y --yes --force-unlock --dry-run --parallel' -- "$cur")) ;;
+      COMPREPLY=($(compgen -W '-h --help -f --file --package --key --insecure-skip-signature -y --yes --force-unlock --dry-run --parallel' -- "$cur")) ;;
     "/status")
       case "$prev" in
         -f|--file) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
@@ -103,7 +103,7 @@ _acpctl() {
         --package) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --key) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
       esac
-      COMPREPLY=($(compgen -W '-h --help -f --file --package --key --within --all -y --yes --dry-run --parallel' -- "$cur")) ;;
+      COMPREPLY=($(compgen -W '-h --help -f --file --package --key --insecure-skip-signature --within --all -y --yes --dry-run --parallel' -- "$cur")) ;;
     "/completion")
       COMPREPLY=($(compgen -W 'bash zsh fish -h --help' -- "$cur")) ;;
   esac

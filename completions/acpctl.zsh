@@ -19,7 +19,7 @@ _acpctl() {
     "")
       subs=('version:Print acpctl'\''s version and its libraries'\''' 'init:Print an example cluster.yaml for a 3-node global cluster' 'validate:Check a cluster config and report every problem' 'package:Build, inspect, verify and unpack packages' 'exec:Run a command on cluster nodes over SSH, in parallel (put it after --)' 'upload:Copy a local file to cluster nodes, checked by sha256 and renamed into place' 'plan:Show what apply would change on the cluster (gathers facts, runs preflight)' 'apply:Plan and apply the package to the cluster, or apply a saved plan' 'status:Show what acpctl installed on each node, its services and the apply lock' 'reset:Remove everything acpctl installed on nodes (services, components, state)' 'certs:Check and renew the cluster'\''s certificates' 'completion:Print a shell completion script')
       _describe 'command' subs
-      compadd -- -h --help -o --output -v --verbose --no-color --log-file
+      compadd -- -h --help -o --output -v --verbose --no-color --log-file --timeout
       ;;
     "/version")
       compadd -- -h --help
@@ -90,7 +90,7 @@ _acpctl() {
         --key) _files; return ;;
         --out) _files; return ;;
       esac
-      compadd -- -h --help -f --file --package --key --out --detailed-exitcode --parallel
+      compadd -- -h --help -f --file --package --key --insecure-skip-signature --out --detailed-exitcode --parallel
       ;;
     "/apply")
       case "$prev" in
@@ -98,7 +98,7 @@ _acpctl() {
         --package) _files; return ;;
         --key) _files; return ;;
       esac
-      compadd -- -h --help -f --file --package --key -y --yes --force-unlock --dry-run --parallel
+      compadd -- -h --help -f --file --package --key --insecure-skip-signature -y --yes --force-unlock --dry-run --parallel
       ;;
     "/status")
       case "$prev" in
@@ -129,7 +129,7 @@ _acpctl() {
         --package) _files; return ;;
         --key) _files; return ;;
       esac
-      compadd -- -h --help -f --file --package --key --within --all -y --yes --dry-run --parallel
+      compadd -- -h --help -f --file --package --key --insecure-skip-signature --within --all -y --yes --dry-run --parallel
       ;;
     "/completion")
       compadd -- bash zsh fish -h --help

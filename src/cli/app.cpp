@@ -1,5 +1,6 @@
 #include "app.hpp"
 
+#include "acpctl/transport/ssh.hpp"
 #include "acpctl/util/error.hpp"
 #include "acpctl/util/log.hpp"
 #include "output.hpp"
@@ -22,6 +23,12 @@ App::App()
   m_root.add_flag("--no-color", m_globals.no_color, "No colors (also when NO_COLOR is set)");
   path_option(
       m_root.add_option("--log-file", m_globals.log_file, "Append a debug-level log to this file"));
+  m_root
+      .add_option("--timeout", m_globals.timeout_seconds,
+                  "Seconds a node may answer nothing (not even SSH keepalives) before acpctl "
+                  "gives up on it and names it")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 86400));
 }
 
 void App::on(CLI::App* command, Action action) {
@@ -92,6 +99,7 @@ int App::run(int argc, const char* const* argv) {
                                  : m_globals.json()       ? log::Level::warn
                                                           : log::Level::info,
                                  color_wanted(m_globals), m_globals.log_file});
+    transport::set_idle_timeout(std::chrono::seconds(m_globals.timeout_seconds));
     auto* leaf = chosen(m_root);
     auto it = m_actions.find(leaf);
     if (it == m_actions.end()) {

@@ -15,6 +15,7 @@ struct GlobalOptions {
   int verbose = 0;
   bool no_color = false;
   std::string log_file;
+  int timeout_seconds = 30; ///< --timeout: a silent node fails after this long
 
   bool json() const { return output == "json"; }
 };

@@ -37,12 +37,20 @@ Error broken(SshSession& s, const std::string& doing) {
 Error timed_out(SshSession& s) {
   // The channel is abandoned mid-stream; the session cannot be trusted any more.
   s.mark_broken();
+  if (s.idle_expired())
+    return Error(Errc::timeout,
+                 fmt::format("no answer from the node for {} s (not even to SSH keepalives)",
+                             s.idle_timeout().count()))
+        .with_host(s.name())
+        .with_hint("check that the node is up and its network link works; then run the same "
+                   "command again (it resumes); --timeout changes how long acpctl waits");
   return Error(Errc::timeout, "command timed out").with_host(s.name());
 }
 
 } // namespace
 
 Result<ChannelOutcome> run_channel(SshSession& s, ChannelJob& job) {
+  s.note_progress(); // the idle clock counts within one operation
   LIBSSH2_SESSION* session = s.get();
   LIBSSH2_CHANNEL* raw = nullptr;
   while ((raw = libssh2_channel_open_ex(session, "session", 7, k_window,
@@ -140,7 +148,9 @@ Result<ChannelOutcome> run_channel(SshSession& s, ChannelJob& job) {
       drained = true;
       continue;
     }
-    if (!progress && !s.wait(job.deadline))
+    if (progress)
+      s.note_progress();
+    else if (!s.wait(job.deadline))
       return timed_out(s);
     if (s.broken())
       return broken(s, "waiting for the command");

@@ -180,7 +180,13 @@ Status SshSession::handshake(const Endpoint& target) {
     return st;
   if (auto st = authenticate(m_session, target); !st.ok())
     return Error(std::move(st).error()).with_host(m_name);
-  libssh2_keepalive_config(m_session, 1, static_cast<unsigned>(target.keepalive_seconds));
+  // Keepalives that want a reply, often enough that a live server always answers within
+  // the idle timeout (at least three chances).
+  int keepalive = target.keepalive_seconds;
+  m_idle_timeout = target.idle_timeout;
+  if (m_idle_timeout.count() > 0)
+    keepalive = std::max(1, std::min(keepalive, static_cast<int>(m_idle_timeout.count() / 3)));
+  libssh2_keepalive_config(m_session, 1, static_cast<unsigned>(keepalive));
   libssh2_session_set_timeout(m_session, 0);
   libssh2_session_set_blocking(m_session, 0);
   return {};
@@ -200,19 +206,28 @@ SshSession::~SshSession() {
 
 bool SshSession::wait(std::optional<Clock::time_point> deadline) {
   const int dir = libssh2_session_block_directions(m_session);
-  pollfd p{m_fd, 0, 0};
-  if (dir & LIBSSH2_SESSION_BLOCK_INBOUND)
-    p.events |= POLLIN;
+  // Always POLLIN: an answer (to a keepalive, too) is what proves the server is there.
+  pollfd p{m_fd, POLLIN, 0};
   if (dir & LIBSSH2_SESSION_BLOCK_OUTBOUND)
     p.events |= POLLOUT;
-  if (p.events == 0)
-    p.events = POLLIN;
   int next_keepalive = 0;
   libssh2_keepalive_send(m_session, &next_keepalive);
   long long wait_ms = next_keepalive > 0 ? next_keepalive * 1000LL : 1000;
+  const auto now = Clock::now();
+  if (!m_quiet_since)
+    m_quiet_since = now;
+  if (m_idle_timeout.count() > 0) {
+    const auto idle_left = m_idle_timeout - (now - *m_quiet_since);
+    if (idle_left <= Clock::duration::zero()) {
+      m_idle_expired = m_broken = true;
+      return false;
+    }
+    wait_ms = std::min<long long>(
+        wait_ms, std::chrono::duration_cast<std::chrono::milliseconds>(idle_left).count() + 1);
+  }
   if (deadline) {
     const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - Clock::now()).count();
+        std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - now).count();
     if (left <= 0)
       return false;
     wait_ms = std::min<long long>(wait_ms, left);
@@ -220,6 +235,8 @@ bool SshSession::wait(std::optional<Clock::time_point> deadline) {
   ::poll(&p, 1, static_cast<int>(wait_ms));
   if (p.revents & (POLLERR | POLLNVAL))
     m_broken = true;
+  if (p.revents & (POLLIN | POLLHUP))
+    m_quiet_since.reset();
   return true;
 }
 

@@ -33,6 +33,9 @@ struct Endpoint {
   config::HostKeyPolicy policy = config::HostKeyPolicy::strict;
   std::chrono::seconds connect_timeout{10};
   int keepalive_seconds = 15;
+  /// A connection that answers nothing (not even a keepalive) for this long is dead: the
+  /// waiting operation fails naming the host. 0: never.
+  std::chrono::seconds idle_timeout{30};
   std::string ciphers;
 };
 
@@ -53,8 +56,15 @@ public:
   const std::string& name() const { return m_name; }
 
   /// Waits until the socket is ready in the directions libssh2 is blocked on, or `deadline`
-  /// passes (returns false). Sends keepalives while waiting.
+  /// passes (returns false). Sends keepalives while waiting; when nothing arrives from the
+  /// server (not even a keepalive's answer) for the idle timeout, marks the session broken
+  /// and idle (idle_expired()) and returns false.
   bool wait(std::optional<Clock::time_point> deadline);
+  /// The operation made progress (data moved): the idle clock starts again.
+  void note_progress() { m_quiet_since.reset(); }
+  /// True once wait() gave up because the server went silent for the idle timeout.
+  bool idle_expired() const { return m_idle_expired; }
+  std::chrono::seconds idle_timeout() const { return m_idle_timeout; }
   /// libssh2's last error message.
   std::string last_error() const;
   /// True once the connection failed at the socket level; the session must be replaced.
@@ -69,6 +79,9 @@ private:
   int m_fd = -1;
   std::string m_name;
   bool m_broken = false;
+  std::chrono::seconds m_idle_timeout{0};
+  std::optional<Clock::time_point> m_quiet_since; ///< waiting with nothing received since
+  bool m_idle_expired = false;
   std::unique_ptr<Tunnel> m_tunnel; ///< destroyed after the session that uses it
 };
 
