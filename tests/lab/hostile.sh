@@ -10,10 +10,11 @@
 #    build`, and (crafted and validly signed by hand with openssl) refused by apply; nothing
 #    is written outside the component root.
 # 3. n2 logs in as `ops` (NOPASSWD sudo) with a sudo password configured anyway; after the
-#    applies below, the password is in no file on any node, and lock/state files are 0600.
+#    applies below, the password is in no file on any node, `exec --sudo -- cat` reads an
+#    empty stdin, and state.json is 0600.
 # 4. n2's link goes down mid-apply (during distribute): acpctl ends within --timeout plus a
 #    margin with an error naming n2; n1 and n3 are unlocked; with the link back one apply
-#    converges and the next changes nothing.
+#    converges and the next changes nothing. The same for an upload cut mid-way.
 # Exit 77 (skipped) when not root.
 set -euo pipefail
 acpctl=$(readlink -f "${1:?usage: hostile.sh ACPCTL_BINARY}")
@@ -147,6 +148,31 @@ ok "n2's link down mid-apply: exit 1 after ${took}s naming n2 ('no answer ... 5 
 expect 0 "Apply complete." "$acpctl" apply -f "$work/lab.yaml" --package "$pkg" --yes
 expect 0 "No changes." "$acpctl" apply -f "$work/lab.yaml" --package "$pkg" --yes
 ok "with the link back one apply converges (no --key: the recorded key), the next changes nothing"
+
+# A command's stdin is its own: with NOPASSWD sudo the configured password is not fed to it.
+"$acpctl" exec -f "$work/lab.yaml" --nodes n2 --sudo -- cat >"$work/out" 2>"$work/err" ||
+  lab_fail "exec on n2 failed: $(cat "$work/err")"
+if grep -qF -- "$password" "$work/out"; then lab_fail "sudo's password became cat's input on n2"; fi
+ok "exec --sudo -- cat on the NOPASSWD node reads an empty stdin, not the sudo password"
+
+# An upload to n2 when its link goes down mid-way: an error naming n2 within the timeout, and
+# no half-written target.
+head -c $((256 << 20)) /dev/urandom >"$work/big"
+"$acpctl" --timeout 3 upload -f "$work/lab.yaml" --nodes n2 --sudo "$work/big" /srv/big   >"$work/out" 2>&1 &
+upload_pid=$!
+sleep 1
+ip link set acpv2 down
+cut_at=$(date +%s)
+rc=0
+wait "$upload_pid" || rc=$?
+took=$(($(date +%s) - cut_at))
+ip link set acpv2 up
+[ "$rc" -eq 1 ] || lab_fail "upload with n2 cut exited $rc, want 1: $(cat "$work/out")"
+has "$work/out" "n2"
+has "$work/out" "no answer from the node for 3 s"
+[ "$took" -le 20 ] || lab_fail "acpctl took ${took}s after n2's link went down (--timeout 3)"
+lab_ssh n2 test ! -e /srv/big || lab_fail "a half-written /srv/big exists on n2"
+ok "n2's link down mid-upload: exit 1 after ${took}s naming n2; no /srv/big on n2"
 
 # 3. The sudo password of a NOPASSWD user is on no node, and acpctl's files are 0600.
 if grep -rlF -- "$password" "$LAB_DIR/hosts" >"$work/found" 2>/dev/null; then
