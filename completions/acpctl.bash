@@ -63,8 +63,9 @@ _acpctl() {
     "/upload")
       case "$prev" in
         -f|--file) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --key) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
       esac
-      COMPREPLY=($(compgen -W '-h --help -f --file --nodes --role --parallel --mode --owner --sudo' -- "$cur")) ;;
+      COMPREPLY=($(compgen -W '-h --help -f --file --nodes --role --parallel --mode --owner --sudo --key --insecure-skip-signature' -- "$cur")) ;;
     "/plan")
       case "$prev" in
         -f|--file) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;

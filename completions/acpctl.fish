@@ -80,6 +80,8 @@ complete -c acpctl -n '__acpctl_path_is \'/upload\'' -l parallel -x -d 'At most 
 complete -c acpctl -n '__acpctl_path_is \'/upload\'' -l mode -x -d 'File mode on the node (octal)'
 complete -c acpctl -n '__acpctl_path_is \'/upload\'' -l owner -x -d 'Owner on the node (user or user:group)'
 complete -c acpctl -n '__acpctl_path_is \'/upload\'' -l sudo -x -d 'Write as root (sudo when the login user is not root)'
+complete -c acpctl -n '__acpctl_path_is \'/upload\'' -l key -r -F -d 'Public key the package must be signed with; recorded for the cluster on first use, later runs may omit it (a different key is refused)'
+complete -c acpctl -n '__acpctl_path_is \'/upload\'' -l insecure-skip-signature -x -d 'Apply a package whose signature is not checked (loud; recorded on every node)'
 complete -c acpctl -n '__acpctl_path_is \'/plan\'' -s h -l help -x -d 'Print this help message and exit'
 complete -c acpctl -n '__acpctl_path_is \'/plan\'' -s f -l file -r -F -d 'The cluster config'
 complete -c acpctl -n '__acpctl_path_is \'/plan\'' -l package -r -F -d 'The package to apply'

@@ -80,8 +80,9 @@ _acpctl() {
     "/upload")
       case "$prev" in
         -f|--file) _files; return ;;
+        --key) _files; return ;;
       esac
-      compadd -- -h --help -f --file --nodes --role --parallel --mode --owner --sudo
+      compadd -- -h --help -f --file --nodes --role --parallel --mode --owner --sudo --key --insecure-skip-signature
       ;;
     "/plan")
       case "$prev" in

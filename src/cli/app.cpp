@@ -1,6 +1,6 @@
 #include "app.hpp"
 
-#include "acpctl/transport/ssh.hpp"
+#include "acpctl/runner/connect.hpp"
 #include "acpctl/util/error.hpp"
 #include "acpctl/util/log.hpp"
 #include "output.hpp"
@@ -99,7 +99,7 @@ int App::run(int argc, const char* const* argv) {
                                  : m_globals.json()       ? log::Level::warn
                                                           : log::Level::info,
                                  color_wanted(m_globals), m_globals.log_file});
-    transport::set_idle_timeout(std::chrono::seconds(m_globals.timeout_seconds));
+    runner::set_node_timeout(std::chrono::seconds(m_globals.timeout_seconds));
     auto* leaf = chosen(m_root);
     auto it = m_actions.find(leaf);
     if (it == m_actions.end()) {

@@ -3,7 +3,6 @@
 
 #include "acpctl/config/load.hpp"
 #include "acpctl/runner/status.hpp"
-#include "acpctl/transport/ssh.hpp"
 #include "app.hpp"
 #include "commands.hpp"
 #include "node_select.hpp"
@@ -32,9 +31,8 @@ bool stdout_color(const GlobalOptions& g) {
 int run_status(const App& app, const Options& o) {
   const auto cluster = config::load_valid(o.target.file).take();
   const auto nodes = select_nodes(cluster, o.target).take();
-  const auto status = runner::gather_status(
-      nodes, [&](const config::Node& n) { return transport::make_ssh_transport(n, cluster.ssh); },
-      o.target.parallel);
+  const auto status =
+      runner::gather_status(nodes, runner::ssh_connect(cluster.ssh), o.target.parallel);
   const auto etcd = runner::etcd_status(cluster, status);
   const auto vip = runner::vip_status(cluster, status);
   if (app.globals().json()) {

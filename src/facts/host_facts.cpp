@@ -6,18 +6,6 @@
 
 namespace acp::facts {
 
-std::string_view to_string(ServiceManagerKind kind) {
-  switch (kind) {
-  case ServiceManagerKind::systemd:
-    return "systemd";
-  case ServiceManagerKind::runit:
-    return "runit";
-  case ServiceManagerKind::unknown:
-    break;
-  }
-  return "unknown";
-}
-
 bool HostFacts::port_in_use(int port) const {
   return std::any_of(listening.begin(), listening.end(),
                      [port](const ListeningPort& p) { return p.port == port; });

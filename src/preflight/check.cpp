@@ -37,7 +37,7 @@ void check_ports(const config::Cluster& cluster, const config::Node& node,
     ours.insert(cluster.etcd.peer_port);
   }
   std::vector<std::string> busy;
-  for (int port : required_ports(cluster, node, req.components))
+  for (int port : required_ports(cluster, node, req.claims))
     if (!ours.contains(port) && f.port_in_use(port))
       busy.push_back(std::to_string(port));
   if (!busy.empty())

@@ -124,7 +124,7 @@ Result<ApplyReport> apply_plan(Session& session, const plan::Plan& plan,
     auto& r = runs[h];
     r.outcome.host = h;
     r.state = gathered.facts.at(h).state;
-    auto mgr = service::for_host(gathered.facts.at(h), h);
+    auto mgr = service::for_host(gathered.facts.at(h).service_manager, h);
     if (mgr)
       r.services = std::move(*mgr);
   }

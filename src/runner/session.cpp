@@ -162,7 +162,10 @@ Result<Planned> plan_cluster(Session& session) {
   if (session.package())
     bytes = session.package()->manifest.total_size();
   const std::string arch = session.package() ? session.package()->manifest.arch : "";
-  preflight::Requirements req{arch == "ALL" ? "" : arch, bytes, "/opt/acp", 2.0, session.desired()};
+  std::vector<preflight::PortClaim> claims;
+  for (const auto& c : session.desired())
+    claims.push_back({c.roles, c.ports});
+  preflight::Requirements req{arch == "ALL" ? "" : arch, bytes, "/opt/acp", 2.0, claims};
   out.reports = preflight::check(session.cluster(), out.gathered.facts, req);
   if (!preflight::passed(out.reports))
     return out;

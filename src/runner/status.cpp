@@ -32,8 +32,8 @@ void fill_from_facts(NodeStatus& status, const facts::HostFacts& facts,
   status.serial = facts.state.serial;
   status.etcd = facts.etcd;
   status.etcd_record = facts.state.find_record(etcd::k_service) != nullptr;
-  status.supervisor = std::string(facts::to_string(facts.service_manager));
-  auto manager = service::for_host(facts, status.name);
+  status.supervisor = std::string(service::to_string(facts.service_manager));
+  auto manager = service::for_host(facts.service_manager, status.name);
   for (const auto& iface : facts.interfaces)
     status.addresses.insert(status.addresses.end(), iface.addresses.begin(), iface.addresses.end());
   for (const auto& [name, c] : facts.state.components) {

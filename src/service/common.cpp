@@ -50,14 +50,25 @@ Status validate(const ServiceSpec& spec) {
   return {};
 }
 
-Result<std::unique_ptr<ServiceManager>> for_host(const facts::HostFacts& facts,
-                                                 const std::string& host) {
-  switch (facts.service_manager) {
-  case facts::ServiceManagerKind::systemd:
+std::string_view to_string(ManagerKind kind) {
+  switch (kind) {
+  case ManagerKind::systemd:
+    return "systemd";
+  case ManagerKind::runit:
+    return "runit";
+  case ManagerKind::unknown:
+    break;
+  }
+  return "unknown";
+}
+
+Result<std::unique_ptr<ServiceManager>> for_host(ManagerKind kind, const std::string& host) {
+  switch (kind) {
+  case ManagerKind::systemd:
     return make_systemd();
-  case facts::ServiceManagerKind::runit:
+  case ManagerKind::runit:
     return make_runit();
-  case facts::ServiceManagerKind::unknown:
+  case ManagerKind::unknown:
     break;
   }
   return Error(Errc::failed, "neither systemd (as PID 1) nor runit's runsvdir runs on this host")

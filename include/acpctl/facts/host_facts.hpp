@@ -3,6 +3,7 @@
 // round trip (see facts/gather.hpp), including what acpctl installed there before.
 
 #include "acpctl/etcd/etcd.hpp"
+#include "acpctl/service/kind.hpp"
 #include "acpctl/state/node_state.hpp"
 
 #include <cstdint>
@@ -15,9 +16,8 @@
 
 namespace acp::facts {
 
-/// Which supervisor runs services on the host: systemd as PID 1, else runit, else none known.
-enum class ServiceManagerKind { systemd, runit, unknown };
-std::string_view to_string(ServiceManagerKind kind);
+/// Which supervisor runs services on the host (service::ManagerKind).
+using ServiceManagerKind = service::ManagerKind;
 
 /// One network interface and its addresses (without prefix length).
 struct Interface {

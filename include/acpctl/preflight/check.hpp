@@ -4,7 +4,6 @@
 
 #include "acpctl/config/model.hpp"
 #include "acpctl/facts/host_facts.hpp"
-#include "acpctl/plan/desired.hpp"
 #include "acpctl/preflight/reach.hpp"
 
 #include <cstdint>
@@ -16,13 +15,20 @@
 
 namespace acp::preflight {
 
+/// TCP ports a package's component listens on, and the roles of the nodes that get it (empty:
+/// every node). Preflight checks plain claims, not the planner's model: it runs before plan.
+struct PortClaim {
+  std::vector<config::Role> roles;
+  std::vector<int> ports;
+};
+
 /// What the package and policy ask of every host.
 struct Requirements {
   std::string arch;             ///< the package's arch (amd64, arm64); empty: any
   std::uint64_t disk_bytes = 0; ///< free space needed at disk_path (the unpacked package)
   std::string disk_path = "/opt/acp";
   double max_clock_offset_seconds = 2.0;
-  std::span<const plan::DesiredComponent> components; ///< for their declared ports
+  std::span<const PortClaim> claims; ///< the components' declared ports
   /// The reachability probes' results per node (see reach.hpp); null, or a node missing from
   /// it: not checked.
   const ReachResults* reach = nullptr;
@@ -57,7 +63,7 @@ bool passed(const std::vector<HostReport>& reports);
 /// etcd nodes, 10249-10256 on every Kubernetes node, plus the declared ports of the
 /// components that go to it. Sorted, unique.
 std::vector<int> required_ports(const config::Cluster& cluster, const config::Node& node,
-                                std::span<const plan::DesiredComponent> components);
+                                std::span<const PortClaim> claims);
 
 /// For people: per failing host "host:" then "  - message" and "    what to do: hint" lines;
 /// "" when every host passed.

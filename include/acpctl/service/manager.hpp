@@ -3,7 +3,7 @@
 // interface for files and commands and never branch on the supervisor themselves. It is an
 // interface because the choice is made per host from facts at run time.
 
-#include "acpctl/facts/host_facts.hpp"
+#include "acpctl/service/kind.hpp"
 #include "acpctl/service/spec.hpp"
 #include "acpctl/util/error.hpp"
 
@@ -59,9 +59,8 @@ public:
 std::unique_ptr<ServiceManager> make_systemd();
 /// The runit implementation (service directories in /etc/service, scanned by runsvdir).
 std::unique_ptr<ServiceManager> make_runit();
-/// The manager for a host; fails naming `host` if its facts show neither supervisor.
-Result<std::unique_ptr<ServiceManager>> for_host(const facts::HostFacts& facts,
-                                                 const std::string& host);
+/// The manager for a host whose facts show `kind`; fails naming `host` for neither.
+Result<std::unique_ptr<ServiceManager>> for_host(ManagerKind kind, const std::string& host);
 /// Checks a spec before any manager renders it: name, absolute argv[0], environment names.
 Status validate(const ServiceSpec& spec);
 

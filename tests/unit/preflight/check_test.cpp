@@ -15,14 +15,23 @@ std::vector<std::string> checks_of(const HostReport& r) {
   return out;
 }
 
+std::vector<PortClaim> claims_of(const std::vector<acp::plan::DesiredComponent>& pkg) {
+  std::vector<PortClaim> out;
+  for (const auto& c : pkg)
+    out.push_back({c.roles, c.ports});
+  return out;
+}
+
 struct Setup {
   acp::config::Cluster cluster = fixtures::example_cluster();
   std::vector<acp::plan::DesiredComponent> pkg = fixtures::package();
   std::map<std::string, acp::facts::HostFacts> facts = fixtures::fresh_facts(cluster);
+  std::vector<PortClaim> claims;
   Requirements req{"amd64", 10ull << 30, "/opt/acp", 2.0, {}};
 
   std::vector<HostReport> run() {
-    req.components = pkg;
+    claims = claims_of(pkg);
+    req.claims = claims;
     return check(cluster, facts, req);
   }
 };
@@ -114,7 +123,7 @@ TEST_SUITE("preflight::check") {
                                     10255, 10256});
     auto worker = s.cluster.nodes[0];
     worker.roles = {Role::worker};
-    CHECK(required_ports(s.cluster, worker, s.pkg).front() == 10249);
+    CHECK(required_ports(s.cluster, worker, claims_of(s.pkg)).front() == 10249);
   }
 }
 

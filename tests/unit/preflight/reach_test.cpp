@@ -177,7 +177,9 @@ TEST_SUITE("preflight::reach") {
   TEST_CASE("preflight reports reachability with the other checks, per host") {
     const auto cluster = fixtures::example_cluster();
     auto facts = fixtures::fresh_facts(cluster);
-    const auto pkg = fixtures::package();
+    std::vector<PortClaim> claims;
+    for (const auto& c : fixtures::package())
+      claims.push_back({c.roles, c.ports});
     ReachResults reach;
     for (const auto& node : cluster.nodes) {
       auto& results = reach[node.name];
@@ -187,7 +189,7 @@ TEST_SUITE("preflight::reach") {
     for (auto& r : reach["cp-3"])
       if (r.probe.target == "cp-1" && r.probe.port == 2380)
         r = {r.probe, Reach::blocked, "Permission denied"};
-    Requirements req{"amd64", 0, "/opt/acp", 2.0, pkg};
+    Requirements req{"amd64", 0, "/opt/acp", 2.0, claims};
     req.reach = &reach;
     const auto reports = check(cluster, facts, req);
     CHECK(reports[0].ok());

@@ -108,14 +108,11 @@ TEST_SUITE("service::runit") {
     CHECK_FALSE(m->parse_status("sv: command not found\n").ok());
   }
 
-  TEST_CASE("the manager is chosen from facts") {
-    acp::facts::HostFacts f;
-    f.service_manager = acp::facts::ServiceManagerKind::runit;
-    CHECK(for_host(f, "n1").take()->kind() == "runit");
-    f.service_manager = acp::facts::ServiceManagerKind::systemd;
-    CHECK(for_host(f, "n1").take()->kind() == "systemd");
-    f.service_manager = acp::facts::ServiceManagerKind::unknown;
-    const auto r = for_host(f, "n1");
+  TEST_CASE("the manager is chosen from the supervisor the facts found") {
+    CHECK(for_host(ManagerKind::runit, "n1").take()->kind() == "runit");
+    CHECK(for_host(ManagerKind::systemd, "n1").take()->kind() == "systemd");
+    CHECK(to_string(ManagerKind::systemd) == "systemd");
+    const auto r = for_host(ManagerKind::unknown, "n1");
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().host() == "n1");
   }
