@@ -37,7 +37,7 @@ struct HostRun {
 
 Status commit(stages::Actions& actions, state::NodeState& st, const state::StateChange& change) {
   auto next = state::commit(st, change);
-  if (auto r = actions.run({"mkdir", "-p", "/var/lib/acp"}); !r)
+  if (auto r = actions.run({"mkdir", "-p", "--", "/var/lib/acp"}); !r)
     return std::move(r).error();
   if (auto r = actions.upload_text(state::to_text(next), std::string(state::k_state_path), 0644);
       !r)

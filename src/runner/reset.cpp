@@ -15,7 +15,7 @@ constexpr const char* k_remove_temp_files =
     "[ ! -d \"$1\" ] || find \"$1\" -maxdepth 1 -type f -name '.*.acpctl-tmp-*' -delete";
 constexpr const char* k_log_root = "/var/log/acp";
 constexpr const char* k_remove_if_empty =
-    "[ ! -d \"$1\" ] || rmdir --ignore-fail-on-non-empty \"$1\"";
+    "[ ! -d \"$1\" ] || rmdir --ignore-fail-on-non-empty -- \"$1\"";
 
 // A service name as acpctl writes them ([a-z0-9-]+): a hand-edited state.json must never
 // turn the log directory into another path.

@@ -78,9 +78,9 @@ public:
     if (spec.restart != RestartPolicy::always)
       out.files.push_back({dir + "/finish", finish_script(spec.restart), 0755});
     else if (exists)
-      out.commands.push_back({"rm", "-f", dir + "/finish"});
+      out.commands.push_back({"rm", "-f", "--", dir + "/finish"});
     if (!exists)
-      out.commands.push_back({"mv", "-T", dir, dir_of(spec.name)});
+      out.commands.push_back({"mv", "-T", "--", dir, dir_of(spec.name)});
     return out;
   }
 
@@ -89,7 +89,7 @@ public:
     // which can beat these `sv` calls; then they fail, and that is fine: the supervisor is
     // going or gone either way. Moving and deleting must work.
     const auto removed = staging_dir_of(name) + "-removed";
-    return {{"mv", "-T", dir_of(name), removed},
+    return {{"mv", "-T", "--", dir_of(name), removed},
             {"sh", "-c", "sv -w 10 force-stop \"$1\" \"$1/log\"; sv exit \"$1\" \"$1/log\"; exit 0",
              "sh", removed},
             {"rm", "-rf", removed}};

@@ -72,7 +72,7 @@ public:
       return lock_file ? transport::CommandResult{0, *lock_file, "", {}}
                        : transport::CommandResult{3, "", "", {}};
     }
-    if (script.find("rm -f \"$1\"") != std::string::npos) { // remove it if it is ours
+    if (script.find("rm -f -- \"$1\"") != std::string::npos) { // remove it if it is ours
       note("unlock");
       std::lock_guard lock(m_lock_mutex);
       if (lock_file && util::trim(*lock_file) != util::trim(a.at(5)))
@@ -253,7 +253,7 @@ TEST_SUITE("runner::apply") {
 
   TEST_CASE("a failing host keeps its error, the others finish the stage, later stages stop") {
     Fixture f;
-    f.nodes.at("cp-2")->respond({"mkdir", "-p", "/opt/acp/components/hello/1.0.0"},
+    f.nodes.at("cp-2")->respond({"mkdir", "-p", "--", "/opt/acp/components/hello/1.0.0"},
                                 {1, "", "mkdir: No space left on device\n", {}});
     const auto report = f.apply(f.plan());
     CHECK_FALSE(report.ok());

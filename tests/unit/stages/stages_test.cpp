@@ -103,7 +103,7 @@ TEST_SUITE("stages::apply") {
     const auto change =
         stages::apply_services(f.step("services", plan::Action::create), ctx).take();
     CHECK(f.node.files().count("/etc/service/.acp-hello/run") == 1);
-    CHECK(ran(f.node, "mv -T /etc/service/.acp-hello /etc/service/acp-hello"));
+    CHECK(ran(f.node, "mv -T -- /etc/service/.acp-hello /etc/service/acp-hello"));
     CHECK(change.component.name == "hello");
   }
 
