@@ -86,9 +86,8 @@ std::map<std::string, Error> finish_reset(Session& session, const std::vector<st
           return std::move(r).error();
         // runit's svlogd writes each service's log to /var/log/acp/<service>.
         if (auto dirs = log_dirs(gathered, nodes[i]); !dirs.empty()) {
-          dirs.insert(dirs.begin(), {"rm", "-rf", "--"});
-          if (auto r = act.run(dirs); !r)
-            return std::move(r).error();
+          if (auto ok = act.remove_tree(dirs, k_log_root); !ok)
+            return std::move(ok).error();
           if (auto r = act.run({"sh", "-c", k_remove_if_empty, "sh", k_log_root}); !r)
             return std::move(r).error();
         }

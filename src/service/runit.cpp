@@ -92,7 +92,7 @@ public:
     return {{"mv", "-T", "--", dir_of(name), removed},
             {"sh", "-c", "sv -w 10 force-stop \"$1\" \"$1/log\"; sv exit \"$1\" \"$1/log\"; exit 0",
              "sh", removed},
-            {"rm", "-rf", removed}};
+            util::remove_tree_argv(k_service_dir, std::vector<std::string>{removed})};
   }
 
   Argv start(const std::string& name) const override { return when_supervised("up", name); }

@@ -85,6 +85,10 @@ TEST_SUITE("service::runit") {
     CHECK(m->status("etcd") == Argv{"sv", "status", "/etc/service/acp-etcd"});
     CHECK(m->uninstall("etcd").front() ==
           Argv{"mv", "-T", "--", "/etc/service/acp-etcd", "/etc/service/.acp-etcd-removed"});
+    // The service directory is removed only if it resolves below /etc/service on the node.
+    CHECK(m->uninstall("etcd").back() ==
+          acp::util::remove_tree_argv("/etc/service",
+                                      std::vector<std::string>{"/etc/service/.acp-etcd-removed"}));
   }
 
   TEST_CASE("sv status output recorded from runsv is understood") {
