@@ -276,10 +276,9 @@ void check_ssh(Checker& ck) {
 
 void check_etcd(Checker& ck) {
   const auto& etcd = ck.cluster().etcd;
-  if (!etcd.data_dir.starts_with('/'))
-    ck.fail("spec.etcd.dataDir",
-            fmt::format("dataDir \"{}\" is not an absolute path", etcd.data_dir),
-            "write a full path such as /var/lib/etcd");
+  if (auto problem = node_dir_problem(etcd.data_dir); !problem.empty())
+    ck.fail("spec.etcd.dataDir", fmt::format("dataDir {} {}", util::quoted(etcd.data_dir), problem),
+            "write a plain absolute path of a directory only etcd uses, such as /var/lib/etcd");
   if (etcd.client_port == etcd.peer_port)
     ck.fail("spec.etcd.peerPort",
             fmt::format("peerPort and clientPort are both {}", etcd.peer_port),
@@ -320,9 +319,11 @@ void check_backup(Checker& ck) {
   if (!std::regex_match(b->ttl, k_ttl))
     ck.fail(path + ".localStorage.ttl", fmt::format("ttl \"{}\" is not a duration", b->ttl),
             "a number and a unit s, m, h or d, e.g. 7d");
-  if (!b->local_path.starts_with('/'))
+  if (auto problem = node_dir_problem(b->local_path); !problem.empty())
     ck.fail(path + ".localStorage.path",
-            fmt::format("path \"{}\" is not an absolute path", b->local_path));
+            fmt::format("path {} {}", util::quoted(b->local_path), problem),
+            "write a plain absolute path of a directory only for backups, such as "
+            "/cpaas/backup/etcd");
   if (const auto& s3 = b->s3) {
     const std::string sp = path + ".remoteStorage.s3";
     if (!s3->endpoint.empty() && !s3->endpoint.starts_with("http://") &&

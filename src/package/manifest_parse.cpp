@@ -124,7 +124,7 @@ public:
     if (f.path.empty())
       fail(node, fmt::format("{}.path is required", path));
     if (auto problem = path_problem(f.path); !problem.empty())
-      fail(node["path"], fmt::format("{}.path \"{}\" {}", path, f.path, problem),
+      fail(node["path"], fmt::format("{}.path {} {}", path, util::quoted(f.path), problem),
            "paths are relative to the package root, without \"..\"");
     f.symlink = string(node, path, "symlink", false);
     if (const auto mode = node["mode"]; mode && !mode.IsNull()) {
@@ -235,9 +235,27 @@ public:
     mapping(node, path, {"name", "version", "roles", "files", "images", "service"});
     Component c;
     c.name = string(node, path, "name", true);
+    if (!valid_component_name(c.name))
+      fail(node["name"],
+           fmt::format("{}.name {} is not a component name", path, util::quoted(c.name)),
+           fmt::format("it becomes a directory on every node: {}", k_component_name_rule));
     c.version = string(node, path, "version", true);
+    if (!valid_component_version(c.version))
+      fail(node["version"],
+           fmt::format("{}.version {} of component {} is not a component version", path,
+                       util::quoted(c.version), c.name),
+           fmt::format("it becomes a directory on every node: {}", k_component_version_rule));
     c.roles = strings(node, path, "roles");
     c.files = files(node, path);
+    for (std::size_t i = 0; i < c.files.size(); ++i)
+      if (const auto& f = c.files[i]; f.is_symlink())
+        if (auto problem = symlink_problem(component_relative_path(c, f.path), f.symlink);
+            !problem.empty())
+          fail(
+              node["files"][i]["symlink"],
+              fmt::format("{}.files[{}].symlink {} of {} {}", path, i, util::quoted(f.symlink),
+                          util::quoted(f.path), problem),
+              fmt::format("a symlink of component {} points to a relative path inside it", c.name));
     if (const auto images = node["images"]; images && !images.IsNull()) {
       if (!images.IsSequence())
         fail(images, fmt::format("{}.images must be a list", path));

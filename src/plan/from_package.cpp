@@ -41,8 +41,7 @@ service::RestartPolicy restart_of(const std::string& text) {
 } // namespace
 
 std::string node_relative_path(const package::Component& component, const std::string& path) {
-  const auto prefix = "components/" + component.name + "/";
-  return path.starts_with(prefix) ? path.substr(prefix.size()) : path;
+  return package::component_relative_path(component, path);
 }
 
 Result<std::vector<DesiredComponent>> desired_from_manifest(const package::Manifest& manifest) {

@@ -40,7 +40,7 @@ Status commit(stages::Actions& actions, state::NodeState& st, const state::State
   auto next = state::commit(st, change);
   if (!package_trust.empty())
     next.package_trust = package_trust;
-  if (auto r = actions.run({"mkdir", "-p", "/var/lib/acp"}); !r)
+  if (auto r = actions.run({"mkdir", "-p", "--", "/var/lib/acp"}); !r)
     return std::move(r).error();
   if (auto r = actions.upload_text(state::to_text(next), std::string(state::k_state_path), 0600);
       !r)

@@ -17,12 +17,13 @@ namespace {
 // record on stdin. Exit 3 means "someone else's lock is there" (its content on stdout).
 // umask 077: the lock is 0600 (it holds nothing secret, but nothing on a node should be
 // readable by every user that need not be).
-constexpr const char* k_create_script = "umask 022; mkdir -p \"$(dirname \"$1\")\" || exit 1; "
-                                        "umask 077; if (set -C; cat > \"$1\"); then exit 0; fi; "
-                                        "if [ -e \"$1\" ]; then cat \"$1\"; exit 3; fi; exit 1";
+constexpr const char* k_create_script =
+    "umask 022; mkdir -p -- \"$(dirname -- \"$1\")\" || exit 1; "
+    "umask 077; if (set -C; cat > \"$1\"); then exit 0; fi; "
+    "if [ -e \"$1\" ]; then cat -- \"$1\"; exit 3; fi; exit 1";
 constexpr const char* k_remove_if_script =
-    "[ -e \"$1\" ] || exit 0; [ \"$(cat \"$1\")\" = \"$2\" ] || exit 3; rm -f \"$1\"";
-constexpr const char* k_read_script = "[ -e \"$1\" ] || exit 3; cat \"$1\"";
+    "[ -e \"$1\" ] || exit 0; [ \"$(cat -- \"$1\")\" = \"$2\" ] || exit 3; rm -f -- \"$1\"";
+constexpr const char* k_read_script = "[ -e \"$1\" ] || exit 3; cat -- \"$1\"";
 
 Result<transport::CommandResult> run_script(transport::Transport& node, const char* script,
                                             std::vector<std::string> args,

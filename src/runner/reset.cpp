@@ -15,7 +15,7 @@ constexpr const char* k_remove_temp_files =
     "[ ! -d \"$1\" ] || find \"$1\" -maxdepth 1 -type f -name '.*.acpctl-tmp-*' -delete";
 constexpr const char* k_log_root = "/var/log/acp";
 constexpr const char* k_remove_if_empty =
-    "[ ! -d \"$1\" ] || rmdir --ignore-fail-on-non-empty \"$1\"";
+    "[ ! -d \"$1\" ] || rmdir --ignore-fail-on-non-empty -- \"$1\"";
 
 // A service name as acpctl writes them ([a-z0-9-]+): a hand-edited state.json must never
 // turn the log directory into another path.
@@ -86,9 +86,8 @@ std::map<std::string, Error> finish_reset(Session& session, const std::vector<st
           return std::move(r).error();
         // runit's svlogd writes each service's log to /var/log/acp/<service>.
         if (auto dirs = log_dirs(gathered, nodes[i]); !dirs.empty()) {
-          dirs.insert(dirs.begin(), {"rm", "-rf", "--"});
-          if (auto r = act.run(dirs); !r)
-            return std::move(r).error();
+          if (auto ok = act.remove_tree(dirs, k_log_root); !ok)
+            return std::move(ok).error();
           if (auto r = act.run({"sh", "-c", k_remove_if_empty, "sh", k_log_root}); !r)
             return std::move(r).error();
         }

@@ -78,9 +78,9 @@ public:
     if (spec.restart != RestartPolicy::always)
       out.files.push_back({dir + "/finish", finish_script(spec.restart), 0755});
     else if (exists)
-      out.commands.push_back({"rm", "-f", dir + "/finish"});
+      out.commands.push_back({"rm", "-f", "--", dir + "/finish"});
     if (!exists)
-      out.commands.push_back({"mv", "-T", dir, dir_of(spec.name)});
+      out.commands.push_back({"mv", "-T", "--", dir, dir_of(spec.name)});
     return out;
   }
 
@@ -89,10 +89,10 @@ public:
     // which can beat these `sv` calls; then they fail, and that is fine: the supervisor is
     // going or gone either way. Moving and deleting must work.
     const auto removed = staging_dir_of(name) + "-removed";
-    return {{"mv", "-T", dir_of(name), removed},
+    return {{"mv", "-T", "--", dir_of(name), removed},
             {"sh", "-c", "sv -w 10 force-stop \"$1\" \"$1/log\"; sv exit \"$1\" \"$1/log\"; exit 0",
              "sh", removed},
-            {"rm", "-rf", removed}};
+            util::remove_tree_argv(k_service_dir, std::vector<std::string>{removed})};
   }
 
   Argv start(const std::string& name) const override { return when_supervised("up", name); }

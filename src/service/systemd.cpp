@@ -81,13 +81,13 @@ public:
       return std::move(ok).error();
     const auto unit = unit_name(spec.name) + ".service";
     return Installation{{{fmt::format("{}/{}", k_unit_dir, unit), unit_text(spec), 0644}},
-                        {{"systemctl", "daemon-reload"}, {"systemctl", "enable", unit}}};
+                        {{"systemctl", "daemon-reload"}, {"systemctl", "enable", "--", unit}}};
   }
 
   std::vector<Argv> uninstall(const std::string& name) const override {
     const auto unit = unit_name(name) + ".service";
-    return {{"systemctl", "disable", "--now", unit},
-            {"rm", "-f", fmt::format("{}/{}", k_unit_dir, unit)},
+    return {{"systemctl", "disable", "--now", "--", unit},
+            {"rm", "-f", "--", fmt::format("{}/{}", k_unit_dir, unit)},
             {"systemctl", "daemon-reload"}};
   }
 
@@ -95,17 +95,11 @@ public:
   Argv stop(const std::string& name) const override { return verb("stop", name); }
   Argv restart(const std::string& name) const override { return verb("restart", name); }
   Argv status(const std::string& name) const override {
-    return {"systemctl",
-            "show",
-            "-p",
-            "LoadState",
-            "-p",
-            "ActiveState",
-            "-p",
-            "SubState",
-            "-p",
-            "MainPID",
-            unit_name(name) + ".service"};
+    Argv argv{"systemctl", "show"};
+    for (const char* property : {"LoadState", "ActiveState", "SubState", "MainPID"})
+      argv.insert(argv.end(), {"-p", property});
+    argv.insert(argv.end(), {"--", unit_name(name) + ".service"});
+    return argv;
   }
 
   Result<ServiceStatus> parse_status(std::string_view output) const override {
@@ -141,7 +135,7 @@ public:
 
 private:
   static Argv verb(const char* what, const std::string& name) {
-    return {"systemctl", what, unit_name(name) + ".service"};
+    return {"systemctl", what, "--", unit_name(name) + ".service"};
   }
 };
 

@@ -38,6 +38,30 @@ Result<transport::CommandResult> Actions::run(const std::vector<std::string>& ar
   return result;
 }
 
+Status Actions::remove_tree(const std::vector<std::string>& paths, std::string_view owned_root) {
+  if (paths.empty())
+    return {};
+  const auto what = util::join(paths, " ");
+  if (m_dry) {
+    log::write(log::Level::info, m_node.host(),
+               fmt::format("would remove {} (only below {})", what, owned_root));
+    return {};
+  }
+  auto result = query(m_node, util::remove_tree_argv(owned_root, paths));
+  if (!result)
+    return std::move(result).error();
+  if (!result->ok())
+    // The script's own message names the path, where it resolves to, and the root.
+    return Error(Errc::remote,
+                 fmt::format("removing {} failed (exit {}): {}", what, result->exit_code,
+                             util::trim(result->err.empty() ? result->out : result->err)))
+        .with_host(m_node.host())
+        .with_hint(fmt::format("acpctl removes only what resolves below {}; check what the path "
+                               "points to on the node",
+                               owned_root));
+  return {};
+}
+
 Result<transport::UploadResult> Actions::upload_file(const std::filesystem::path& local,
                                                      const std::string& remote, unsigned mode) {
   if (m_dry) {

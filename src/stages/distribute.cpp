@@ -14,7 +14,7 @@ namespace acp::stages {
 namespace {
 
 // A link is replaced atomically: a temp link renamed over `current` with mv -T.
-constexpr const char* k_switch_link = "ln -sfn \"$1\" \"$2\" && mv -T \"$2\" \"$3\"";
+constexpr const char* k_switch_link = "ln -sfn -- \"$1\" \"$2\" && mv -T -- \"$2\" \"$3\"";
 
 std::string now_rfc3339() {
   return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::chrono::system_clock::now()));
@@ -39,7 +39,7 @@ Result<state::StateChange> apply_distribute(const plan::Step& step, StepContext&
   std::set<std::string> dirs{dir};
   for (const auto& f : c.files)
     dirs.insert(parent_of(dir + "/" + plan::node_relative_path(c, f.path)));
-  std::vector<std::string> mkdir{"mkdir", "-p"};
+  std::vector<std::string> mkdir{"mkdir", "-p", "--"};
   mkdir.insert(mkdir.end(), dirs.begin(), dirs.end());
   if (auto r = ctx.actions.run(mkdir); !r)
     return std::move(r).error();
@@ -47,7 +47,7 @@ Result<state::StateChange> apply_distribute(const plan::Step& step, StepContext&
   for (const auto& f : c.files) {
     const auto target = dir + "/" + plan::node_relative_path(c, f.path);
     if (f.is_symlink()) {
-      if (auto r = ctx.actions.run({"ln", "-sfn", f.symlink, target}); !r)
+      if (auto r = ctx.actions.run({"ln", "-sfn", "--", f.symlink, target}); !r)
         return std::move(r).error();
       continue;
     }

@@ -141,8 +141,11 @@ Result<std::string> join(StepContext& ctx, const config::Cluster& cluster, const
     if (auto ok = uninstall_service(ctx, etcd::k_service); !ok)
       return std::move(ok).error();
     uninstalled = true;
-    if (auto r = ctx.actions.run({"rm", "-rf", "--", cluster.etcd.data_dir}); !r)
-      return std::move(r).error();
+    // The data dir itself goes; config validation keeps it at least two levels deep and out
+    // of the system directories, so its parent is a safe bound.
+    const auto& data = cluster.etcd.data_dir;
+    if (auto ok = ctx.actions.remove_tree({data}, data.substr(0, data.rfind('/'))); !ok)
+      return std::move(ok).error();
     auto added = etcdctl(ctx, eps, {"member", "add", node.name, "--peer-urls=" + peer}, true);
     if (!added)
       return Error(std::move(added).error()).context("adding " + node.name + " as an etcd member");

@@ -2,15 +2,23 @@
 
 #include "acpctl/stages/platform.hpp"
 
+#include "acpctl/config/load.hpp"
 #include "acpctl/util/hash.hpp"
 #include "acpctl/util/log.hpp"
+#include "acpctl/util/strings.hpp"
 
 #include <chrono>
 #include <fmt/chrono.h>
 #include <fmt/format.h>
+#include <map>
 #include <set>
 
 namespace acp::stages {
+
+namespace {
+// Every file and directory a platform stage writes, except the etcd data dir, is below it.
+constexpr std::string_view k_platform_root = "/etc/acp";
+} // namespace
 
 Status write_files(Actions& actions, const std::vector<service::FileToWrite>& files) {
   std::set<std::string> dirs;
@@ -95,16 +103,44 @@ Status uninstall_service(StepContext& ctx, const std::string& service) {
   return {};
 }
 
+namespace {
+
+// The root a recorded path must stay below when it is removed.
+Result<std::string> owned_root_of(const std::string& record, const std::string& path) {
+  if (path.starts_with(k_platform_root) && path.size() > k_platform_root.size() &&
+      path[k_platform_root.size()] == '/')
+    return std::string(k_platform_root);
+  // The etcd data dir: whatever the config said when it was written, it passed the same rule.
+  if (config::node_dir_problem(path).empty())
+    return path.substr(0, path.rfind('/'));
+  return Error(Errc::invalid_input,
+               fmt::format("state.json's record {} lists {}, which acpctl would not have written",
+                           record, util::quoted(path)))
+      .with_hint(fmt::format("acpctl removes only paths below {} and data dirs that "
+                             "spec.etcd.dataDir allows; fix {} by hand",
+                             k_platform_root, state::k_state_path));
+}
+
+} // namespace
+
 Status remove_platform_record(StepContext& ctx, const state::PlatformRecord& record) {
+  std::vector<std::string> paths;
+  for (const auto& f : record.files)
+    paths.push_back(f.path);
+  paths.insert(paths.end(), record.dirs.begin(), record.dirs.end());
+  // Checked before anything is stopped or removed, so a bad entry leaves the record whole.
+  std::map<std::string, std::vector<std::string>> by_root;
+  for (const auto& path : paths) {
+    auto root = owned_root_of(record.name, path);
+    if (!root)
+      return std::move(root).error();
+    by_root[*root].push_back(path);
+  }
   if (auto ok = uninstall_service(ctx, record.service); !ok)
     return ok;
-  std::vector<std::string> rm{"rm", "-rf", "--"};
-  for (const auto& f : record.files)
-    rm.push_back(f.path);
-  rm.insert(rm.end(), record.dirs.begin(), record.dirs.end());
-  if (rm.size() > 3)
-    if (auto r = ctx.actions.run(rm); !r)
-      return std::move(r).error();
+  for (const auto& [root, below] : by_root)
+    if (auto ok = ctx.actions.remove_tree(below, root); !ok)
+      return ok;
   return {};
 }
 

@@ -1,7 +1,11 @@
 // Stage "prune", apply half: stop and remove the service, delete the component's directory;
 // or, for a platform record (params "record"), remove what the record lists.
 
+#include "acpctl/package/manifest.hpp"
 #include "acpctl/stages/step.hpp"
+#include "acpctl/util/strings.hpp"
+
+#include <fmt/format.h>
 
 namespace acp::stages {
 
@@ -12,12 +16,19 @@ Result<state::StateChange> apply_prune(const plan::Step& step, StepContext& ctx)
         return std::move(ok).error();
     return state::StateChange::remove_records({rec->second});
   }
+  // The name comes from the node's state.json; a hand-edited one must not name another path.
+  if (!package::valid_component_name(step.component))
+    return Error(Errc::invalid_input,
+                 fmt::format("state.json lists the component {}, which is not a component name",
+                             util::quoted(step.component)))
+        .with_hint(fmt::format("remove it from {} by hand ({})", state::k_state_path,
+                               package::k_component_name_rule));
   if (const auto* have = ctx.state.find(step.component))
     if (auto ok = uninstall_service(ctx, have->service); !ok)
       return std::move(ok).error();
-  const auto dir = std::string(state::k_components_root) + "/" + step.component;
-  if (auto r = ctx.actions.run({"rm", "-rf", "--", dir}); !r)
-    return std::move(r).error();
+  const auto root = std::string(state::k_components_root);
+  if (auto ok = ctx.actions.remove_tree({root + "/" + step.component}, root); !ok)
+    return std::move(ok).error();
   return state::StateChange::remove(step.component);
 }
 

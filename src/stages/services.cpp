@@ -14,7 +14,7 @@ Status write_installation(Actions& actions, const service::Installation& inst) {
   std::set<std::string> dirs;
   for (const auto& f : inst.files)
     dirs.insert(f.path.substr(0, f.path.rfind('/')));
-  std::vector<std::string> mkdir{"mkdir", "-p"};
+  std::vector<std::string> mkdir{"mkdir", "-p", "--"};
   mkdir.insert(mkdir.end(), dirs.begin(), dirs.end());
   if (auto r = actions.run(mkdir); !r)
     return std::move(r).error();

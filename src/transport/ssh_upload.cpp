@@ -29,16 +29,16 @@ fi)sh";
 // tee was measured slower: GNU tee moves 8 KiB at a time.) A short file, from an interrupted
 // transfer, is removed.
 constexpr const char* k_receive =
-    R"sh(umask 077; cat > "$1" || { rm -f "$1"; exit 1; }
+    R"sh(umask 077; cat > "$1" || { rm -f -- "$1"; exit 1; }
 if [ "$2" != - ]; then s=$(stat -c %s "$1")
-  if [ "$s" != "$2" ]; then rm -f "$1"; echo "received $s of $2 bytes" >&2; exit 3; fi
+  if [ "$s" != "$2" ]; then rm -f -- "$1"; echo "received $s of $2 bytes" >&2; exit 3; fi
 fi
 if command -v openssl >/dev/null; then openssl dgst -sha256 -r "$1"; else sha256sum "$1"; fi)sh";
 // Sets mode and owner and renames into place; removes the temporary file on any failure.
 constexpr const char* k_install =
-    R"sh(chmod "$3" "$1" && { [ -z "$4" ] || chown "$4" "$1"; } && mv -f "$1" "$2" || { rm -f "$1"; exit 1; })sh";
+    R"sh(chmod -- "$3" "$1" && { [ -z "$4" ] || chown -- "$4" "$1"; } && mv -f -- "$1" "$2" || { rm -f -- "$1"; exit 1; })sh";
 constexpr const char* k_apply_mode =
-    R"sh(chmod "$2" "$1" && { [ -z "$3" ] || chown "$3" "$1"; })sh";
+    R"sh(chmod -- "$2" "$1" && { [ -z "$3" ] || chown -- "$3" "$1"; })sh";
 
 std::vector<std::string> script(const char* body, std::vector<std::string> args) {
   std::vector<std::string> argv = {"sh", "-c", body, "acpctl-upload"};
@@ -83,15 +83,15 @@ while [ $# -ge 6 ]; do
   t=$1 tmp=$2 size=$3 sum=$4 mode=$5 owner=$6; shift 6
   if [ -f "$t" ] && [ "$(stat -c %s "$t")" = "$size" ] && [ "$(h "$t")" = "$sum" ]; then
     head -c "$size" >/dev/null || exit 1
-    chmod "$mode" "$t" && { [ -z "$owner" ] || chown "$owner" "$t"; } || exit 1
+    chmod -- "$mode" "$t" && { [ -z "$owner" ] || chown -- "$owner" "$t"; } || exit 1
     echo "skip $t"
     continue
   fi
-  head -c "$size" >"$tmp" || { rm -f "$tmp"; exit 1; }
+  head -c "$size" >"$tmp" || { rm -f -- "$tmp"; exit 1; }
   got=$(h "$tmp")
-  if [ "$got" != "$sum" ]; then rm -f "$tmp"; echo "$t: the node wrote sha256 $got" >&2; exit 4; fi
-  chmod "$mode" "$tmp" && { [ -z "$owner" ] || chown "$owner" "$tmp"; } && mv -f "$tmp" "$t" ||
-    { rm -f "$tmp"; exit 1; }
+  if [ "$got" != "$sum" ]; then rm -f -- "$tmp"; echo "$t: the node wrote sha256 $got" >&2; exit 4; fi
+  chmod -- "$mode" "$tmp" && { [ -z "$owner" ] || chown -- "$owner" "$tmp"; } &&
+    mv -f -- "$tmp" "$t" || { rm -f -- "$tmp"; exit 1; }
   echo "wrote $t"
 done)sh";
 

@@ -44,4 +44,25 @@ bool is_env_name(std::string_view name) {
   });
 }
 
+// Checks every path before removing any; the removal resolves again and checks again, so a
+// path turned into a symlink in between still cannot lead outside the root.
+const char* const k_remove_tree_script = R"sh(root=$(realpath -m -- "$1") || exit 2
+shift
+inside() {
+  r=$(realpath -m -- "$1") || exit 2
+  case "$r" in
+  "$root"/?*) ;;
+  *) echo "refusing to remove $1: it resolves to $r, which is not below $root" >&2; exit 3 ;;
+  esac
+}
+for p; do inside "$p"; done
+for p; do inside "$p"; rm -rf -- "$r" || exit; done)sh";
+
+std::vector<std::string> remove_tree_argv(std::string_view owned_root,
+                                          std::span<const std::string> paths) {
+  std::vector<std::string> argv{"sh", "-c", k_remove_tree_script, "sh", std::string(owned_root)};
+  argv.insert(argv.end(), paths.begin(), paths.end());
+  return argv;
+}
+
 } // namespace acp::util

@@ -103,4 +103,25 @@ std::string to_hex(std::span<const unsigned char> bytes) {
   return out;
 }
 
+std::string quoted(std::string_view value, std::size_t max) {
+  std::string out = "\"";
+  for (const char c : value.substr(0, max)) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\')
+      out.append(1, '\\').append(1, c);
+    else if (c == '\n')
+      out += "\\n";
+    else if (c == '\t')
+      out += "\\t";
+    else if (u < 0x20 || u == 0x7f)
+      out += fmt::format("\\x{:02x}", u);
+    else
+      out += c;
+  }
+  out += '"';
+  if (value.size() > max)
+    out += fmt::format("... ({} more bytes)", value.size() - max);
+  return out;
+}
+
 } // namespace acp::util

@@ -41,6 +41,13 @@ Result<Cluster> load_valid(const std::string& path);
 /// The semantic checks alone (run by load_text after parsing).
 std::vector<Problem> validate(const Cluster& cluster);
 
+/// What is wrong with `path` as a directory acpctl creates and may delete on a node
+/// (spec.etcd.dataDir, spec.etcdBackup.localStorage.path), or "" when it is fine: it must be
+/// absolute, normalised (no ".", ".." or empty parts, no trailing '/'), made of
+/// [A-Za-z0-9._+-] and '/', at most 4096 bytes, at least two levels deep, and not a system
+/// directory such as /etc, /usr, /var/lib or /opt.
+std::string node_dir_problem(std::string_view path);
+
 /// A commented example cluster.yaml for a 3-node global cluster (what `acpctl init` prints).
 std::string example_config();
 

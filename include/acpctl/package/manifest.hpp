@@ -104,6 +104,28 @@ Result<Manifest> parse_manifest(std::string_view yaml, const std::string& source
 /// The manifest as YAML, in a fixed key order (what `package build` stores and signs).
 std::string emit_manifest(const Manifest& manifest);
 
+/// True if `name` may name a component: [a-z0-9][a-z0-9._-]{0,62} without "..". It becomes
+/// a directory on every node (/opt/acp/components/NAME), so it is one plain path segment.
+bool valid_component_name(std::string_view name);
+/// True if `version` may be a component's version: [A-Za-z0-9][A-Za-z0-9._+-]{0,127} without
+/// "..", and not "current" or "current.*" (the link beside the versions). It becomes the
+/// directory /opt/acp/components/NAME/VERSION on every node.
+bool valid_component_version(std::string_view version);
+/// What the two rules above allow, for error hints.
+inline constexpr std::string_view k_component_name_rule =
+    "1 to 63 of a-z, 0-9, '.', '_', '-', starting with a letter or digit, without \"..\"";
+inline constexpr std::string_view k_component_version_rule =
+    "1 to 128 of A-Z, a-z, 0-9, '.', '_', '+', '-', starting with a letter or digit, without "
+    "\"..\", not \"current\"";
+
+/// Where `path` (a component's file) lands below the component's version directory: the
+/// path without its "components/NAME/" prefix.
+std::string component_relative_path(const Component& component, std::string_view path);
+/// What is wrong with `target` as the target of the symlink `link` (relative to the
+/// component's version directory), or "" when fine: it must be relative, not start with '-',
+/// have no control characters, and stay inside that directory.
+std::string symlink_problem(std::string_view link, std::string_view target);
+
 /// Checks a path from a manifest or archive: relative, no empty, "." or ".." parts, no NUL,
 /// at most 4096 bytes. Returns what is wrong, or "" when fine.
 std::string path_problem(std::string_view path);

@@ -23,6 +23,10 @@ public:
   /// Runs `argv` as root. A non-zero exit is an Errc::remote error naming the command and
   /// quoting its stderr.
   Result<transport::CommandResult> run(const std::vector<std::string>& argv);
+  /// Removes `paths` recursively as root, each only if it resolves (on the node, symlinks and
+  /// "..") strictly below `owned_root`; if any does not, removes nothing and fails with an
+  /// Errc::remote error naming the path and the root. The one way a stage runs `rm -rf`.
+  Status remove_tree(const std::vector<std::string>& paths, std::string_view owned_root);
   /// Uploads a local file to `remote` as root with `mode` (atomic, skipped when identical).
   Result<transport::UploadResult> upload_file(const std::filesystem::path& local,
                                               const std::string& remote, unsigned mode);

@@ -27,5 +27,9 @@ std::string human_bytes(std::uint64_t bytes);
 std::string clip(std::string_view text, std::size_t max = 200);
 /// Lower-case hex of raw bytes.
 std::string to_hex(std::span<const unsigned char> bytes);
+/// A user value for an error message: in double quotes, control characters, quotes and backslashes
+/// escaped (a newline shows as \n), cut after `max` bytes with "... (N more bytes)" so a
+/// hostile value never floods or forges a message.
+std::string quoted(std::string_view value, std::size_t max = 200);
 
 } // namespace acp::util

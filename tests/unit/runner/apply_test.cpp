@@ -11,6 +11,7 @@
 #include "acpctl/runner/reset.hpp"
 #include "acpctl/transport/fake.hpp"
 #include "acpctl/util/fs.hpp"
+#include "acpctl/util/shell.hpp"
 #include "acpctl/util/strings.hpp"
 #include "runner/lock_owner.hpp"
 
@@ -73,7 +74,7 @@ public:
       return lock_file ? transport::CommandResult{0, *lock_file, "", {}}
                        : transport::CommandResult{3, "", "", {}};
     }
-    if (script.find("rm -f \"$1\"") != std::string::npos) { // remove it if it is ours
+    if (script.find("rm -f -- \"$1\"") != std::string::npos) { // remove it if it is ours
       note("unlock");
       std::lock_guard lock(m_lock_mutex);
       if (lock_file && util::trim(*lock_file) != util::trim(a.at(5)))
@@ -303,7 +304,7 @@ TEST_SUITE("runner::apply") {
 
   TEST_CASE("a failing host keeps its error, the others finish the stage, later stages stop") {
     Fixture f;
-    f.nodes.at("cp-2")->respond({"mkdir", "-p", "/opt/acp/components/hello/1.0.0"},
+    f.nodes.at("cp-2")->respond({"mkdir", "-p", "--", "/opt/acp/components/hello/1.0.0"},
                                 {1, "", "mkdir: No space left on device\n", {}});
     const auto report = f.apply(f.plan());
     CHECK_FALSE(report.ok());
@@ -393,12 +394,15 @@ TEST_SUITE("runner::reset") {
     const auto errors =
         finish_reset(*f.session, {"cp-1", "cp-2"}, f.gathered, {4, false, false, "acpctl reset"});
     CHECK(errors.empty());
-    const auto cp1 = f.nodes.at("cp-1")->log("run rm -rf");
-    CHECK(cp1 == std::vector<std::string>{"run rm -rf -- /var/log/acp/hello"});
+    const auto removal = "run sh -c " + std::string(util::k_remove_tree_script);
+    const auto cp1 = f.nodes.at("cp-1")->log(removal);
+    const std::vector<std::string> hello{"/var/log/acp/hello"};
+    CHECK(cp1 == std::vector<std::string>{
+                     "run " + util::join(util::remove_tree_argv("/var/log/acp", hello), " ")});
     CHECK(has_line(f.nodes.at("cp-1")->log(), "rmdir --ignore-fail-on-non-empty"));
     CHECK(has_line(f.nodes.at("cp-1")->log(), "run rm -f -- /var/lib/acp/state.json"));
     // cp-2 recorded no services: nothing under /var/log is touched there.
-    CHECK(f.nodes.at("cp-2")->log("run rm -rf").empty());
+    CHECK(f.nodes.at("cp-2")->log(removal).empty());
     CHECK_FALSE(has_line(f.nodes.at("cp-2")->log(), "/var/log/acp"));
   }
 }

@@ -61,7 +61,7 @@ TEST_SUITE("service::runit") {
     CHECK(inst.files[0].mode == 0755);
     CHECK(inst.files[0].content.find("chpst -u etcd /usr/bin/etcd\n") != std::string::npos);
     CHECK(inst.commands ==
-          std::vector<Argv>{{"mv", "-T", "/etc/service/.acp-etcd", "/etc/service/acp-etcd"}});
+          std::vector<Argv>{{"mv", "-T", "--", "/etc/service/.acp-etcd", "/etc/service/acp-etcd"}});
     for (const auto& f : inst.files) {
       acp::util::TempDir dir;
       REQUIRE(acp::util::write_file_atomic(dir.path() / "s", f.content).ok());
@@ -73,7 +73,7 @@ TEST_SUITE("service::runit") {
     ServiceSpec spec{"etcd", {"/usr/bin/etcd"}, "", {}, "", {}, {}};
     const auto inst = make_runit()->install(spec, true).take();
     CHECK(inst.files[0].path == "/etc/service/acp-etcd/run");
-    CHECK(inst.commands == std::vector<Argv>{{"rm", "-f", "/etc/service/acp-etcd/finish"}});
+    CHECK(inst.commands == std::vector<Argv>{{"rm", "-f", "--", "/etc/service/acp-etcd/finish"}});
   }
 
   TEST_CASE("control commands are argv for sv") {
@@ -84,7 +84,11 @@ TEST_SUITE("service::runit") {
     CHECK(m->restart("etcd").back() == "restart");
     CHECK(m->status("etcd") == Argv{"sv", "status", "/etc/service/acp-etcd"});
     CHECK(m->uninstall("etcd").front() ==
-          Argv{"mv", "-T", "/etc/service/acp-etcd", "/etc/service/.acp-etcd-removed"});
+          Argv{"mv", "-T", "--", "/etc/service/acp-etcd", "/etc/service/.acp-etcd-removed"});
+    // The service directory is removed only if it resolves below /etc/service on the node.
+    CHECK(m->uninstall("etcd").back() ==
+          acp::util::remove_tree_argv("/etc/service",
+                                      std::vector<std::string>{"/etc/service/.acp-etcd-removed"}));
   }
 
   TEST_CASE("sv status output recorded from runsv is understood") {

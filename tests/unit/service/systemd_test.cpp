@@ -38,7 +38,7 @@ TEST_SUITE("service::systemd") {
     CHECK(unit.find("User=daemon\n") != std::string::npos);
     CHECK(unit.find("Restart=always\n") != std::string::npos);
     CHECK(inst->commands == std::vector<Argv>{{"systemctl", "daemon-reload"},
-                                              {"systemctl", "enable", "acp-demo.service"}});
+                                              {"systemctl", "enable", "--", "acp-demo.service"}});
   }
 
   TEST_CASE("generated units pass systemd-analyze verify") {
@@ -71,10 +71,10 @@ TEST_SUITE("service::systemd") {
 
   TEST_CASE("control commands are argv for systemctl") {
     const auto m = make_systemd();
-    CHECK(m->restart("etcd") == Argv{"systemctl", "restart", "acp-etcd.service"});
+    CHECK(m->restart("etcd") == Argv{"systemctl", "restart", "--", "acp-etcd.service"});
     CHECK(m->status("etcd").back() == "acp-etcd.service");
     CHECK(m->uninstall("etcd").front() ==
-          Argv{"systemctl", "disable", "--now", "acp-etcd.service"});
+          Argv{"systemctl", "disable", "--now", "--", "acp-etcd.service"});
   }
 
   TEST_CASE("status is read from systemctl show") {

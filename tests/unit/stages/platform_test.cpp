@@ -4,6 +4,7 @@
 #include "acpctl/etcd/etcd.hpp"
 #include "acpctl/stages/platform.hpp"
 #include "acpctl/transport/fake.hpp"
+#include "acpctl/util/shell.hpp"
 
 #include <doctest/doctest.h>
 
@@ -45,6 +46,16 @@ struct Etcd {
     return stages::apply_etcd(s, ctx);
   }
   std::string config_text() { return node.files().at(etcd::k_config_file).content; }
+  // True if a command ran with exactly `argv`.
+  bool ran_argv(const std::vector<std::string>& argv) {
+    for (const auto& c : node.calls())
+      if (c.command.argv == argv)
+        return true;
+    return false;
+  }
+  bool removed(std::string_view root, const std::vector<std::string>& paths) {
+    return ran_argv(util::remove_tree_argv(root, paths));
+  }
   bool ran(const std::string& needle) {
     for (const auto& c : node.calls())
       if (c.line.find(needle) != std::string::npos)
@@ -101,7 +112,8 @@ TEST_SUITE("stages::etcd") {
     e.apply(e.step(plan::Action::create, "join")).take();
     CHECK(e.ran("--endpoints=https://192.168.10.11:2379,https://192.168.10.13:2379"));
     CHECK(e.ran("member add cp-2 --peer-urls=https://192.168.10.12:2380"));
-    CHECK(e.ran("rm -rf -- /var/lib/etcd")); // not a member yet: an old data dir is stale
+    // Not a member yet: an old data dir is stale; it goes only if it is below /var/lib.
+    CHECK(e.removed("/var/lib", {"/var/lib/etcd"}));
     const auto text = e.config_text();
     CHECK(text.find("initial-cluster: \"cp-1=https://192.168.10.11:2380,cp-2=https://"
                     "192.168.10.12:2380\"") != std::string::npos);
@@ -112,7 +124,7 @@ TEST_SUITE("stages::etcd") {
     Etcd e("cp-1");
     e.apply(e.step(plan::Action::create, "join")).take();
     CHECK_FALSE(e.ran("member add"));
-    CHECK_FALSE(e.ran("rm -rf -- /var/lib/etcd"));
+    CHECK_FALSE(e.ran("rm -rf"));
   }
 
   TEST_CASE("a digest that differs from the plan's writes nothing") {
@@ -146,8 +158,9 @@ TEST_SUITE("stages::etcd") {
     const auto change = e.apply(s).take();
     CHECK(e.ran("member remove b"));
     CHECK(e.ran("force-stop"));
-    CHECK(e.ran("rm -rf -- /etc/acp/etcd/etcd.conf.yml /etc/acp/etcd /var/lib/etcd"));
-    CHECK(e.ran("rm -rf -- /etc/acp/pki/ca.crt /etc/acp/pki/etcd"));
+    CHECK(e.removed("/etc/acp", {"/etc/acp/etcd/etcd.conf.yml", "/etc/acp/etcd"}));
+    CHECK(e.removed("/var/lib", {"/var/lib/etcd"}));
+    CHECK(e.removed("/etc/acp", {"/etc/acp/pki/ca.crt", "/etc/acp/pki/etcd"}));
     REQUIRE(change.kind == state::StateChange::Kind::remove_records);
     CHECK(change.records == std::vector<std::string>{"etcd", "pki"});
     const auto after = state::commit(e.state, change);
@@ -164,8 +177,27 @@ TEST_SUITE("stages::etcd") {
     plan::Step s{"cp-1", "prune", plan::Action::remove, "pki", "", "", "", "reset"};
     s.params = {{"record", "pki"}};
     const auto change = stages::apply_prune(s, ctx).take();
-    CHECK(e.ran("rm -rf -- /etc/acp/pki/ca.crt /etc/acp/pki/etcd"));
+    CHECK(e.removed("/etc/acp", {"/etc/acp/pki/ca.crt", "/etc/acp/pki/etcd"}));
     CHECK_FALSE(e.ran("/opt/acp/components/pki"));
     CHECK(change.records == std::vector<std::string>{"pki"});
+  }
+
+  TEST_CASE("a platform record listing a path acpctl never writes stops and removes nothing") {
+    for (const std::string bad : {"/", "/etc", "/var/lib/etcd/../../../usr", "/var/lib/x;reboot"}) {
+      CAPTURE(bad);
+      Etcd e("cp-1");
+      e.state.platform["etcd"] = {
+          "etcd", "d", {{etcd::k_config_file, "x"}}, {"/etc/acp/etcd", bad}, "etcd", {}, "t"};
+      e.facts.services["etcd"] = true;
+      stages::Actions act(e.node, false);
+      stages::StepContext ctx{act, e.facts, e.state, nullptr, nullptr, e.unpacked, e.runit.get()};
+      plan::Step s{"cp-1", "prune", plan::Action::remove, "etcd", "", "", "", "reset"};
+      s.params = {{"record", "etcd"}};
+      const auto r = stages::apply_prune(s, ctx);
+      REQUIRE_FALSE(r.ok());
+      CHECK(r.error().message().find(bad) != std::string::npos);
+      CHECK(r.error().hint().find("/etc/acp") != std::string::npos);
+      CHECK(e.node.calls().empty()); // not even the service is stopped
+    }
   }
 }

@@ -3,6 +3,7 @@
 #include "acpctl/transport/fake.hpp"
 #include "acpctl/util/fs.hpp"
 #include "acpctl/util/hash.hpp"
+#include "acpctl/util/shell.hpp"
 
 #include <doctest/doctest.h>
 #include <filesystem>
@@ -103,7 +104,7 @@ TEST_SUITE("stages::apply") {
     const auto change =
         stages::apply_services(f.step("services", plan::Action::create), ctx).take();
     CHECK(f.node.files().count("/etc/service/.acp-hello/run") == 1);
-    CHECK(ran(f.node, "mv -T /etc/service/.acp-hello /etc/service/acp-hello"));
+    CHECK(ran(f.node, "mv -T -- /etc/service/.acp-hello /etc/service/acp-hello"));
     CHECK(change.component.name == "hello");
   }
 
@@ -131,20 +132,20 @@ TEST_SUITE("stages::apply") {
     const auto change = stages::apply_prune(f.step("prune", plan::Action::remove), ctx).take();
     CHECK(change.kind == state::StateChange::Kind::remove);
     CHECK(ran(f.node, "force-stop"));
-    CHECK(ran(f.node, "rm -rf -- /opt/acp/components/hello"));
+    CHECK(ran(f.node, "/opt/acp/components/hello"));
   }
 
   TEST_CASE("prune never tolerates a failing rm") {
     Fixture f;
     f.state = state::commit(f.state, state::StateChange::put(plan::record_of(f.desired, {}, "t")));
     f.facts.services["hello"] = true;
-    f.node.respond({"rm"}, {1, "", "rm: cannot remove\n", {}});
+    f.node.respond({"sh", "-c", util::k_remove_tree_script}, {1, "", "rm: cannot remove\n", {}});
     stages::Actions act(f.node, false);
     stages::StepContext ctx{act, f.facts, f.state, nullptr, nullptr, f.dir.path(), f.runit.get()};
     const auto r = stages::apply_prune(f.step("prune", plan::Action::remove), ctx);
     REQUIRE_FALSE(r.ok()); // an `rm` failure is never tolerated
-    CHECK(r.error().message().find("rm -rf") != std::string::npos);
-    f.node.respond({"rm"}, {0, "", "", {}});
+    CHECK(r.error().message().find("rm: cannot remove") != std::string::npos);
+    f.node.respond({"sh", "-c", util::k_remove_tree_script}, {0, "", "", {}});
     CHECK(stages::apply_prune(f.step("prune", plan::Action::remove), ctx).ok());
   }
 }

@@ -28,4 +28,12 @@ TEST_SUITE("util::strings") {
     CHECK(human_bytes(1536) == "1.5 KiB");
     CHECK(human_bytes(std::uint64_t{1} << 30) == "1.0 GiB");
   }
+
+  TEST_CASE("quoted escapes control characters and cuts long values") {
+    CHECK(quoted("a\"b\\c") == "\"a\\\"b\\\\c\"");
+    CHECK(quoted("x\ny\x01") == "\"x\\ny\\x01\"");
+    const auto long_value = quoted(std::string(500, 'a'));
+    CHECK(long_value == "\"" + std::string(200, 'a') + "\"... (300 more bytes)");
+    CHECK(quoted("abcdef", 3) == "\"abc\"... (3 more bytes)");
+  }
 }

@@ -1,0 +1,133 @@
+// What the stages send to a node when they link or remove: `--` before operands, and every
+// recursive removal through the checked remove_tree script.
+
+#include "acpctl/plan/from_package.hpp"
+#include "acpctl/stages/step.hpp"
+#include "acpctl/transport/fake.hpp"
+#include "acpctl/util/fs.hpp"
+#include "acpctl/util/hash.hpp"
+#include "acpctl/util/shell.hpp"
+
+#include <doctest/doctest.h>
+#include <filesystem>
+
+using namespace acp;
+
+namespace {
+
+struct Fixture {
+  util::TempDir dir{"removal-test"};
+  package::Component component;
+  plan::DesiredComponent desired;
+  facts::HostFacts facts;
+  state::NodeState state;
+  transport::FakeTransport node{"n1"};
+  std::unique_ptr<service::ServiceManager> runit = service::make_runit();
+
+  Fixture() {
+    const std::string content = "#!/bin/sh\n";
+    std::filesystem::create_directories(dir.path() / "components/hello/bin");
+    util::write_file_atomic(dir.path() / "components/hello/bin/hello", content).take();
+    component.name = "hello";
+    component.version = "1.0.0";
+    component.files.push_back(
+        {"components/hello/bin/hello", content.size(), 0755, util::sha256_hex(content), ""});
+    component.files.push_back({"components/hello/bin/alias", 0, 0, "", "hello"});
+    package::Service service;
+    service.command = {"bin/hello"};
+    component.service = service;
+    package::Manifest m;
+    m.components.push_back(component);
+    desired = plan::desired_from_manifest(m).take().front();
+    facts.service_manager = facts::ServiceManagerKind::runit;
+  }
+  plan::Step step(std::string stage, plan::Action action, std::string name = "hello") {
+    return {"n1", std::move(stage), action, std::move(name), "", "1.0.0", desired.digest, "test"};
+  }
+  bool ran_argv(const std::vector<std::string>& argv) const {
+    for (const auto& c : node.calls())
+      if (c.command.argv == argv)
+        return true;
+    return false;
+  }
+  bool ran(const std::string& needle) const {
+    for (const auto& c : node.calls())
+      if (c.line.find(needle) != std::string::npos)
+        return true;
+    return false;
+  }
+};
+
+} // namespace
+
+TEST_SUITE("stages::removal") {
+  TEST_CASE("distribute links with -- before the target and the link") {
+    Fixture f;
+    stages::Actions act(f.node, false);
+    stages::StepContext ctx{act,          f.facts,      f.state,      &f.desired,
+                            &f.component, f.dir.path(), f.runit.get()};
+    REQUIRE(stages::apply_distribute(f.step("distribute", plan::Action::create), ctx).ok());
+    CHECK(f.ran_argv({"ln", "-sfn", "--", "hello", "/opt/acp/components/hello/1.0.0/bin/alias"}));
+    CHECK(f.ran_argv({"mkdir", "-p", "--", "/opt/acp/components/hello/1.0.0",
+                      "/opt/acp/components/hello/1.0.0/bin"}));
+    CHECK(f.ran("ln -sfn -- \"$1\" \"$2\" && mv -T -- \"$2\" \"$3\""));
+  }
+
+  TEST_CASE("prune removes the component directory only below /opt/acp/components") {
+    Fixture f;
+    f.state = state::commit(f.state, state::StateChange::put(plan::record_of(f.desired, {}, "t")));
+    f.facts.services["hello"] = true;
+    stages::Actions act(f.node, false);
+    stages::StepContext ctx{act, f.facts, f.state, nullptr, nullptr, f.dir.path(), f.runit.get()};
+    REQUIRE(stages::apply_prune(f.step("prune", plan::Action::remove), ctx).ok());
+    CHECK(f.ran_argv(util::remove_tree_argv(
+        "/opt/acp/components", std::vector<std::string>{"/opt/acp/components/hello"})));
+    // runit's service directory goes the same way, bounded by /etc/service.
+    CHECK(f.ran_argv(util::remove_tree_argv(
+        "/etc/service", std::vector<std::string>{"/etc/service/.acp-hello-removed"})));
+    CHECK(f.ran_argv(
+        {"mv", "-T", "--", "/etc/service/acp-hello", "/etc/service/.acp-hello-removed"}));
+    for (const auto& c : f.node.calls())
+      CHECK(c.command.argv.front() != "rm");
+  }
+
+  TEST_CASE("prune refuses a component name from state.json that is not a plain name") {
+    Fixture f;
+    stages::Actions act(f.node, false);
+    stages::StepContext ctx{act, f.facts, f.state, nullptr, nullptr, f.dir.path(), f.runit.get()};
+    for (const std::string bad : {"../../srv", "..", "a/b", "-rf"}) {
+      CAPTURE(bad);
+      const auto r = stages::apply_prune(f.step("prune", plan::Action::remove, bad), ctx);
+      REQUIRE_FALSE(r.ok());
+      CHECK(r.error().message().find("not a component name") != std::string::npos);
+      CHECK(r.error().hint().find("state.json") != std::string::npos);
+    }
+    CHECK(f.node.calls().empty());
+  }
+
+  TEST_CASE("a refused removal fails the step with the node's words and a hint") {
+    Fixture f;
+    f.node.respond({"sh", "-c", util::k_remove_tree_script},
+                   {3,
+                    "",
+                    "refusing to remove /opt/acp/components/hello: it resolves to /srv, which is "
+                    "not below /opt/acp/components\n",
+                    {}});
+    stages::Actions act(f.node, false);
+    stages::StepContext ctx{act, f.facts, f.state, nullptr, nullptr, f.dir.path(), f.runit.get()};
+    const auto r = stages::apply_prune(f.step("prune", plan::Action::remove), ctx);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().message().find("removing /opt/acp/components/hello failed (exit 3)") !=
+          std::string::npos);
+    CHECK(r.error().message().find("resolves to /srv") != std::string::npos);
+    CHECK(r.error().host() == "n1");
+    CHECK(r.error().hint().find("/opt/acp/components") != std::string::npos);
+  }
+
+  TEST_CASE("a dry run of remove_tree sends nothing") {
+    Fixture f;
+    stages::Actions act(f.node, true);
+    CHECK(act.remove_tree({"/opt/acp/components/x"}, "/opt/acp/components").ok());
+    CHECK(f.node.calls().empty());
+  }
+}
