@@ -4,6 +4,7 @@
 
 #include "acpctl/config/model.hpp"
 
+#include <cstddef>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -11,6 +12,9 @@
 #include <vector>
 
 namespace acp::config {
+
+/// The largest cluster config acpctl reads; a real one is a few KiB.
+inline constexpr std::size_t k_max_config_bytes = std::size_t{4} << 20;
 
 /// One thing wrong with a config.
 struct Problem {
