@@ -79,6 +79,31 @@ std::string human_bytes(std::uint64_t bytes) {
   return unit == 0 ? fmt::format("{} B", bytes) : fmt::format("{:.1f} {}", value, k_units[unit]);
 }
 
+std::string quote_truncated(std::string_view text, std::size_t max) {
+  std::size_t keep = std::min(max, text.size());
+  // Back up over UTF-8 continuation bytes so that a character is never cut in half.
+  if (keep < text.size())
+    while (keep > 0 && (static_cast<unsigned char>(text[keep]) & 0xc0) == 0x80)
+      --keep;
+  std::string out = "\"";
+  for (const char c : text.substr(0, keep)) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '\n')
+      out += "\\n";
+    else if (c == '\t')
+      out += "\\t";
+    else if (c == '"' || c == '\\')
+      out += {'\\', c};
+    else if (u < 0x20 || u == 0x7f)
+      out += fmt::format("\\x{:02x}", u);
+    else
+      out += c;
+  }
+  if (keep < text.size())
+    return out + fmt::format("…\"({} bytes)", text.size());
+  return out + '"';
+}
+
 std::string to_hex(std::span<const unsigned char> bytes) {
   static constexpr char k_digits[] = "0123456789abcdef";
   std::string out;

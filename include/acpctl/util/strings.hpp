@@ -21,6 +21,10 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 std::string closest_match(std::string_view word, std::span<const std::string_view> candidates);
 /// "1.5 GiB"-style size.
 std::string human_bytes(std::uint64_t bytes);
+/// `text` in double quotes for an error message, control characters escaped (\n, \x01). Longer
+/// than `max` bytes, it keeps the first `max` (cut at a UTF-8 character boundary) and says
+/// how long the whole was: "aaa…"(3145728 bytes). A user's value is always echoed through this.
+std::string quote_truncated(std::string_view text, std::size_t max = 200);
 /// Lower-case hex of raw bytes.
 std::string to_hex(std::span<const unsigned char> bytes);
 

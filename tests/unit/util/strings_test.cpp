@@ -28,4 +28,21 @@ TEST_SUITE("util::strings") {
     CHECK(human_bytes(1536) == "1.5 KiB");
     CHECK(human_bytes(std::uint64_t{1} << 30) == "1.0 GiB");
   }
+
+  TEST_CASE("quote_truncated quotes a short value whole and escapes control characters") {
+    CHECK(quote_truncated("cp-1") == "\"cp-1\"");
+    CHECK(quote_truncated("a\nb\t\"c\"\x01") == "\"a\\nb\\t\\\"c\\\"\\x01\"");
+    CHECK(quote_truncated(std::string(200, 'a')) == "\"" + std::string(200, 'a') + "\"");
+  }
+
+  TEST_CASE("quote_truncated keeps the first 200 bytes of a long value and says its size") {
+    const auto out = quote_truncated(std::string(3145728, 'a'));
+    CHECK(out == "\"" + std::string(200, 'a') + "…\"(3145728 bytes)");
+    CHECK(quote_truncated("abcdef", 3) == "\"abc…\"(6 bytes)");
+  }
+
+  TEST_CASE("quote_truncated does not cut a UTF-8 character in half") {
+    // "é" is two bytes; a cut after 2 bytes would split the first one.
+    CHECK(quote_truncated("aéé", 2) == "\"a…\"(5 bytes)");
+  }
 }
