@@ -80,6 +80,12 @@ LoadResult load_text(std::string_view text, const std::string& source) {
   if (!has_content(text))
     return single_problem(source, 0, 0, fmt::format("{} is empty", source),
                           "run `acpctl init > cluster.yaml` for an example config");
+  if (const auto deep = detail::first_too_deep(text, k_max_config_depth))
+    return single_problem(source, deep->line, deep->column,
+                          fmt::format("nesting deeper than {} levels", k_max_config_depth),
+                          "a cluster config nests a few levels; check the brackets and "
+                          "indentation at that position");
+
   std::vector<YAML::Node> documents;
   try {
     documents = YAML::LoadAll(std::string(text));
