@@ -3,8 +3,10 @@
 #include "acpctl/runner/connect.hpp"
 #include "acpctl/util/error.hpp"
 #include "acpctl/util/log.hpp"
+#include "acpctl/util/strings.hpp"
 #include "output.hpp"
 
+#include <charconv>
 #include <cstdlib>
 #include <fmt/format.h>
 #include <unistd.h>
@@ -59,6 +61,20 @@ const std::vector<std::string>* App::choices_of(const CLI::Option* option) const
   return it == m_choices.end() ? nullptr : &it->second;
 }
 
+CLI::Validator whole_number(long long min, long long max) {
+  return CLI::Validator(
+      [min, max](std::string& value) {
+        long long number = 0;
+        const char* end = value.data() + value.size();
+        const auto [ptr, ec] = std::from_chars(value.data(), end, number);
+        if (ec == std::errc{} && ptr == end && number >= min && number <= max)
+          return std::string{};
+        return fmt::format("{} is not a whole number from {} to {}", util::quoted(value, 40), min,
+                           max);
+      },
+      fmt::format("INT in [{} - {}]", min, max));
+}
+
 namespace {
 // The leaf command that was given: follow parsed subcommands down.
 CLI::App* chosen(CLI::App& root) {
@@ -69,6 +85,59 @@ CLI::App* chosen(CLI::App& root) {
       return current;
     current = subs.front();
   }
+}
+
+// A word from the command line for a message: as given, unless it is unreasonably long.
+std::string shown(const std::string& word) {
+  return word.size() <= 100 ? word : util::quoted(word, 100);
+}
+
+// The names a typo of `word` could have meant: the options of `app`, or its subcommands.
+std::vector<std::string> names_like(const CLI::App& app, const std::string& word) {
+  std::vector<std::string> names;
+  if (word.starts_with("-")) {
+    for (const auto* opt : app.get_options())
+      for (const auto& n : opt->get_lnames())
+        names.push_back("--" + n);
+  } else {
+    for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; }))
+      names.push_back(sub->get_name());
+  }
+  return names;
+}
+
+// "unknown option --bogus" for the first word no command took, or "" when all were taken.
+// CLI11 checks required options and subcommands before it complains about extra words, which
+// would hide a typo behind "A subcommand is required"; so the unknown word is named first.
+std::string unknown_word(CLI::App& root) {
+  std::vector<CLI::App*> path{&root};
+  while (!path.back()->get_subcommands().empty())
+    path.push_back(path.back()->get_subcommands().front());
+  for (auto* app : path) {
+    auto extra = app->remaining();
+    // CLI11 keeps the "--" separator among the leftovers; it is not an unknown word.
+    std::erase(extra, "--");
+    if (extra.empty())
+      continue;
+    const std::string& word = extra.front();
+    const CLI::App& leaf = *path.back();
+    const auto names = names_like(leaf, word);
+    const std::vector<std::string_view> views(names.begin(), names.end());
+    const auto name = word.substr(0, word.find('='));
+    const auto guess = util::closest_match(name, views);
+    const char* what = word.starts_with("-") ? "option" : !names.empty() ? "command" : "argument";
+    return fmt::format("unknown {} {}{}", what, shown(word),
+                       guess.empty() ? "" : fmt::format(" (did you mean {}?)", guess));
+  }
+  return {};
+}
+
+// "acpctl package verify": the words that name `command`.
+std::string command_line(const CLI::App* command) {
+  std::string out;
+  for (; command != nullptr; command = command->get_parent())
+    out = command->get_name() + (out.empty() ? "" : " ") + out;
+  return out;
 }
 
 bool color_wanted(const GlobalOptions& g) {
@@ -89,9 +158,13 @@ int App::run(int argc, const char* const* argv) {
       return k_exit_ok;
     } catch (const CLI::ParseError& e) {
       const auto* leaf = chosen(m_root);
-      fmt::print(stderr, "error: {}\nRun `{} --help` for usage.\n", e.what(),
-                 leaf == &m_root ? std::string("acpctl")
-                                 : fmt::format("acpctl {}", leaf->get_name()));
+      auto message = unknown_word(m_root);
+      if (message.empty())
+        message = e.what();
+      // CLI11 quotes a bad value whole; a megabyte argument must not fill the terminal.
+      if (message.size() > 400)
+        message = message.substr(0, 400) + fmt::format("…({} bytes)", message.size());
+      fmt::print(stderr, "error: {}\nRun `{} --help` for usage.\n", message, command_line(leaf));
       return k_exit_usage;
     }
     log::configure(log::Settings{m_globals.verbose >= 2   ? log::Level::debug

@@ -55,6 +55,11 @@ private:
   std::map<const CLI::Option*, std::vector<std::string>> m_choices;
 };
 
+/// A validator for an integer flag: accepts only decimal digits (an optional leading '-')
+/// that make a number from `min` to `max`. Overflow, "0x10" and "1e3" are refused with a
+/// message CLI11 prefixes with the flag's name (exit 2), never wrapped or clamped.
+CLI::Validator whole_number(long long min, long long max);
+
 /// Registers every command (commands.cpp lists them).
 void add_commands(App& app);
 

@@ -86,7 +86,7 @@ void add_apply_command(App& app) {
   cmd->add_flag("--dry-run", o->dry_run, "Log every change instead of making it");
   cmd->add_option("--parallel", o->parallel, "At most this many nodes at once")
       ->capture_default_str()
-      ->check(CLI::Range(1, 1024));
+      ->check(whole_number(1, 1024));
   cmd->footer("Test only: ACPCTL_TEST_EXIT_AFTER_STEP=N exits (137) right after step N.");
   app.on(cmd, [&app, o] { return run_apply(app, *o); });
 }

@@ -121,7 +121,7 @@ void add_certs_command(App& app) {
   app.path_option(check->add_option("-f,--file", c->file, "The cluster config")->required());
   check->add_option("--within", c->within, "Report as expiring what ends within this many days")
       ->capture_default_str()
-      ->check(CLI::Range(1, 3650));
+      ->check(whole_number(1, 3650));
   check->footer("Status: ok, expiring, expired, missing or invalid. Exit code 0 when every "
                 "certificate is ok or expiring, 1 when one is expired, missing or invalid.");
   app.on(check, [&app, c] { return run_check(app, *c); });
@@ -135,13 +135,13 @@ void add_certs_command(App& app) {
   add_trust_options(app, renew, r->key, r->insecure);
   renew->add_option("--within", r->within, "Renew what expires within this many days")
       ->capture_default_str()
-      ->check(CLI::Range(1, 3650));
+      ->check(whole_number(1, 3650));
   renew->add_flag("--all", r->all, "Renew every leaf certificate (the CA is kept)");
   renew->add_flag("-y,--yes", r->yes, "Do not ask for confirmation (needed without a terminal)");
   renew->add_flag("--dry-run", r->dry_run, "Only say what would be renewed; change nothing");
   renew->add_option("--parallel", r->parallel, "At most this many nodes at once")
       ->capture_default_str()
-      ->check(CLI::Range(1, 1024));
+      ->check(whole_number(1, 1024));
   renew->footer("The certificates live in $ACPCTL_HOME/clusters/NAME/pki (default ~/.acpctl). "
                 "Renewed ones keep their subject and SANs and get a new key and one more year.");
   app.on(renew, [&app, r] { return run_renew(app, *r); });

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 #include <iostream>
 #include <iterator>
+#include <limits>
 #include <mutex>
 #include <sstream>
 
@@ -113,7 +114,7 @@ void add_exec_command(App& app) {
                 "Read standard input once and feed it to the command on every node");
   cmd->add_option("--timeout", o->timeout, "Give up on a node after this many seconds (0: never)")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(whole_number(0, std::numeric_limits<int>::max()));
   // After --, every word belongs to the remote command, flags included.
   cmd->add_option("command", o->argv, "The command to run and its arguments, after --");
   cmd->fallthrough(false);

@@ -58,7 +58,8 @@ void add_package_build(App& app, CLI::App* package) {
   app.choice_option(cmd->add_option("--compression", a->compression,
                                     "gzip or zstd (default: from the file name, else gzip)"),
                     {"gzip", "zstd"});
-  cmd->add_option("--level", a->level, "Compression level (default: the filter's)");
+  cmd->add_option("--level", a->level, "Compression level (default: the filter's)")
+      ->check(whole_number(0, 22));
   app.on(cmd, [&app, a] { return run_build(app, *a); });
 }
 

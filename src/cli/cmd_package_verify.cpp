@@ -6,6 +6,7 @@
 #include "output.hpp"
 #include "package_verbs.hpp"
 
+#include <cmath>
 #include <fmt/format.h>
 #include <memory>
 
@@ -34,7 +35,7 @@ std::uint64_t parse_size(const std::string& text) {
   try {
     number = std::stod(text, &used);
   } catch (const std::exception&) {
-    used = 0;
+    used = 0; // not a number, or out of the range of a double
   }
   const auto unit = text.substr(used);
   const double scale = unit.empty() || unit == "B" ? 1.0
@@ -43,9 +44,16 @@ std::uint64_t parse_size(const std::string& text) {
                        : unit == "GiB"             ? 1073741824.0
                        : unit == "TiB"             ? 1099511627776.0
                                                    : -1.0;
-  if (used == 0 || scale < 0 || number <= 0)
-    throw Failure(Error(Errc::usage, fmt::format("--max-size \"{}\" is not a size", text))
-                      .with_hint("write a number with B, KiB, MiB, GiB or TiB, e.g. 100GiB"));
+  // "inf" and "nan" parse as doubles; !(number > 0) also catches NaN.
+  if (used == 0 || scale < 0 || !(number > 0) || !std::isfinite(number))
+    throw Failure(
+        Error(Errc::usage, fmt::format("--max-size {} is not a size", util::quoted(text, 40)))
+            .with_hint("write a number with B, KiB, MiB, GiB or TiB, e.g. 100GiB"));
+  // Converting a double of 2^64 or more to uint64_t is undefined (in practice it wraps to 0).
+  if (number * scale >= 0x1p64)
+    throw Failure(
+        Error(Errc::usage, fmt::format("--max-size {} is too large", util::quoted(text, 40)))
+            .with_hint("give at most 16777215TiB, e.g. 100GiB"));
   return static_cast<std::uint64_t>(number * scale);
 }
 

@@ -63,7 +63,7 @@ void add_plan_command(App& app) {
   cmd->add_flag("--detailed-exitcode", o->detailed, "Exit 2 when there are changes, 0 when none");
   cmd->add_option("--parallel", o->parallel, "At most this many nodes at once")
       ->capture_default_str()
-      ->check(CLI::Range(1, 1024));
+      ->check(whole_number(1, 1024));
   app.on(cmd, [&app, o] { return run_plan(app, *o); });
 }
 

@@ -12,6 +12,7 @@
 #include "output.hpp"
 #include "trust_options.hpp"
 
+#include <charconv>
 #include <chrono>
 #include <filesystem>
 #include <fmt/format.h>
@@ -36,14 +37,15 @@ int run_upload(const App& app, const Options& o) {
   if (!std::filesystem::is_regular_file(o.local, ec))
     throw Failure(Error(Errc::usage, o.local + " is not a readable file"));
   unsigned mode = 0;
-  try {
-    mode = static_cast<unsigned>(std::stoul(o.mode, nullptr, 8));
-  } catch (const std::exception&) {
-    throw Failure(Error(Errc::usage, "--mode must be octal, e.g. 0644, not \"" + o.mode + "\""));
-  }
+  const char* end = o.mode.data() + o.mode.size();
+  const auto [ptr, parse_ec] = std::from_chars(o.mode.data(), end, mode, 8);
+  if (o.mode.empty() || parse_ec != std::errc{} || ptr != end || mode > 07777)
+    throw Failure(Error(Errc::usage, fmt::format("--mode must be octal from 0 to 7777, e.g. 0644, "
+                                                 "not {}",
+                                                 util::quoted(o.mode, 40))));
   if (o.remote.empty() || o.remote.front() != '/' || o.remote.back() == '/')
-    throw Failure(Error(Errc::usage,
-                        "the remote path must be an absolute file path, not \"" + o.remote + "\""));
+    throw Failure(Error(Errc::usage, "the remote path must be an absolute file path, not " +
+                                         util::quoted(o.remote)));
   const auto cluster = config::load_valid(o.target.file).take();
   const auto nodes = select_nodes(cluster, o.target).take();
   remote::check_if_package(

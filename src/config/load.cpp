@@ -3,6 +3,7 @@
 #include "acpctl/config/load.hpp"
 
 #include "acpctl/util/fs.hpp"
+#include "acpctl/util/strings.hpp"
 #include "parse.hpp"
 
 #include <algorithm>
@@ -22,8 +23,6 @@ std::string Problem::describe() const {
 }
 
 namespace {
-
-constexpr std::size_t k_max_config_bytes = 4 << 20;
 
 // Strict UTF-8 check; a config that is not text is rejected before the YAML parser sees it.
 bool is_utf8_text(std::string_view text) {
@@ -71,8 +70,9 @@ LoadResult single_problem(const std::string& source, int line, int column, std::
 LoadResult load_text(std::string_view text, const std::string& source) {
   if (text.size() > k_max_config_bytes)
     return single_problem(source, 0, 0,
-                          fmt::format("{} is {} bytes; a cluster config is at most {} bytes",
-                                      source, text.size(), k_max_config_bytes),
+                          fmt::format("{} is larger than {}, the most acpctl reads for a "
+                                      "cluster config",
+                                      source, util::human_bytes(k_max_config_bytes)),
                           "is this the right file?");
   if (!is_utf8_text(text))
     return single_problem(source, 0, 0, fmt::format("{} is a binary file, not YAML", source),
@@ -80,6 +80,11 @@ LoadResult load_text(std::string_view text, const std::string& source) {
   if (!has_content(text))
     return single_problem(source, 0, 0, fmt::format("{} is empty", source),
                           "run `acpctl init > cluster.yaml` for an example config");
+  if (const auto deep = detail::first_too_deep(text, k_max_config_depth))
+    return single_problem(source, deep->line, deep->column,
+                          fmt::format("nesting deeper than {} levels", k_max_config_depth),
+                          "a cluster config nests a few levels; check the brackets and "
+                          "indentation at that position");
 
   std::vector<YAML::Node> documents;
   try {
@@ -126,17 +131,26 @@ LoadResult load_text(std::string_view text, const std::string& source) {
 
 LoadResult load_file(const std::string& path) {
   if (path == "-") {
-    std::string text{std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
+    // One byte past the limit is enough for load_text to refuse; never read the rest.
+    std::string text;
+    std::istreambuf_iterator<char> in(std::cin), end;
+    for (; in != end && text.size() <= k_max_config_bytes; ++in)
+      text += *in;
     return load_text(text, "<stdin>");
   }
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec))
-    return single_problem(path, 0, 0, fmt::format("{} is a directory", path),
-                          "pass the cluster config file, e.g. -f cluster.yaml");
-  auto text = util::read_file(path);
-  if (!text)
-    return single_problem(path, 0, 0, text.error().message(),
-                          "check the path; `acpctl init > cluster.yaml` writes an example");
+  auto text = util::read_file(path, k_max_config_bytes);
+  if (!text) {
+    // The problem is already placed at `path`; "path: path: ..." would say it twice.
+    std::string_view message = text.error().message();
+    if (message.starts_with(path + ": "))
+      message.remove_prefix(path.size() + 2);
+    const std::string hint = text.error().code() != Errc::invalid_input
+                                 ? "check the path; `acpctl init > cluster.yaml` writes an example"
+                             : message.starts_with("not a regular file")
+                                 ? "give the path of the cluster config, e.g. -f cluster.yaml"
+                                 : "a cluster config is a few KiB; is this the right file?";
+    return single_problem(path, 0, 0, std::string(message), hint);
+  }
   return load_text(*text, path);
 }
 

@@ -59,7 +59,7 @@ Result<std::string> SecretRef::resolve() const {
     return std::string(value);
   }
   if (!from_file.empty()) {
-    auto text = util::read_file(util::expand_home(from_file));
+    auto text = util::read_file(util::expand_home(from_file), util::k_max_secret_bytes);
     if (!text)
       return std::move(text).error().context("reading a secret");
     auto value = std::move(text).value();

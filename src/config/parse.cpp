@@ -142,11 +142,11 @@ void parse_roles(Reader& r, const YAML::Node& node, const std::string& path,
                                      [&](const auto& n) { return n.name == text; });
     if (found == std::end(k_roles)) {
       const auto suggestion = util::closest_match(text, names);
-      r.problem(item, ip, fmt::format("unknown role \"{}\"", text),
+      r.problem(item, ip, fmt::format("unknown role {}", util::quoted(text)),
                 suggestion.empty() ? "roles are control-plane, etcd, worker, ingress"
                                    : fmt::format("did you mean \"{}\"?", suggestion));
     } else if (std::find(out.begin(), out.end(), found->value) != out.end()) {
-      r.problem(item, ip, fmt::format("role \"{}\" is listed twice", text));
+      r.problem(item, ip, fmt::format("role {} is listed twice", util::quoted(text)));
     } else {
       out.push_back(found->value);
     }
@@ -170,7 +170,7 @@ void parse_labels(Reader& r, const YAML::Node& node, const std::string& path,
     r.note(kp + "#key", entry.first);
     r.note(kp, entry.second);
     if (!entry.second.IsScalar() && !entry.second.IsNull()) {
-      r.problem(entry.second, kp, fmt::format("label {} must be a string", key));
+      r.problem(entry.second, kp, fmt::format("label {} must be a string", util::quoted(key)));
       continue;
     }
     out[key] = entry.second.IsNull() ? std::string{} : entry.second.Scalar();
@@ -326,11 +326,12 @@ void parse_document(Reader& r, const YAML::Node& root, Cluster& out) {
     return;
   std::string api_version;
   if (r.string(root, "", "apiVersion", api_version, true) && api_version != k_api_version)
-    r.problem_at("apiVersion", fmt::format("apiVersion \"{}\" is not supported", api_version),
+    r.problem_at("apiVersion",
+                 fmt::format("apiVersion {} is not supported", util::quoted(api_version)),
                  fmt::format("this acpctl reads apiVersion: {}", k_api_version));
   std::string kind;
   if (r.string(root, "", "kind", kind, true) && kind != k_kind)
-    r.problem_at("kind", fmt::format("kind \"{}\" is not a cluster config", kind),
+    r.problem_at("kind", fmt::format("kind {} is not a cluster config", util::quoted(kind)),
                  fmt::format("write kind: {}", k_kind));
   if (const auto metadata = root["metadata"]; !metadata) {
     r.required(root, "metadata", "add metadata: {name: global}");

@@ -2,6 +2,9 @@
 
 #include "reader.hpp"
 
+#include <optional>
+#include <string_view>
+
 namespace acp::config::detail {
 
 /// Reads the whole document into `out`, reporting structure and type problems through `r`.
@@ -10,5 +13,10 @@ void parse_document(Reader& r, const YAML::Node& root, Cluster& out);
 /// Fills what the file left out: node SSH user/port from spec.ssh, the pod and service CIDRs
 /// for the IP family.
 void apply_defaults(Cluster& cluster);
+
+/// Where `text` first nests deeper than `max_depth` levels (flow brackets and block levels
+/// together), as a Location without the file; nullopt when it never does. A cheap scan that
+/// may overcount by a level but never undercounts, run before yaml-cpp recurses into the text.
+std::optional<Location> first_too_deep(std::string_view text, int max_depth);
 
 } // namespace acp::config::detail

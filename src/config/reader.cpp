@@ -78,7 +78,7 @@ bool Reader::mapping(const YAML::Node& node, const std::string& path,
     const auto key = key_node.Scalar();
     note(child(path, key) + "#key", key_node);
     if (!seen.insert(key).second) {
-      problem(key_node, child(path, key), fmt::format("duplicate key \"{}\"", key),
+      problem(key_node, child(path, key), fmt::format("duplicate key {}", util::quoted(key)),
               "keep only one of them");
       continue;
     }
@@ -88,7 +88,8 @@ bool Reader::mapping(const YAML::Node& node, const std::string& path,
       if (!suggestion.empty())
         m_suggested.insert(child(path, suggestion));
       problem(key_node, child(path, key),
-              fmt::format("unknown key \"{}\" in {}", key, path.empty() ? "the document" : path),
+              fmt::format("unknown key {} in {}", util::quoted(key),
+                          path.empty() ? "the document" : path),
               suggestion.empty() ? fmt::format("known keys: {}", util::join(names, ", "))
                                  : fmt::format("did you mean \"{}\"?", suggestion));
     }
@@ -150,7 +151,7 @@ bool Reader::integer(const YAML::Node& map, const std::string& path, std::string
   if (!value.IsScalar() || text.empty() || ec != std::errc{} || end != text.data() + text.size()) {
     problem(value, p,
             fmt::format("{} must be a whole number, not {}", p,
-                        value.IsScalar() ? "\"" + text + "\"" : type_name(value)));
+                        value.IsScalar() ? util::quoted(text) : type_name(value)));
     return false;
   }
   if (number < min || number > max) {
@@ -200,9 +201,10 @@ bool Reader::secret(const YAML::Node& map, const std::string& path, std::string_
     return false;
   }
   if (!out.from_env.empty() && !util::is_env_name(out.from_env)) {
-    problem_at(child(p, "fromEnv"),
-               fmt::format("\"{}\" is not a valid environment variable name", out.from_env),
-               "use letters, digits and _, not starting with a digit");
+    problem_at(
+        child(p, "fromEnv"),
+        fmt::format("{} is not a valid environment variable name", util::quoted(out.from_env)),
+        "use letters, digits and _, not starting with a digit");
     return false;
   }
   return true;
@@ -222,7 +224,7 @@ bool Reader::choice(const YAML::Node& map, const std::string& path, std::string_
   std::vector<std::string> names(choices.begin(), choices.end());
   auto suggestion = util::closest_match(value, candidates);
   problem_at(child(path, key),
-             fmt::format("{} is \"{}\"; it must be one of {}", child(path, key), value,
+             fmt::format("{} is {}; it must be one of {}", child(path, key), util::quoted(value),
                          util::join(names, ", ")),
              suggestion.empty() ? std::string{} : fmt::format("did you mean \"{}\"?", suggestion));
   return false;

@@ -34,15 +34,21 @@ private:
   std::vector<Problem> m_problems;
 };
 
+// std::regex matches by recursion, a stack frame or more per character: a megabyte value would
+// overflow the stack, so a value longer than any valid one is refused before matching.
+bool short_match(std::string_view s, const std::regex& re, std::size_t max_size) {
+  return s.size() <= max_size && std::regex_match(s.begin(), s.end(), re);
+}
+
 bool is_dns_label(std::string_view s) {
   static const std::regex k_label("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
-  return std::regex_match(s.begin(), s.end(), k_label);
+  return short_match(s, k_label, 63);
 }
 
 bool is_hostname(std::string_view s) {
   static const std::regex k_host("[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([-A-"
                                  "Za-z0-9]{0,61}[A-Za-z0-9])?)*");
-  return s.size() <= 253 && std::regex_match(s.begin(), s.end(), k_host);
+  return short_match(s, k_host, 253);
 }
 
 std::string node_path(std::size_t i) {
@@ -52,13 +58,15 @@ std::string node_path(std::size_t i) {
 void check_names(Checker& ck) {
   const auto& c = ck.cluster();
   if (!c.name.empty() && !is_dns_label(c.name))
-    ck.fail("metadata.name", fmt::format("cluster name \"{}\" is not a DNS label", c.name),
+    ck.fail("metadata.name",
+            fmt::format("cluster name {} is not a DNS label", util::quoted(c.name)),
             "use lower-case letters, digits and '-', at most 63 characters, e.g. \"global\"");
   static const std::regex k_version("v?[0-9]+\\.[0-9]+\\.[0-9]+");
-  if (!c.kubernetes_version.empty() && !std::regex_match(c.kubernetes_version, k_version))
-    ck.fail("spec.kubernetesVersion",
-            fmt::format("kubernetesVersion \"{}\" is not a version", c.kubernetes_version),
-            "write it as vMAJOR.MINOR.PATCH, e.g. v1.31.6");
+  if (!c.kubernetes_version.empty() && !short_match(c.kubernetes_version, k_version, 64))
+    ck.fail(
+        "spec.kubernetesVersion",
+        fmt::format("kubernetesVersion {} is not a version", util::quoted(c.kubernetes_version)),
+        "write it as vMAJOR.MINOR.PATCH, e.g. v1.31.6");
 }
 
 // Parses the CIDRs of one kind and checks they match the IP family.
@@ -71,7 +79,7 @@ std::vector<Cidr> check_cidrs(Checker& ck, const std::vector<std::string>& texts
   for (const auto& text : texts) {
     auto cidr = Cidr::parse(text);
     if (!cidr) {
-      ck.fail(path, fmt::format("{} \"{}\" is not a CIDR", what, text),
+      ck.fail(path, fmt::format("{} {} is not a CIDR", what, util::quoted(text)),
               "write an address block such as 10.3.0.0/16");
       continue;
     }
@@ -107,7 +115,8 @@ Networks check_network(Checker& ck) {
   if (!net.node_cidr.empty()) {
     n.node = Cidr::parse(net.node_cidr);
     if (!n.node)
-      ck.fail("spec.network.nodeCIDR", fmt::format("nodeCIDR \"{}\" is not a CIDR", net.node_cidr),
+      ck.fail("spec.network.nodeCIDR",
+              fmt::format("nodeCIDR {} is not a CIDR", util::quoted(net.node_cidr)),
               "write the nodes' subnet, e.g. 192.168.10.0/24");
   }
   for (const auto& p : n.pod)
@@ -137,12 +146,15 @@ void check_labels(Checker& ck, const Node& node, const std::string& path) {
   static const std::regex k_value("([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?");
   for (const auto& [key, value] : node.labels) {
     const auto p = path + ".labels." + key;
-    if (!std::regex_match(key, k_key))
-      ck.fail(p + "#key", fmt::format("label key \"{}\" is not a valid Kubernetes label key", key),
+    if (!short_match(key, k_key, 317))
+      ck.fail(p + "#key",
+              fmt::format("label key {} is not a valid Kubernetes label key", util::quoted(key)),
               "use [prefix/]name with letters, digits, '-', '_' and '.'");
-    if (!std::regex_match(value, k_value))
-      ck.fail(p, fmt::format("label value \"{}\" is not a valid Kubernetes label value", value),
-              "at most 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric");
+    if (!short_match(value, k_value, 63))
+      ck.fail(
+          p,
+          fmt::format("label value {} is not a valid Kubernetes label value", util::quoted(value)),
+          "at most 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric");
   }
 }
 
@@ -155,12 +167,14 @@ void check_nodes(Checker& ck, const Networks& nets) {
     const auto path = node_path(i);
     if (!node.name.empty()) {
       if (!is_dns_label(node.name))
-        ck.fail(path + ".name", fmt::format("node name \"{}\" is not a DNS label", node.name),
+        ck.fail(path + ".name",
+                fmt::format("node name {} is not a DNS label", util::quoted(node.name)),
                 "use lower-case letters, digits and '-', e.g. cp-1");
       if (auto [it, fresh] = names.emplace(node.name, i); !fresh)
         ck.fail(path + ".name",
-                fmt::format("node name \"{}\" is already used by spec.nodes[{}] (line {})",
-                            node.name, it->second, c.where(node_path(it->second) + ".name").line),
+                fmt::format("node name {} is already used by spec.nodes[{}] (line {})",
+                            util::quoted(node.name), it->second,
+                            c.where(node_path(it->second) + ".name").line),
                 "give every node its own name");
     }
     if (node.address.empty())
@@ -168,14 +182,14 @@ void check_nodes(Checker& ck, const Networks& nets) {
     const auto ip = IpAddress::parse(node.address);
     if (!ip) {
       ck.fail(path + ".address",
-              fmt::format("node address \"{}\" is not an IP address", node.address),
+              fmt::format("node address {} is not an IP address", util::quoted(node.address)),
               "write the node's IPv4 or IPv6 address, e.g. 192.168.10.11");
       continue;
     }
     if (auto [it, fresh] = addresses.emplace(ip->to_string(), i); !fresh)
       ck.fail(path + ".address",
-              fmt::format("address {} is already used by node \"{}\"", node.address,
-                          c.nodes[it->second].name),
+              fmt::format("address {} is already used by node {}", node.address,
+                          util::quoted(c.nodes[it->second].name)),
               "every node needs its own address");
     if (nets.node && !nets.node->contains(*ip))
       ck.fail(path + ".address",
@@ -220,16 +234,17 @@ void check_endpoint(Checker& ck, const Networks& nets) {
       return;
     const auto vip = IpAddress::parse(v->vip);
     if (!vip) {
-      ck.fail(path + ".vip", fmt::format("vip \"{}\" is not an IP address", v->vip),
+      ck.fail(path + ".vip", fmt::format("vip {} is not an IP address", util::quoted(v->vip)),
               "pick a free address in the control-plane nodes' subnet");
       return;
     }
     for (std::size_t i = 0; i < c.nodes.size(); ++i) {
       const auto ip = IpAddress::parse(c.nodes[i].address);
       if (ip && *ip == *vip)
-        ck.fail(path + ".vip",
-                fmt::format("vip {} is the address of node \"{}\"", v->vip, c.nodes[i].name),
-                "the VIP must be a free address that no node holds");
+        ck.fail(
+            path + ".vip",
+            fmt::format("vip {} is the address of node {}", v->vip, util::quoted(c.nodes[i].name)),
+            "the VIP must be a free address that no node holds");
     }
     // Keepalived moves the VIP between control-plane nodes on one L2 segment.
     if (nets.node) {
@@ -245,8 +260,8 @@ void check_endpoint(Checker& ck, const Networks& nets) {
         const Cidr subnet = Cidr{*ip, ip->v6 ? 64 : 24}.canonical();
         if (!subnet.contains(*vip)) {
           ck.fail(path + ".vip",
-                  fmt::format("vip {} is not in the subnet of control-plane node \"{}\" ({})",
-                              v->vip, node->name, subnet.to_string()),
+                  fmt::format("vip {} is not in the subnet of control-plane node {} ({})", v->vip,
+                              util::quoted(node->name), subnet.to_string()),
                   "pick a free address in the nodes' subnet, or set spec.network.nodeCIDR if "
                   "the subnet is larger than /24");
           break;
@@ -254,15 +269,17 @@ void check_endpoint(Checker& ck, const Networks& nets) {
       }
     }
     static const std::regex k_ifname("[A-Za-z0-9_.:-]{1,15}");
-    if (!v->interface.empty() && !std::regex_match(v->interface, k_ifname))
-      ck.fail(path + ".interface",
-              fmt::format("interface \"{}\" is not a network interface name", v->interface),
-              "at most 15 letters, digits, '.', '_', ':' or '-', e.g. eth0");
+    if (!v->interface.empty() && !short_match(v->interface, k_ifname, 15))
+      ck.fail(
+          path + ".interface",
+          fmt::format("interface {} is not a network interface name", util::quoted(v->interface)),
+          "at most 15 letters, digits, '.', '_', ':' or '-', e.g. eth0");
   }
   if (const auto& lb = c.endpoint.external_load_balancer) {
     if (!lb->address.empty() && !IpAddress::parse(lb->address) && !is_hostname(lb->address))
-      ck.fail("spec.controlPlaneEndpoint.externalLoadBalancer.address",
-              fmt::format("\"{}\" is neither an IP address nor a host name", lb->address));
+      ck.fail(
+          "spec.controlPlaneEndpoint.externalLoadBalancer.address",
+          fmt::format("{} is neither an IP address nor a host name", util::quoted(lb->address)));
   }
 }
 
@@ -270,8 +287,8 @@ void check_ssh(Checker& ck) {
   const auto& ssh = ck.cluster().ssh;
   if (ssh.bastion && !ssh.bastion->address.empty() && !IpAddress::parse(ssh.bastion->address) &&
       !is_hostname(ssh.bastion->address))
-    ck.fail("spec.ssh.bastion.address",
-            fmt::format("\"{}\" is neither an IP address nor a host name", ssh.bastion->address));
+    ck.fail("spec.ssh.bastion.address", fmt::format("{} is neither an IP address nor a host name",
+                                                    util::quoted(ssh.bastion->address)));
 }
 
 void check_etcd(Checker& ck) {
@@ -290,16 +307,16 @@ void check_registry(Checker& ck) {
   if (!reg || reg->address.empty())
     return;
   static const std::regex k_address("([A-Za-z0-9.-]+|\\[[0-9A-Fa-f:]+\\])(:[0-9]{1,5})?");
-  if (!std::regex_match(reg->address, k_address))
+  if (!short_match(reg->address, k_address, 261))
     ck.fail("spec.registry.address",
-            fmt::format("registry address \"{}\" is not host[:port]", reg->address),
+            fmt::format("registry address {} is not host[:port]", util::quoted(reg->address)),
             "e.g. 192.168.10.100:11443");
 }
 
 bool is_cron_field(const std::string& f) {
   static const std::regex k_field(
       "(\\*|[0-9]+(-[0-9]+)?)(/[0-9]+)?(,([0-9]+(-[0-9]+)?)(/[0-9]+)?)*");
-  return std::regex_match(f, k_field);
+  return short_match(f, k_field, 64);
 }
 
 void check_backup(Checker& ck) {
@@ -313,11 +330,12 @@ void check_backup(Checker& ck) {
       fields.push_back(f);
   if (fields.size() != 5 || !std::all_of(fields.begin(), fields.end(), is_cron_field))
     ck.fail(path + ".schedule",
-            fmt::format("schedule \"{}\" is not a cron expression", b->schedule),
+            fmt::format("schedule {} is not a cron expression", util::quoted(b->schedule)),
             "five fields: minute hour day-of-month month day-of-week, e.g. \"0 2 * * *\"");
   static const std::regex k_ttl("[0-9]+[smhd]");
-  if (!std::regex_match(b->ttl, k_ttl))
-    ck.fail(path + ".localStorage.ttl", fmt::format("ttl \"{}\" is not a duration", b->ttl),
+  if (!short_match(b->ttl, k_ttl, 32))
+    ck.fail(path + ".localStorage.ttl",
+            fmt::format("ttl {} is not a duration", util::quoted(b->ttl)),
             "a number and a unit s, m, h or d, e.g. 7d");
   if (auto problem = node_dir_problem(b->local_path); !problem.empty())
     ck.fail(path + ".localStorage.path",
@@ -328,12 +346,12 @@ void check_backup(Checker& ck) {
     const std::string sp = path + ".remoteStorage.s3";
     if (!s3->endpoint.empty() && !s3->endpoint.starts_with("http://") &&
         !s3->endpoint.starts_with("https://"))
-      ck.fail(sp + ".endpoint", fmt::format("endpoint \"{}\" is not a URL", s3->endpoint),
+      ck.fail(sp + ".endpoint", fmt::format("endpoint {} is not a URL", util::quoted(s3->endpoint)),
               "write it with its scheme, e.g. https://s3.example.com");
     static const std::regex k_bucket("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
-    if (!s3->bucket.empty() && !std::regex_match(s3->bucket, k_bucket))
+    if (!s3->bucket.empty() && !short_match(s3->bucket, k_bucket, 63))
       ck.fail(sp + ".bucket",
-              fmt::format("bucket \"{}\" is not a valid S3 bucket name", s3->bucket),
+              fmt::format("bucket {} is not a valid S3 bucket name", util::quoted(s3->bucket)),
               "3–63 lower-case letters, digits, '.' or '-'");
   }
 }

@@ -56,9 +56,14 @@ ArchiveReader& ArchiveReader::operator=(ArchiveReader&&) noexcept = default;
 ArchiveReader::~ArchiveReader() = default;
 
 Result<ArchiveReader> ArchiveReader::open(const std::filesystem::path& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return Error(Errc::io, util::with_errno("cannot open " + path.string()));
+  auto opened = util::open_regular_file(path);
+  if (!opened) {
+    auto error = std::move(opened).error();
+    if (error.code() == Errc::invalid_input)
+      error.with_hint("give the path of the package file (a .tgz or .tzst)");
+    return error;
+  }
+  const int fd = *opened;
   ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
   return open_fd(fd, path.string());
 }

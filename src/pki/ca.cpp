@@ -19,7 +19,7 @@ constexpr const char* k_new_ca_hint =
     "then re-issued, and acpctl apply pushes them to the nodes)";
 
 Result<std::string> read_user_file(const fs::path& path, const char* field) {
-  auto text = util::read_file(path);
+  auto text = util::read_file(path, util::k_max_secret_bytes);
   if (!text)
     return Error(Errc::invalid_input, text.error().message())
         .with_hint(fmt::format("check spec.pki.{} in the cluster config", field));

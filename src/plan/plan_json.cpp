@@ -19,7 +19,7 @@ Result<Action> action_from(const std::string& text) {
   for (auto a : {Action::create, Action::change, Action::restart, Action::remove})
     if (to_string(a) == text)
       return a;
-  return Error(Errc::invalid_input, fmt::format("unknown action \"{}\"", util::clip(text)));
+  return Error(Errc::invalid_input, fmt::format("unknown action {}", util::quoted(text)));
 }
 
 Status check_schema(int schema, const std::string& source) {
@@ -40,10 +40,10 @@ Result<Step> step_from(const json& s, std::size_t number,
   };
   const auto stage = s.at("stage").get<std::string>();
   if (!find_stage(stage))
-    return in_step(fmt::format("unknown stage \"{}\"", util::clip(stage)));
+    return in_step(fmt::format("unknown stage {}", util::quoted(stage)));
   const auto host = s.at("host").get<std::string>();
   if (!hosts.contains(host))
-    return in_step(fmt::format("host \"{}\" is not one of the plan's nodes", util::clip(host)));
+    return in_step(fmt::format("host {} is not one of the plan's nodes", util::quoted(host)));
   auto action = action_from(s.at("action").get<std::string>());
   if (!action)
     return in_step(action.error().message());

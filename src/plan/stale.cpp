@@ -49,7 +49,8 @@ Status check_fresh(const Plan& plan, const CurrentInputs& now) {
 
 namespace {
 std::string describe(const Step& s) {
-  return fmt::format("{} {} {} {}", s.host, s.stage, to_string(s.action), util::clip(s.component));
+  return fmt::format("{} {} {} {}", s.host, s.stage, to_string(s.action),
+                     util::quoted(s.component));
 }
 } // namespace
 

@@ -40,7 +40,7 @@ Result<Session> Session::open(const SessionOptions& options, Connect connect) {
   if (!cluster)
     return std::move(cluster).error();
   s.m_cluster = std::move(*cluster);
-  auto bytes = util::read_file(options.config);
+  auto bytes = util::read_file(options.config, config::k_max_config_bytes);
   if (!bytes)
     return std::move(bytes).error();
   s.m_config_digest = "sha256:" + util::sha256_hex(*bytes);

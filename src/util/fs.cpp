@@ -1,11 +1,14 @@
 #include "acpctl/util/fs.hpp"
 
+#include "acpctl/util/strings.hpp"
+
+#include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
-#include <fstream>
-#include <sstream>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
@@ -18,15 +21,80 @@ std::string with_errno(const std::string& what) {
   return what + ": " + std::strerror(errno);
 }
 
-Result<std::string> read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
+namespace {
+
+// What the user gave instead of a regular file, for the message.
+const char* kind_of(mode_t mode) {
+  return S_ISFIFO(mode)   ? "a FIFO"
+         : S_ISCHR(mode)  ? "a character device"
+         : S_ISBLK(mode)  ? "a block device"
+         : S_ISDIR(mode)  ? "a directory"
+         : S_ISSOCK(mode) ? "a socket"
+                          : "not a file";
+}
+
+} // namespace
+
+Result<int> open_regular_file(const fs::path& path) {
+  // O_NONBLOCK so that opening a FIFO with no writer returns at once; fstat on the opened
+  // descriptor then checks the very file that would be read (no stat-then-open race).
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+  if (fd < 0)
     return Error(Errc::io, with_errno("cannot open " + path.string()));
-  std::ostringstream out;
-  out << in.rdbuf();
-  if (in.bad())
-    return Error(Errc::io, "cannot read " + path.string());
-  return std::move(out).str();
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    Error e(Errc::io, with_errno("cannot stat " + path.string()));
+    ::close(fd);
+    return e;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return Error(Errc::invalid_input,
+                 fmt::format("{}: not a regular file ({})", path.string(), kind_of(st.st_mode)))
+        .with_hint("give the path of a regular file, not a FIFO, device or directory");
+  }
+  const int flags = ::fcntl(fd, F_GETFL);
+  if (flags < 0 || ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0) {
+    Error e(Errc::io, with_errno("cannot set up reading " + path.string()));
+    ::close(fd);
+    return e;
+  }
+  return fd;
+}
+
+Result<std::string> read_file(const fs::path& path, std::size_t max_bytes) {
+  auto opened = open_regular_file(path);
+  if (!opened)
+    return std::move(opened).error();
+  const int fd = *opened;
+  std::string out;
+  // Read at most one byte past the limit: enough to know the file is too large, never more.
+  const std::size_t want = max_bytes == SIZE_MAX ? max_bytes : max_bytes + 1;
+  constexpr std::size_t k_chunk = 64 << 10;
+  while (out.size() < want) {
+    const std::size_t old_size = out.size();
+    out.resize(old_size + std::min(k_chunk, want - old_size));
+    const auto n = ::read(fd, out.data() + old_size, out.size() - old_size);
+    if (n < 0 && errno == EINTR) {
+      out.resize(old_size);
+      continue;
+    }
+    if (n < 0) {
+      Error e(Errc::io, with_errno("cannot read " + path.string()));
+      ::close(fd);
+      return e;
+    }
+    out.resize(old_size + static_cast<std::size_t>(n));
+    if (n == 0)
+      break;
+  }
+  ::close(fd);
+  if (out.size() > max_bytes)
+    return Error(Errc::invalid_input, fmt::format("{}: larger than {}, the most acpctl reads "
+                                                  "for this kind of file",
+                                                  path.string(), human_bytes(max_bytes)))
+        .with_hint("check the path: is this the right file?");
+  return out;
 }
 
 Status write_file_atomic(const fs::path& path, std::string_view content, fs::perms mode) {

@@ -18,19 +18,6 @@ std::vector<std::string> split(std::string_view text, char sep) {
   }
 }
 
-std::string clip(std::string_view text, std::size_t max) {
-  std::size_t keep = std::min(text.size(), max);
-  // Do not split a UTF-8 sequence: back up over continuation bytes.
-  while (keep < text.size() && keep > 0 && (static_cast<unsigned char>(text[keep]) & 0xC0) == 0x80)
-    --keep;
-  std::string out;
-  for (const char c : text.substr(0, keep))
-    out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? '?' : c;
-  if (keep < text.size())
-    out += "…(" + std::to_string(text.size()) + " bytes)";
-  return out;
-}
-
 std::string join(std::span<const std::string> items, std::string_view sep) {
   std::string out;
   for (std::size_t i = 0; i < items.size(); ++i) {
@@ -92,6 +79,31 @@ std::string human_bytes(std::uint64_t bytes) {
   return unit == 0 ? fmt::format("{} B", bytes) : fmt::format("{:.1f} {}", value, k_units[unit]);
 }
 
+std::string quoted(std::string_view text, std::size_t max) {
+  std::size_t keep = std::min(max, text.size());
+  // Back up over UTF-8 continuation bytes so that a character is never cut in half.
+  if (keep < text.size())
+    while (keep > 0 && (static_cast<unsigned char>(text[keep]) & 0xc0) == 0x80)
+      --keep;
+  std::string out = "\"";
+  for (const char c : text.substr(0, keep)) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '\n')
+      out += "\\n";
+    else if (c == '\t')
+      out += "\\t";
+    else if (c == '"' || c == '\\')
+      out += {'\\', c};
+    else if (u < 0x20 || u == 0x7f)
+      out += fmt::format("\\x{:02x}", u);
+    else
+      out += c;
+  }
+  if (keep < text.size())
+    return out + fmt::format("…\"({} bytes)", text.size());
+  return out + '"';
+}
+
 std::string to_hex(std::span<const unsigned char> bytes) {
   static constexpr char k_digits[] = "0123456789abcdef";
   std::string out;
@@ -100,27 +112,6 @@ std::string to_hex(std::span<const unsigned char> bytes) {
     out += k_digits[b >> 4];
     out += k_digits[b & 0xf];
   }
-  return out;
-}
-
-std::string quoted(std::string_view value, std::size_t max) {
-  std::string out = "\"";
-  for (const char c : value.substr(0, max)) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\')
-      out.append(1, '\\').append(1, c);
-    else if (c == '\n')
-      out += "\\n";
-    else if (c == '\t')
-      out += "\\t";
-    else if (u < 0x20 || u == 0x7f)
-      out += fmt::format("\\x{:02x}", u);
-    else
-      out += c;
-  }
-  out += '"';
-  if (value.size() > max)
-    out += fmt::format("... ({} more bytes)", value.size() - max);
   return out;
 }
 

@@ -4,6 +4,7 @@
 
 #include "acpctl/config/model.hpp"
 
+#include <cstddef>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -11,6 +12,11 @@
 #include <vector>
 
 namespace acp::config {
+
+/// The largest cluster config acpctl reads; a real one is a few KiB.
+inline constexpr std::size_t k_max_config_bytes = std::size_t{4} << 20;
+/// How deeply a cluster config may nest (a real one nests about 6 levels).
+inline constexpr int k_max_config_depth = 64;
 
 /// One thing wrong with a config.
 struct Problem {

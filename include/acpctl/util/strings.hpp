@@ -21,15 +21,12 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 std::string closest_match(std::string_view word, std::span<const std::string_view> candidates);
 /// "1.5 GiB"-style size.
 std::string human_bytes(std::uint64_t bytes);
-/// `text` as it may appear in a message: at most `max` bytes (cut on a UTF-8 boundary) with
-/// "…(N bytes)" after a cut, and control characters shown as "?", so a huge or binary value
-/// never floods a terminal or a log.
-std::string clip(std::string_view text, std::size_t max = 200);
+/// `text` in double quotes for an error message, quotes, backslashes and control characters
+/// escaped (\n, \x01), so a hostile value never floods or forges a message. Longer than `max`
+/// bytes, it keeps the first `max` (cut at a UTF-8 character boundary) and says how long the
+/// whole was: "aaa…"(3145728 bytes). A user's value is always echoed through this.
+std::string quoted(std::string_view text, std::size_t max = 200);
 /// Lower-case hex of raw bytes.
 std::string to_hex(std::span<const unsigned char> bytes);
-/// A user value for an error message: in double quotes, control characters, quotes and backslashes
-/// escaped (a newline shows as \n), cut after `max` bytes with "... (N more bytes)" so a
-/// hostile value never floods or forges a message.
-std::string quoted(std::string_view value, std::size_t max = 200);
 
 } // namespace acp::util

@@ -1,7 +1,9 @@
 #include "acpctl/config/load.hpp"
+#include "acpctl/util/fs.hpp"
 
 #include <doctest/doctest.h>
 #include <string>
+#include <sys/stat.h>
 
 using namespace acp::config;
 
@@ -123,5 +125,27 @@ TEST_SUITE("config::load") {
     REQUIRE_FALSE(missing.ok());
     CHECK(missing.error().message().find("ACPCTL_TEST_SECRET_XYZ") != std::string::npos);
     CHECK(ref.describe() == "env ACPCTL_TEST_SECRET_XYZ");
+  }
+
+  TEST_CASE("a fromFile secret must be a regular file of at most 64 KiB") {
+    acp::util::TempDir dir;
+    const auto fifo = dir.path() / "password";
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    auto from_fifo = SecretRef{"", fifo.string()}.resolve();
+    REQUIRE_FALSE(from_fifo.ok());
+    CHECK(from_fifo.error().message().find("not a regular file (a FIFO)") != std::string::npos);
+    const auto big = dir.path() / "big";
+    REQUIRE(acp::util::write_file_atomic(big, std::string(std::size_t{65} << 10, 's')).ok());
+    auto from_big = SecretRef{"", big.string()}.resolve();
+    REQUIRE_FALSE(from_big.ok());
+    CHECK(from_big.error().message().find("larger than 64.0 KiB") != std::string::npos);
+  }
+
+  TEST_CASE("a config from a FIFO or device is one problem, read no further") {
+    const auto r = load_file("/dev/zero");
+    REQUIRE(r.problems.size() == 1);
+    CHECK(r.problems[0].where.file == "/dev/zero");
+    CHECK(r.problems[0].message == "not a regular file (a character device)");
+    CHECK(r.problems[0].hint.find("cluster config") != std::string::npos);
   }
 }

@@ -29,11 +29,20 @@ TEST_SUITE("util::strings") {
     CHECK(human_bytes(std::uint64_t{1} << 30) == "1.0 GiB");
   }
 
-  TEST_CASE("quoted escapes control characters and cuts long values") {
-    CHECK(quoted("a\"b\\c") == "\"a\\\"b\\\\c\"");
-    CHECK(quoted("x\ny\x01") == "\"x\\ny\\x01\"");
-    const auto long_value = quoted(std::string(500, 'a'));
-    CHECK(long_value == "\"" + std::string(200, 'a') + "\"... (300 more bytes)");
-    CHECK(quoted("abcdef", 3) == "\"abc\"... (3 more bytes)");
+  TEST_CASE("quoted quotes a short value whole and escapes control characters") {
+    CHECK(quoted("cp-1") == "\"cp-1\"");
+    CHECK(quoted("a\nb\t\"c\"\x01") == "\"a\\nb\\t\\\"c\\\"\\x01\"");
+    CHECK(quoted(std::string(200, 'a')) == "\"" + std::string(200, 'a') + "\"");
+  }
+
+  TEST_CASE("quoted keeps the first 200 bytes of a long value and says its size") {
+    const auto out = quoted(std::string(3145728, 'a'));
+    CHECK(out == "\"" + std::string(200, 'a') + "…\"(3145728 bytes)");
+    CHECK(quoted("abcdef", 3) == "\"abc…\"(6 bytes)");
+  }
+
+  TEST_CASE("quoted does not cut a UTF-8 character in half") {
+    // "é" is two bytes; a cut after 2 bytes would split the first one.
+    CHECK(quoted("aéé", 2) == "\"a…\"(5 bytes)");
   }
 }
