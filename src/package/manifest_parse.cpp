@@ -231,6 +231,16 @@ public:
     return out;
   }
 
+  // The package's name, version and channel make its file name (name.arch.vVERSION.tgz): they
+  // follow the component rules so that no file name leaves the output directory.
+  void file_name_part(const YAML::Node& node, const std::string& field, const std::string& value,
+                      bool valid, std::string_view rule) const {
+    if (!valid)
+      fail(node, fmt::format("{} {} cannot be part of a package file name", field,
+                             util::quoted(value)),
+           std::string(rule));
+  }
+
   Component component(const YAML::Node& node, const std::string& path) const {
     mapping(node, path, {"name", "version", "roles", "files", "images", "service"});
     Component c;
@@ -287,6 +297,8 @@ public:
       fail(root, "metadata is required", "add metadata: {name: core}");
     mapping(metadata, "metadata", {"name"});
     m.name = string(metadata, "metadata", "name", true);
+    file_name_part(metadata["name"], "metadata.name", m.name, valid_component_name(m.name),
+                   k_component_name_rule);
     const auto spec = root["spec"];
     if (!spec)
       fail(root, "spec is required");
@@ -299,10 +311,15 @@ public:
     m.version = string(spec, "spec", "version", true);
     if (m.version.starts_with('v'))
       fail(spec["version"], "spec.version starts with \"v\"", "write the bare version: 4.0.2");
+    file_name_part(spec["version"], "spec.version", m.version, valid_component_version(m.version),
+                   k_component_version_rule);
     m.arch = choice(spec, "spec", "arch", {"amd64", "arm64", "ALL"}, "");
     if (m.arch.empty())
       fail(spec, "spec.arch is required", "write arch: amd64 | arm64 | ALL");
     m.channel = string(spec, "spec", "channel", m.type == "operator");
+    if (!m.channel.empty())
+      file_name_part(spec["channel"], "spec.channel", m.channel, valid_component_name(m.channel),
+                     k_component_name_rule);
     m.lifecycle = choice(spec, "spec", "lifecycle", {"core", "aligned", "agnostic"}, "core");
     m.platform_versions = strings(spec, "spec", "platformVersions");
     m.base_version = string(spec, "spec", "baseVersion", m.type == "patch");

@@ -133,8 +133,27 @@ TEST_SUITE("package::hostile_names") {
     fs::create_directories(dir.path() / "out");
     auto r = build(BuildOptions{dir.path() / "def", dir.path() / "out", {}, 0, {}});
     REQUIRE_FALSE(r.ok());
-    CHECK(r.error().message().find("spec.components[0].version") != std::string::npos);
+    CHECK(r.error().message().find("version \"1.0.0/../../x\"") != std::string::npos);
     CHECK(r.error().location().file == (dir.path() / "def" / "package.yaml").string());
     CHECK(test::names_in(dir.path() / "out").empty());
+  }
+}
+
+TEST_SUITE("package::hostile_names") {
+  TEST_CASE("the package's own name, version and channel cannot leave the output directory") {
+    const auto base = manifest("app", "1.0.0");
+    auto with = [&](const std::string& from, const std::string& to) {
+      auto text = base;
+      text.replace(text.find(from), from.size(), to);
+      return text;
+    };
+    auto e = refusal(with("metadata: {name: demo}", "metadata: {name: ../../etc/demo}"));
+    CHECK(e.message().find("metadata.name \"../../etc/demo\" cannot be part of a package file "
+                           "name") != std::string::npos);
+    e = refusal(with("version: \"1.0.0\"\n  arch", "version: \"1/../../x\"\n  arch"));
+    CHECK(e.message().find("spec.version") != std::string::npos);
+    e = refusal(with("arch: amd64", "arch: amd64\n  channel: ../stable"));
+    CHECK(e.message().find("spec.channel") != std::string::npos);
+    CHECK(parse_manifest(with("arch: amd64", "arch: amd64\n  channel: stable"), "p").ok());
   }
 }
