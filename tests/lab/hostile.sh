@@ -119,6 +119,18 @@ expect 2 "version" "$acpctl" apply -f "$work/lab.yaml" --package "$work/escape.t
 untouched "a package whose version escapes"
 ok "a version escaping /opt/acp/components is refused by build and (validly signed) by apply"
 
+# cut_n2_until_exit PID: takes n2's link down, waits for acpctl (PID) to exit, brings the link
+# back; sets rc (acpctl's exit code) and took (seconds from the cut to the exit).
+cut_n2_until_exit() {
+  local cut_at
+  ip link set acpv2 down
+  cut_at=$(date +%s)
+  rc=0
+  wait "$1" || rc=$?
+  took=$(($(date +%s) - cut_at))
+  ip link set acpv2 up
+}
+
 # 4. n2's link goes down while distribute runs on it.
 "$acpctl" -o json --timeout 5 apply -f "$work/lab.yaml" --package "$pkg" --key "$key" --yes \
   >"$work/events" 2>"$work/err" &
@@ -127,12 +139,7 @@ for _ in $(seq 1200); do
   if grep -F '"host":"n2"' "$work/events" 2>/dev/null | grep -qF '"stage":"distribute"'; then break; fi
   sleep 0.05
 done
-ip link set acpv2 down
-cut_at=$(date +%s)
-rc=0
-wait "$apply_pid" || rc=$?
-took=$(($(date +%s) - cut_at))
-ip link set acpv2 up
+cut_n2_until_exit "$apply_pid"
 [ "$rc" -eq 1 ] || lab_fail "apply with n2 cut exited $rc, want 1: $(cat "$work/err" "$work/events")"
 cat "$work/err" "$work/events" >"$work/out"
 has "$work/out" "n2"
@@ -156,15 +163,11 @@ ok "exec --sudo -- cat on the NOPASSWD node reads an empty stdin, not the sudo p
 # An upload to n2 when its link goes down mid-way: an error naming n2 within the timeout, and
 # no half-written target.
 head -c $((256 << 20)) /dev/urandom >"$work/big"
-"$acpctl" --timeout 3 upload -f "$work/lab.yaml" --nodes n2 --sudo "$work/big" /srv/big   >"$work/out" 2>&1 &
+"$acpctl" --timeout 3 upload -f "$work/lab.yaml" --nodes n2 --sudo "$work/big" /srv/big \
+  >"$work/out" 2>&1 &
 upload_pid=$!
 sleep 1
-ip link set acpv2 down
-cut_at=$(date +%s)
-rc=0
-wait "$upload_pid" || rc=$?
-took=$(($(date +%s) - cut_at))
-ip link set acpv2 up
+cut_n2_until_exit "$upload_pid"
 [ "$rc" -eq 1 ] || lab_fail "upload with n2 cut exited $rc, want 1: $(cat "$work/out")"
 has "$work/out" "n2"
 has "$work/out" "no answer from the node for 3 s"

@@ -1,12 +1,8 @@
 // What the stages send to a node when they link or remove: `--` before operands, and every
 // recursive removal through the checked remove_tree script.
 
-#include "acpctl/plan/from_package.hpp"
-#include "acpctl/stages/step.hpp"
-#include "acpctl/transport/fake.hpp"
-#include "acpctl/util/fs.hpp"
-#include "acpctl/util/hash.hpp"
 #include "acpctl/util/shell.hpp"
+#include "hello_fixture.hpp"
 
 #include <doctest/doctest.h>
 #include <filesystem>
@@ -15,47 +11,8 @@ using namespace acp;
 
 namespace {
 
-struct Fixture {
-  util::TempDir dir{"removal-test"};
-  package::Component component;
-  plan::DesiredComponent desired;
-  facts::HostFacts facts;
-  state::NodeState state;
-  transport::FakeTransport node{"n1"};
-  std::unique_ptr<service::ServiceManager> runit = service::make_runit();
-
-  Fixture() {
-    const std::string content = "#!/bin/sh\n";
-    std::filesystem::create_directories(dir.path() / "components/hello/bin");
-    util::write_file_atomic(dir.path() / "components/hello/bin/hello", content).take();
-    component.name = "hello";
-    component.version = "1.0.0";
-    component.files.push_back(
-        {"components/hello/bin/hello", content.size(), 0755, util::sha256_hex(content), ""});
-    component.files.push_back({"components/hello/bin/alias", 0, 0, "", "hello"});
-    package::Service service;
-    service.command = {"bin/hello"};
-    component.service = service;
-    package::Manifest m;
-    m.components.push_back(component);
-    desired = plan::desired_from_manifest(m).take().front();
-    facts.service_manager = facts::ServiceManagerKind::runit;
-  }
-  plan::Step step(std::string stage, plan::Action action, std::string name = "hello") {
-    return {"n1", std::move(stage), action, std::move(name), "", "1.0.0", desired.digest, "test"};
-  }
-  bool ran_argv(const std::vector<std::string>& argv) const {
-    for (const auto& c : node.calls())
-      if (c.command.argv == argv)
-        return true;
-    return false;
-  }
-  bool ran(const std::string& needle) const {
-    for (const auto& c : node.calls())
-      if (c.line.find(needle) != std::string::npos)
-        return true;
-    return false;
-  }
+struct Fixture : test::HelloFixture {
+  Fixture() : HelloFixture("#!/bin/sh\n", true) {}
 };
 
 } // namespace

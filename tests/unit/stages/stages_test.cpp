@@ -1,9 +1,5 @@
-#include "acpctl/plan/from_package.hpp"
-#include "acpctl/stages/step.hpp"
-#include "acpctl/transport/fake.hpp"
-#include "acpctl/util/fs.hpp"
-#include "acpctl/util/hash.hpp"
 #include "acpctl/util/shell.hpp"
+#include "hello_fixture.hpp"
 
 #include <doctest/doctest.h>
 #include <filesystem>
@@ -12,43 +8,7 @@ using namespace acp;
 
 namespace {
 
-struct Fixture {
-  util::TempDir dir{"stages-test"};
-  package::Component component;
-  plan::DesiredComponent desired;
-  facts::HostFacts facts;
-  state::NodeState state;
-  transport::FakeTransport node{"n1"};
-  std::unique_ptr<service::ServiceManager> runit = service::make_runit();
-
-  Fixture() {
-    const std::string content = "#!/bin/sh\nexec sleep 1000\n";
-    std::filesystem::create_directories(dir.path() / "components/hello/bin");
-    util::write_file_atomic(dir.path() / "components/hello/bin/hello", content).take();
-    component.name = "hello";
-    component.version = "1.0.0";
-    component.files.push_back(
-        {"components/hello/bin/hello", content.size(), 0755, util::sha256_hex(content), ""});
-    package::Service s;
-    s.command = {"bin/hello"};
-    component.service = s;
-    package::Manifest m;
-    m.components.push_back(component);
-    desired = plan::desired_from_manifest(m).take().front();
-    facts.service_manager = facts::ServiceManagerKind::runit;
-  }
-
-  plan::Step step(std::string stage, plan::Action action) {
-    return {"n1", std::move(stage), action, "hello", "", "1.0.0", desired.digest, "test"};
-  }
-};
-
-bool ran(const transport::FakeTransport& node, const std::string& needle) {
-  for (const auto& c : node.calls())
-    if (c.line.find(needle) != std::string::npos)
-      return true;
-  return false;
-}
+using Fixture = test::HelloFixture;
 
 } // namespace
 
@@ -63,8 +23,8 @@ TEST_SUITE("stages::apply") {
     const auto files = f.node.files();
     REQUIRE(files.count("/opt/acp/components/hello/1.0.0/bin/hello") == 1);
     CHECK(files.at("/opt/acp/components/hello/1.0.0/bin/hello").spec.mode == 0755);
-    CHECK(ran(f.node, "mv -T"));
-    CHECK(ran(f.node, "/opt/acp/components/hello/current"));
+    CHECK(f.ran("mv -T"));
+    CHECK(f.ran("/opt/acp/components/hello/current"));
     CHECK(change.kind == state::StateChange::Kind::put);
     CHECK(change.component.digest == f.desired.digest);
     REQUIRE(change.component.files.size() == 1);
@@ -104,7 +64,7 @@ TEST_SUITE("stages::apply") {
     const auto change =
         stages::apply_services(f.step("services", plan::Action::create), ctx).take();
     CHECK(f.node.files().count("/etc/service/.acp-hello/run") == 1);
-    CHECK(ran(f.node, "mv -T -- /etc/service/.acp-hello /etc/service/acp-hello"));
+    CHECK(f.ran("mv -T -- /etc/service/.acp-hello /etc/service/acp-hello"));
     CHECK(change.component.name == "hello");
   }
 
@@ -131,8 +91,8 @@ TEST_SUITE("stages::apply") {
     stages::StepContext ctx{act, f.facts, f.state, nullptr, nullptr, f.dir.path(), f.runit.get()};
     const auto change = stages::apply_prune(f.step("prune", plan::Action::remove), ctx).take();
     CHECK(change.kind == state::StateChange::Kind::remove);
-    CHECK(ran(f.node, "force-stop"));
-    CHECK(ran(f.node, "/opt/acp/components/hello"));
+    CHECK(f.ran("force-stop"));
+    CHECK(f.ran("/opt/acp/components/hello"));
   }
 
   TEST_CASE("prune never tolerates a failing rm") {
