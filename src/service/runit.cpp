@@ -52,12 +52,14 @@ std::string finish_script(RestartPolicy policy) {
 }
 
 // runsvdir starts runsv for a new service directory on its next scan (every 5 s); until then
-// `sv` fails at once ("unable to open supervise/ok"). An apply resumed right after the
-// directory was moved in must wait for that, so start and restart wait up to 10 s for runsv.
+// `sv` fails at once ("unable to open supervise/ok"), and right after runsv made the FIFO but
+// before it opened it, with "runsv not running" (seen on a loaded machine). An apply resumed
+// right after the directory was moved in must wait for that, so start and restart wait up to
+// 15 s until `sv status` gets an answer from runsv.
 Argv when_supervised(std::string_view verb, const std::string& name) {
   return {"sh",
           "-c",
-          "i=0; while [ ! -p \"$1/supervise/ok\" ] && [ $i -lt 100 ]; do sleep 0.1; "
+          "i=0; while ! sv status \"$1\" >/dev/null 2>&1 && [ $i -lt 150 ]; do sleep 0.1; "
           "i=$((i+1)); done; exec sv \"$2\" \"$1\"",
           "sh",
           dir_of(name),

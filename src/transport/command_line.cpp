@@ -10,6 +10,17 @@
 
 namespace acp::transport {
 
+Wrapping wrapping_for(const SudoSetup& setup) {
+  Wrapping w;
+  w.sudo = setup.wanted && !setup.login_is_root && setup.enabled;
+  w.sudo_password = w.sudo && setup.password_configured && setup.asks_password.value_or(true);
+  return w;
+}
+
+bool needs_probe(const SudoSetup& setup) {
+  return wrapping_for(setup).sudo_password && !setup.asks_password.has_value();
+}
+
 Result<std::string> command_line(const Command& command, const Wrapping& wrapping) {
   if (command.argv.empty() || command.argv.front().empty())
     return Error(Errc::usage, "empty command");

@@ -108,11 +108,9 @@ Status SshTransport::connect() {
       });
 }
 
-Wrapping SshTransport::wrapping(bool sudo) const {
-  Wrapping w;
-  w.sudo = sudo && m_target.credentials.user != "root" && m_node.sudo.enabled;
-  w.sudo_password = w.sudo && !m_sudo_password.empty() && m_sudo_asks.value_or(true);
-  return w;
+SudoSetup SshTransport::sudo_setup(bool sudo) const {
+  return {sudo, m_target.credentials.user == "root", m_node.sudo.enabled, !m_sudo_password.empty(),
+          m_sudo_asks};
 }
 
 Result<bool> SshTransport::sudo_asks_password() {
@@ -142,10 +140,10 @@ Result<ChannelOutcome> SshTransport::execute(const std::vector<std::string>& arg
 Result<ChannelOutcome> SshTransport::execute(const Command& command, ChannelJob job) {
   if (auto st = connect(); !st.ok())
     return std::move(st).error();
-  if (wrapping(command.sudo).sudo_password)
+  if (needs_probe(sudo_setup(command.sudo)))
     if (auto asks = sudo_asks_password(); !asks.ok())
       return std::move(asks).error();
-  const Wrapping w = wrapping(command.sudo);
+  const Wrapping w = wrapping_for(sudo_setup(command.sudo));
   auto line = command_line(command, w);
   if (!line.ok())
     return Error(std::move(line).error()).with_host(m_node.name);

@@ -28,7 +28,7 @@ public:
 private:
   Status resolve_secrets();
   Status connect();
-  Wrapping wrapping(bool sudo) const;
+  SudoSetup sudo_setup(bool sudo) const;
   /// Whether sudo asks this user for a password: `sudo -k -n true` once per transport. A
   /// configured password is sent only when it does, so it never becomes a command's input.
   Result<bool> sudo_asks_password();

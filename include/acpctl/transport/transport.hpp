@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <functional>
 #include <istream>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -105,6 +106,23 @@ struct Wrapping {
   bool sudo = false;          ///< prefix with sudo
   bool sudo_password = false; ///< sudo reads a password from stdin first
 };
+
+/// What decides how a command is wrapped for sudo on one node.
+struct SudoSetup {
+  bool wanted = false;               ///< the command runs as root
+  bool login_is_root = false;        ///< no sudo needed at all
+  bool enabled = false;              ///< the node's config allows sudo
+  bool password_configured = false;  ///< a sudo password secret is set
+  std::optional<bool> asks_password; ///< learned with `sudo -k -n true`; empty: not yet
+};
+
+/// The wrapping for `setup`: sudo when wanted, enabled and not root; the password is fed to
+/// sudo only when one is configured and sudo was seen to ask for it (until that is known,
+/// sudo_password is set and the caller must learn it first: needs_probe()). A NOPASSWD user
+/// never gets the password, so it can never become the command's input.
+Wrapping wrapping_for(const SudoSetup& setup);
+/// True when the wrapping depends on whether sudo asks and that is not known yet.
+bool needs_probe(const SudoSetup& setup);
 
 /// The remote command line for `command`: `[sudo -k -S -p '' --] [env N=V ...] argv...`,
 /// every argument quoted by util::shell_join. Fails with Errc::usage on an empty argv or an

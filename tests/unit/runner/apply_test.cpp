@@ -231,6 +231,13 @@ TEST_SUITE("runner::trust") {
     CHECK(f.nodes.empty());
   }
 
+  TEST_CASE("state.json is written 0600") {
+    Fixture f;
+    REQUIRE(f.apply(f.plan()).ok());
+    for (const auto& [name, node] : f.nodes)
+      CHECK(node->files().at(std::string(state::k_state_path)).spec.mode == 0600);
+  }
+
   TEST_CASE("each node's state records the key that verified the package") {
     Fixture f;
     REQUIRE(f.session);

@@ -98,6 +98,7 @@ TEST_SUITE("runner::lock") {
     REQUIRE(held);
     CHECK(same_owner(*held, f.me));
     CHECK(held->command == "acpctl apply");
+    CHECK((fs::status(f.path).permissions() & fs::perms::all) == fs::perms(0600));
     // Taking it again is fine for the same owner.
     CHECK(acquire_lock(f.node, f.me, false, f.path.string()).ok());
   }

@@ -90,3 +90,36 @@ TEST_SUITE("transport::command_line") {
     CHECK(temp_path_for("file").starts_with(".file.acpctl-tmp-"));
   }
 }
+
+TEST_SUITE("transport::sudo") {
+  // {wanted, login_is_root, enabled, password_configured, asks_password}
+  TEST_CASE("a NOPASSWD user never gets the configured password, so it cannot reach stdin") {
+    const SudoSetup nopasswd{true, false, true, true, false};
+    CHECK_FALSE(needs_probe(nopasswd));
+    const auto w = wrapping_for(nopasswd);
+    CHECK(w.sudo);
+    CHECK_FALSE(w.sudo_password);
+    Command c;
+    c.argv = {"cat"};
+    CHECK(*command_line(c, w) == "sudo -n -- cat");
+  }
+
+  TEST_CASE("the password goes to sudo only once sudo was seen to ask for it") {
+    SudoSetup s{true, false, true, true, std::nullopt};
+    CHECK(needs_probe(s));
+    s.asks_password = true;
+    CHECK_FALSE(needs_probe(s));
+    CHECK(wrapping_for(s).sudo_password);
+    Command c;
+    c.argv = {"cat"};
+    CHECK(*command_line(c, wrapping_for(s)) == "sudo -k -S -p '' -- cat");
+  }
+
+  TEST_CASE("no sudo for root, for a command that needs none, or when sudo is off") {
+    CHECK_FALSE(wrapping_for({true, true, true, true, true}).sudo);
+    CHECK_FALSE(wrapping_for({false, false, true, true, true}).sudo);
+    CHECK_FALSE(wrapping_for({true, false, false, true, true}).sudo);
+    CHECK_FALSE(needs_probe({true, true, true, true, std::nullopt}));
+    CHECK_FALSE(needs_probe({true, false, true, false, std::nullopt}));
+  }
+}
