@@ -28,7 +28,11 @@ if /usr/bin/time -f %M -o rss "$acpctl" validate -f /dev/zero >out 2>err; then c
 if [ "$code" = 2 ]; then pass; else fail "validate /dev/zero: exit $code, want 2"; fi
 contains "/dev/zero named" err "/dev/zero: error: not a regular file (a character device)"
 rss_kib=$(tail -n 1 rss)
-if [ "$rss_kib" -lt 65536 ]; then pass; else fail "validate /dev/zero used $rss_kib KiB"; fi
+# Under AddressSanitizer the shadow memory alone is far above 64 MiB: the bound is for the
+# real build (the sanitizer tier still checks the refusal itself).
+if ldd "$acpctl" 2>/dev/null | grep -q libasan; then
+  pass
+elif [ "$rss_kib" -lt 65536 ]; then pass; else fail "validate /dev/zero used $rss_kib KiB"; fi
 mkfifo fifo
 check "validate a FIFO" 2 timeout 5 "$acpctl" validate -f fifo
 contains "FIFO named" "$scratch/err" "fifo: error: not a regular file (a FIFO)"
