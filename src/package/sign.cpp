@@ -43,7 +43,7 @@ std::string openssl_error() {
 }
 
 Result<Pkey> load_key(const fs::path& path, bool is_private) {
-  auto pem = util::read_file(path);
+  auto pem = util::read_file(path, util::k_max_secret_bytes);
   if (!pem)
     return std::move(pem).error();
   Bio bio(BIO_new_mem_buf(pem->data(), static_cast<int>(pem->size())));

@@ -43,7 +43,7 @@ Result<VerifyReport> pass(const std::filesystem::path& package, const VerifyOpti
         .with_hint("copy the .sha256 file that came with the package next to it");
   std::string signature;
   if (options.public_key) {
-    auto sig = util::read_file(name + ".sig");
+    auto sig = util::read_file(name + ".sig", util::k_max_secret_bytes);
     if (!sig)
       return Error(Errc::verify, fmt::format("{}.sig cannot be read; the package is not signed "
                                              "or the signature was not copied with it",

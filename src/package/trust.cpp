@@ -63,7 +63,7 @@ Result<std::string> read_signature(const fs::path& package) {
     return Error(Errc::verify, fmt::format("{} is not signed: {} does not exist", package.string(),
                                            sig_path.string()))
         .with_hint("copy the .sig file that came with the package next to it");
-  auto sig = util::read_file(sig_path);
+  auto sig = util::read_file(sig_path, util::k_max_secret_bytes);
   if (!sig)
     return std::move(sig).error();
   if (sig->size() != 64)
@@ -175,7 +175,7 @@ Result<Trusted> check_package(const fs::path& package, const TrustOptions& optio
 Status record_trusted_key(const Trusted& trusted, const fs::path& dir) {
   if (!trusted.first_use || !trusted.key || dir.empty())
     return {};
-  auto pem = util::read_file(*trusted.key);
+  auto pem = util::read_file(*trusted.key, util::k_max_secret_bytes);
   if (!pem)
     return std::move(pem).error();
   std::error_code ec;
