@@ -88,7 +88,10 @@ Result<std::vector<RecordedKey>> recorded_keys(const fs::path& dir) {
       continue;
     auto fp = key_fingerprint(entry.path());
     if (!fp)
-      return Error(std::move(fp).error()).context("reading the cluster's trusted keys");
+      return Error(std::move(fp).error())
+          .context("reading the cluster's trusted keys")
+          .with_hint(fmt::format("remove {} or put the release's public key there",
+                                 entry.path().string()));
     out.push_back({entry.path(), *fp});
   }
   std::sort(out.begin(), out.end(),
