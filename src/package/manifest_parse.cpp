@@ -236,8 +236,8 @@ public:
   void file_name_part(const YAML::Node& node, const std::string& field, const std::string& value,
                       bool valid, std::string_view rule) const {
     if (!valid)
-      fail(node, fmt::format("{} {} cannot be part of a package file name", field,
-                             util::quoted(value)),
+      fail(node,
+           fmt::format("{} {} cannot be part of a package file name", field, util::quoted(value)),
            std::string(rule));
   }
 
