@@ -1,5 +1,6 @@
 #include "acpctl/config/load.hpp"
 #include "acpctl/util/fs.hpp"
+#include "edited.hpp"
 
 #include <doctest/doctest.h>
 #include <string>
@@ -8,14 +9,7 @@
 using namespace acp::config;
 
 namespace {
-// The example config with one line replaced (the first line containing `from`).
-std::string edited(const std::string& from, const std::string& to) {
-  auto text = example_config();
-  const auto pos = text.find(from);
-  REQUIRE(pos != std::string::npos);
-  text.replace(pos, from.size(), to);
-  return text;
-}
+using test::edited;
 
 std::string problems_of(const LoadResult& r) {
   std::string out;

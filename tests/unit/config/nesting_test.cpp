@@ -1,5 +1,6 @@
 #include "acpctl/config/load.hpp"
 #include "config/parse.hpp"
+#include "edited.hpp"
 
 #include <doctest/doctest.h>
 #include <string>
@@ -7,14 +8,7 @@
 using namespace acp::config;
 
 namespace {
-// The example config with the first `from` replaced by `to`.
-std::string edited(const std::string& from, const std::string& to) {
-  auto text = example_config();
-  const auto pos = text.find(from);
-  REQUIRE(pos != std::string::npos);
-  text.replace(pos, from.size(), to);
-  return text;
-}
+using test::edited;
 } // namespace
 
 TEST_SUITE("config::nesting") {
