@@ -14,6 +14,18 @@ std::string short_hex(const std::string& digest) {
   const auto colon = digest.find(':');
   return digest.substr(colon == std::string::npos ? 0 : colon + 1, 12);
 }
+
+// Every refusal of a saved plan says the same thing to do.
+Error stale(const std::string& why) {
+  return Error(Errc::conflict, "the plan is stale: " + why)
+      .with_hint("make a new plan with `acpctl plan -f cluster.yaml --package PKG --out FILE`, "
+                 "review it, and apply that one");
+}
+
+std::string describe(const Step& s) {
+  return fmt::format("{} {} {} {}", s.host, s.stage, to_string(s.action),
+                     util::quoted(s.component));
+}
 } // namespace
 
 std::vector<std::string> stale_reasons(const Plan& plan, const CurrentInputs& now) {
@@ -42,26 +54,12 @@ Status check_fresh(const Plan& plan, const CurrentInputs& now) {
   const auto reasons = stale_reasons(plan, now);
   if (reasons.empty())
     return {};
-  return Error(Errc::conflict, "the plan is stale: " + util::join(reasons, "; "))
-      .with_hint("make a new plan with `acpctl plan -f cluster.yaml --package PKG --out FILE`, "
-                 "review it, and apply that one");
+  return stale(util::join(reasons, "; "));
 }
-
-namespace {
-std::string describe(const Step& s) {
-  return fmt::format("{} {} {} {}", s.host, s.stage, to_string(s.action),
-                     util::quoted(s.component));
-}
-} // namespace
 
 Status check_same(const Plan& saved, const Plan& now, const CurrentInputs& inputs) {
   if (auto fresh = check_fresh(saved, inputs); !fresh)
     return fresh;
-  const auto stale = [](const std::string& why) {
-    return Error(Errc::conflict, "the plan is stale: " + why)
-        .with_hint("make a new plan with `acpctl plan -f cluster.yaml --package PKG --out FILE`, "
-                   "review it, and apply that one");
-  };
   if (saved.package_key != now.package_key)
     return stale(fmt::format("it was made with the package key {}, not {}", saved.package_key,
                              now.package_key));

@@ -2,7 +2,7 @@
 # Lab test: acpctl as a hostile user or a failing network would try it, on 3 sshd + runit hosts
 # with the lab demo package. Every refusal is checked to leave every node unchanged.
 #   usage: hostile.sh ACPCTL_BINARY
-# 1. Forged signature (64 random bytes) refused by plan; a malformed key and /dev/zero as key
+# 1. Forged signature (64 random bytes) refused by plan and by upload; a malformed key and /dev/zero as key
 #    refused; a saved plan whose package was swapped afterwards (forged signature, or a
 #    package signed by a foreign key) refused by `apply plan.json`; an edited plan file
 #    refused. No node has a state.json or a lock after any of them.
@@ -69,8 +69,10 @@ head -c 64 /dev/urandom >"$work/forged.tgz.sig"
 expect 1 "the signature does not verify" "$acpctl" plan -f "$work/lab.yaml" \
   --package "$work/forged.tgz" --key "$key" --out "$work/forged-plan.json"
 [ ! -e "$work/forged-plan.json" ] || lab_fail "a plan file was written for a forged package"
-untouched "plan with a forged signature"
-ok "plan refuses a package with a forged (random 64-byte) signature; no plan file"
+expect 1 "the signature does not verify" "$acpctl" upload -f "$work/lab.yaml" --key "$key" \
+  "$work/forged.tgz" /srv/x
+untouched "plan and upload with a forged signature"
+ok "plan and upload refuse a package with a forged (random 64-byte) signature; no plan file"
 
 printf -- '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n' >"$work/bad.pub"
 expect 2 "is not an Ed25519 public key" "$acpctl" plan -f "$work/lab.yaml" --package "$pkg" \

@@ -24,6 +24,7 @@ struct HelloFixture {
   acp::state::NodeState state;
   acp::transport::FakeTransport node{"n1"};
   std::unique_ptr<acp::service::ServiceManager> runit = acp::service::make_runit();
+  acp::stages::Actions actions{node, false};
 
   explicit HelloFixture(const std::string& content = "#!/bin/sh\nexec sleep 1000\n",
                         bool with_alias = false) {
@@ -48,6 +49,18 @@ struct HelloFixture {
                        std::string name = "hello") const {
     return {"n1", std::move(stage), action, std::move(name), "", "1.0.0", desired.digest, "test"};
   }
+  /// What a stage's apply half gets for one step on n1, through `actions`; without the
+  /// component (prune of something the package no longer has) when `with_component` is false.
+  acp::stages::StepContext context(bool with_component = true) {
+    return {actions,
+            facts,
+            state,
+            with_component ? &desired : nullptr,
+            with_component ? &component : nullptr,
+            dir.path(),
+            runit.get()};
+  }
+
   /// True if some command line sent to the node contains `needle`.
   bool ran(const std::string& needle) const {
     for (const auto& c : node.calls())

@@ -20,9 +20,7 @@ struct Fixture : test::HelloFixture {
 TEST_SUITE("stages::removal") {
   TEST_CASE("distribute links with -- before the target and the link") {
     Fixture f;
-    stages::Actions act(f.node, false);
-    stages::StepContext ctx{act,          f.facts,      f.state,      &f.desired,
-                            &f.component, f.dir.path(), f.runit.get()};
+    auto ctx = f.context();
     REQUIRE(stages::apply_distribute(f.step("distribute", plan::Action::create), ctx).ok());
     CHECK(f.ran_argv({"ln", "-sfn", "--", "hello", "/opt/acp/components/hello/1.0.0/bin/alias"}));
     CHECK(f.ran_argv({"mkdir", "-p", "--", "/opt/acp/components/hello/1.0.0",
@@ -34,8 +32,7 @@ TEST_SUITE("stages::removal") {
     Fixture f;
     f.state = state::commit(f.state, state::StateChange::put(plan::record_of(f.desired, {}, "t")));
     f.facts.services["hello"] = true;
-    stages::Actions act(f.node, false);
-    stages::StepContext ctx{act, f.facts, f.state, nullptr, nullptr, f.dir.path(), f.runit.get()};
+    auto ctx = f.context(false);
     REQUIRE(stages::apply_prune(f.step("prune", plan::Action::remove), ctx).ok());
     CHECK(f.ran_argv(util::remove_tree_argv(
         "/opt/acp/components", std::vector<std::string>{"/opt/acp/components/hello"})));
@@ -50,8 +47,7 @@ TEST_SUITE("stages::removal") {
 
   TEST_CASE("prune refuses a component name from state.json that is not a plain name") {
     Fixture f;
-    stages::Actions act(f.node, false);
-    stages::StepContext ctx{act, f.facts, f.state, nullptr, nullptr, f.dir.path(), f.runit.get()};
+    auto ctx = f.context(false);
     for (const std::string bad : {"../../srv", "..", "a/b", "-rf"}) {
       CAPTURE(bad);
       const auto r = stages::apply_prune(f.step("prune", plan::Action::remove, bad), ctx);
@@ -70,8 +66,7 @@ TEST_SUITE("stages::removal") {
                     "refusing to remove /opt/acp/components/hello: it resolves to /srv, which is "
                     "not below /opt/acp/components\n",
                     {}});
-    stages::Actions act(f.node, false);
-    stages::StepContext ctx{act, f.facts, f.state, nullptr, nullptr, f.dir.path(), f.runit.get()};
+    auto ctx = f.context(false);
     const auto r = stages::apply_prune(f.step("prune", plan::Action::remove), ctx);
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().message().find("removing /opt/acp/components/hello failed (exit 3)") !=

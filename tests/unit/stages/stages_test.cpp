@@ -15,9 +15,7 @@ using Fixture = test::HelloFixture;
 TEST_SUITE("stages::apply") {
   TEST_CASE("distribute uploads each file into the version dir, switches current, records it") {
     Fixture f;
-    stages::Actions act(f.node, false);
-    stages::StepContext ctx{act,          f.facts,      f.state,      &f.desired,
-                            &f.component, f.dir.path(), f.runit.get()};
+    auto ctx = f.context();
     const auto change =
         stages::apply_distribute(f.step("distribute", plan::Action::create), ctx).take();
     const auto files = f.node.files();
@@ -33,9 +31,7 @@ TEST_SUITE("stages::apply") {
 
   TEST_CASE("distribute refuses a package whose component differs from the plan's") {
     Fixture f;
-    stages::Actions act(f.node, false);
-    stages::StepContext ctx{act,          f.facts,      f.state,      &f.desired,
-                            &f.component, f.dir.path(), f.runit.get()};
+    auto ctx = f.context();
     auto step = f.step("distribute", plan::Action::create);
     step.digest = "sha256:other";
     const auto r = stages::apply_distribute(step, ctx);
@@ -58,9 +54,7 @@ TEST_SUITE("stages::apply") {
     Fixture f;
     f.state = state::commit(f.state, state::StateChange::put(plan::record_of(f.desired, {}, "t")));
     f.node.respond({"sv", "status"}, {0, "run: /etc/service/acp-hello: (pid 42) 1s\n", "", {}});
-    stages::Actions act(f.node, false);
-    stages::StepContext ctx{act,          f.facts,      f.state,      &f.desired,
-                            &f.component, f.dir.path(), f.runit.get()};
+    auto ctx = f.context();
     const auto change =
         stages::apply_services(f.step("services", plan::Action::create), ctx).take();
     CHECK(f.node.files().count("/etc/service/.acp-hello/run") == 1);
@@ -72,9 +66,7 @@ TEST_SUITE("stages::apply") {
     Fixture f;
     f.node.respond({"sv", "status"},
                    {0, "down: /etc/service/acp-hello: 3s, normally up\n", "", {}});
-    stages::Actions act(f.node, false);
-    stages::StepContext ctx{act,          f.facts,      f.state,      &f.desired,
-                            &f.component, f.dir.path(), f.runit.get()};
+    auto ctx = f.context();
     const auto r = stages::health_gate(ctx, *f.desired.service, 0);
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().message().find("not healthy") != std::string::npos);
@@ -87,8 +79,7 @@ TEST_SUITE("stages::apply") {
     Fixture f;
     f.state = state::commit(f.state, state::StateChange::put(plan::record_of(f.desired, {}, "t")));
     f.facts.services["hello"] = true;
-    stages::Actions act(f.node, false);
-    stages::StepContext ctx{act, f.facts, f.state, nullptr, nullptr, f.dir.path(), f.runit.get()};
+    auto ctx = f.context(false);
     const auto change = stages::apply_prune(f.step("prune", plan::Action::remove), ctx).take();
     CHECK(change.kind == state::StateChange::Kind::remove);
     CHECK(f.ran("force-stop"));
@@ -100,8 +91,7 @@ TEST_SUITE("stages::apply") {
     f.state = state::commit(f.state, state::StateChange::put(plan::record_of(f.desired, {}, "t")));
     f.facts.services["hello"] = true;
     f.node.respond({"sh", "-c", util::k_remove_tree_script}, {1, "", "rm: cannot remove\n", {}});
-    stages::Actions act(f.node, false);
-    stages::StepContext ctx{act, f.facts, f.state, nullptr, nullptr, f.dir.path(), f.runit.get()};
+    auto ctx = f.context(false);
     const auto r = stages::apply_prune(f.step("prune", plan::Action::remove), ctx);
     REQUIRE_FALSE(r.ok()); // an `rm` failure is never tolerated
     CHECK(r.error().message().find("rm: cannot remove") != std::string::npos);
