@@ -1,6 +1,7 @@
 // acpctl apply -f cluster.yaml --package PKG [--yes] | acpctl apply plan.json: shows the plan,
 // asks, runs it; a saved plan must still be fresh.
 
+#include "acpctl/components/registry.hpp"
 #include "acpctl/plan/render.hpp"
 #include "acpctl/runner/apply.hpp"
 #include "acpctl/runner/plan_inputs.hpp"
@@ -31,7 +32,7 @@ struct Options {
 int run_apply(const App& app, Options o) {
   std::optional<runner::PlanFile> saved;
   if (!o.plan_file.empty()) {
-    saved = runner::load_plan_file(o.plan_file).take();
+    saved = runner::load_plan_file(o.plan_file, components::registry()).take();
     if (o.file.empty())
       o.file = saved->config;
     if (o.package.empty())

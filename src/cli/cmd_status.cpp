@@ -1,6 +1,7 @@
 // acpctl status -f cluster.yaml [--nodes a,b] [-o json]: what acpctl installed on each node,
 // its services and the apply lock. Exit 1 if some node could not be reached.
 
+#include "acpctl/components/registry.hpp"
 #include "acpctl/config/load.hpp"
 #include "acpctl/runner/status.hpp"
 #include "app.hpp"
@@ -16,9 +17,6 @@ namespace acp::cli {
 
 namespace {
 
-// All nodes answered but etcd cannot accept writes.
-constexpr int k_exit_quorum_lost = 3;
-
 struct Options {
   NodeSelection target;
 };
@@ -31,25 +29,16 @@ bool stdout_color(const GlobalOptions& g) {
 int run_status(const App& app, const Options& o) {
   const auto cluster = config::load_valid(o.target.file).take();
   const auto nodes = select_nodes(cluster, o.target).take();
-  const auto status =
-      runner::gather_status(nodes, runner::ssh_connect(cluster.ssh), o.target.parallel);
-  const auto etcd = runner::etcd_status(cluster, status);
-  const auto vip = runner::vip_status(cluster, status);
+  const auto report = runner::gather_status(cluster, nodes, runner::ssh_connect(cluster.ssh),
+                                            components::registry(), o.target.parallel);
   if (app.globals().json()) {
-    auto doc = runner::status_to_json(status);
-    doc["etcd"] = runner::etcd_to_json(etcd);
-    doc["vip"] = runner::vip_to_json(vip);
-    print_json(doc);
+    print_json(runner::status_to_json(report));
   } else {
     const bool color = stdout_color(app.globals());
-    fmt::print("{}", runner::render_status_text(status, color));
-    fmt::print("{}", runner::render_etcd_text(etcd, color));
-    fmt::print("{}", runner::render_vip_text(vip, color));
+    fmt::print("{}", runner::render_status_text(report.nodes, color));
+    fmt::print("{}", runner::render_cluster_text(report.cluster, color));
   }
-  for (const auto& n : status)
-    if (!n.reached())
-      return k_exit_failed;
-  return etcd && !etcd->quorum ? k_exit_quorum_lost : k_exit_ok;
+  return report.exit_code();
 }
 
 } // namespace

@@ -15,9 +15,10 @@ namespace acp::facts {
 namespace {
 // An exception escaping a pool thread would terminate the process: turn it into this
 // host's error instead.
-Result<std::string> run_guarded(const RunScript& run, const std::string& host) {
+Result<std::string> run_guarded(const RunScript& run, const std::string& host,
+                                const std::string& script) {
   try {
-    return run(host, k_facts_script);
+    return run(host, script);
   } catch (const Failure& failure) {
     return failure.error();
   } catch (const std::exception& e) {
@@ -31,17 +32,19 @@ double now_epoch() {
 }
 } // namespace
 
-Gathered gather_all(std::span<const std::string> hosts, const RunScript& run, int parallelism) {
+Gathered gather_all(std::span<const std::string> hosts, const RunScript& run, int parallelism,
+                    std::span<const Probe> probes) {
   Gathered out;
+  const auto text = script(probes);
   std::mutex mutex;
   std::atomic<std::size_t> next{0};
   const auto worker = [&] {
     for (auto i = next++; i < hosts.size(); i = next++) {
       const auto& host = hosts[i];
       const auto before = now_epoch();
-      auto output = run_guarded(run, host);
+      auto output = run_guarded(run, host, text);
       const auto after = now_epoch();
-      auto facts = output ? parse_facts(*output, host) : Result<HostFacts>(output.error());
+      auto facts = output ? parse_facts(*output, host, probes) : Result<HostFacts>(output.error());
       std::lock_guard lock(mutex);
       if (facts) {
         facts->clock_offset_seconds = clock_offset(facts->remote_epoch, before, after);

@@ -83,38 +83,24 @@ void read_services(std::string_view body, bool systemd, HostFacts& facts) {
   }
 }
 
-// The sections come in order: endpoint, status, then members and health only when status
-// answered (and health only when it knew a leader).
-void read_etcd(const std::string& name, std::string_view body, HostFacts& facts) {
-  if (!facts.etcd)
-    facts.etcd.emplace();
-  auto& e = *facts.etcd;
-  if (name == "etcd-endpoint") {
-    e.endpoint = first_line(body);
-  } else if (name == "etcd-status") {
-    auto status = etcd::parse_endpoint_status(body);
-    e.answered = status.ok();
-    if (status)
-      e.status = *status;
-    else
-      e.error = status.error().message();
-    if (status && status->leader == 0)
-      e.error =
-          status->errors.empty() ? "the member knows no leader" : util::join(status->errors, "; ");
-  } else if (name == "etcd-members") {
-    if (auto members = etcd::parse_member_list(body))
-      e.members = std::move(*members);
-  } else if (name == "etcd-health") {
-    auto health = etcd::parse_endpoint_health(body);
-    e.healthy = health.ok();
-    if (!health)
-      e.error = health.error().message();
+// Each probe's sections ("<name>-<part>") collected and handed to its parser.
+void read_probes(const std::vector<Section>& sections, std::span<const Probe> probes,
+                 HostFacts& facts) {
+  for (const auto& probe : probes) {
+    ProbeSections mine;
+    const auto prefix = std::string(probe.name) + "-";
+    for (const auto& s : sections)
+      if (s.name.starts_with(prefix))
+        mine[s.name.substr(prefix.size())] = std::string(s.body);
+    if (!mine.empty() && probe.parse)
+      facts.components[std::string(probe.name)] = probe.parse(mine);
   }
 }
 
 } // namespace
 
-Result<HostFacts> parse_facts(std::string_view output, const std::string& host) {
+Result<HostFacts> parse_facts(std::string_view output, const std::string& host,
+                              std::span<const Probe> probes) {
   const auto sections = split_sections(output);
   const bool complete =
       !sections.empty() && sections.front().name == "begin" && sections.back().name == "end";
@@ -163,11 +149,10 @@ Result<HostFacts> parse_facts(std::string_view output, const std::string& host) 
       supervisors = s.body;
     else if (s.name == "services-systemd" || s.name == "services-runit")
       read_services(s.body, s.name == "services-systemd", facts);
-    else if (s.name.starts_with("etcd-"))
-      read_etcd(s.name, s.body, facts);
     else if (s.name == "state" && s.arg == "present")
       facts.state_json = std::string(s.body);
   }
+  read_probes(sections, probes, facts);
   if (facts.interfaces.empty() && (!fib_trie.empty() || !if_inet6.empty()))
     facts.interfaces = detail::parse_proc_addresses(fib_trie, if_inet6);
   if (pid1 == "systemd")

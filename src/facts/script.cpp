@@ -1,5 +1,6 @@
 // The facts script: one remote command per host. Keep it POSIX sh (dash, busybox ash) and
 // free of user values; every section header is "@@acp-facts <name> [arg]" on its own line.
+// Components add their own sections between the host's and the state (facts/probe.hpp).
 // It runs on every node for every plan, so it starts few processes: small /proc files are
 // read with the shell's `read` (rd), one df covers every path, one systemctl every unit.
 
@@ -7,7 +8,7 @@
 
 namespace acp::facts {
 
-const std::string_view k_facts_script =
+constexpr std::string_view k_head =
     R"SH(export LC_ALL=C PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 s() { printf '\n@@acp-facts %s\n' "$*"; }
 have() { command -v "$1" >/dev/null 2>&1; }
@@ -46,18 +47,19 @@ s services-runit
 for d in /etc/service/acp-*; do
   [ -d "$d" ] || continue; st=; { read -r st <"$d/supervise/stat"; } 2>/dev/null; echo "${d##*/} ${st:-unknown}"
 done
-if [ -r /etc/acp/etcd/endpoint ] && [ -x /opt/acp/components/etcd/current/bin/etcdctl ]; then
-  e=$(cat /etc/acp/etcd/endpoint)
-  c() { /opt/acp/components/etcd/current/bin/etcdctl --endpoints="$e" --cacert=/etc/acp/pki/ca.crt \
-    --cert=/etc/acp/pki/etcd/healthcheck-client.crt --key=/etc/acp/pki/etcd/healthcheck-client.key \
-    --dial-timeout=1s --command-timeout=2s -w json "$@" 2>&1; echo "rc=$?"; }
-  s etcd-endpoint; echo "$e"
-  st=$(c endpoint status); s etcd-status; echo "$st"
-  case $st in *rc=0) s etcd-members; c member list;; esac
-  case $st in *'"leader":'*rc=0) s etcd-health; c endpoint health;; esac
-fi
-if [ -f /var/lib/acp/state.json ]; then s state present; cat /var/lib/acp/state.json; else s state absent; fi
+)SH";
+
+// After the components' probes: the node's state, then the end marker.
+constexpr std::string_view k_tail =
+    R"SH(if [ -f /var/lib/acp/state.json ]; then s state present; cat /var/lib/acp/state.json; else s state absent; fi
 s end
 )SH";
+
+std::string script(std::span<const Probe> probes) {
+  std::string out(k_head);
+  for (const auto& probe : probes)
+    out.append(probe.script).append("\n");
+  return out.append(k_tail);
+}
 
 } // namespace acp::facts

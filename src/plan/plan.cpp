@@ -20,6 +20,25 @@ std::string_view to_string(Action action) {
   return "remove";
 }
 
+std::string_view to_string(Target target) {
+  switch (target) {
+  case Target::node:
+    return "node";
+  case Target::workstation:
+    return "workstation";
+  case Target::cluster:
+    break;
+  }
+  return "cluster";
+}
+
+bool Step::operator==(const Step& o) const {
+  const bool same_params = params ? (o.params && params->same(*o.params)) : !o.params;
+  return same_params && host == o.host && stage == o.stage && action == o.action &&
+         component == o.component && from_version == o.from_version && to_version == o.to_version &&
+         digest == o.digest && reason == o.reason && target == o.target && together == o.together;
+}
+
 bool DesiredComponent::wanted_on(const std::vector<config::Role>& node_roles) const {
   if (roles.empty())
     return true;
@@ -65,7 +84,7 @@ Summary Plan::summary() const {
 std::vector<std::string> Plan::hosts() const {
   std::vector<std::string> out;
   for (const auto& step : steps)
-    if (std::find(out.begin(), out.end(), step.host) == out.end())
+    if (!step.host.empty() && std::find(out.begin(), out.end(), step.host) == out.end())
       out.push_back(step.host);
   return out;
 }

@@ -32,30 +32,57 @@ Status check_schema(int schema, const std::string& source) {
       .with_hint("make a new plan with this acpctl: `acpctl plan ... --out FILE`");
 }
 
-// One step, checked before anything runs: a known stage and action, a host the plan has.
-Result<Step> step_from(const json& s, std::size_t number,
-                       const std::map<std::string, std::uint64_t>& hosts) {
+Result<Target> target_from(const std::string& text) {
+  for (auto t : {Target::node, Target::workstation, Target::cluster})
+    if (to_string(t) == text)
+      return t;
+  return Error(Errc::invalid_input, fmt::format("unknown target {}", util::quoted(text)));
+}
+
+// The stage's typed params: parsed by the stage's own parser; a stage without one takes
+// none. A step without params is one its stage's apply half runs without (it checks).
+Result<ParamsPtr> params_from(const json& s, const Stage& stage) {
+  const auto it = s.find("params");
+  if (it == s.end() || it->is_null())
+    return ParamsPtr{};
+  if (!stage.parse_params)
+    return Error(Errc::invalid_input, "has params, which this stage does not take");
+  return stage.parse_params(*it);
+}
+
+// One step, checked before anything runs: a known stage, action and target, a host the plan
+// has (none for the workstation), params of the stage's type.
+Result<Step> step_from(const json& s, std::size_t number, const Plan& plan, Stages stages) {
   const auto in_step = [number](const std::string& what) {
     return Error(Errc::invalid_input, fmt::format("step {}: {}", number, what));
   };
-  const auto stage = s.at("stage").get<std::string>();
-  if (!find_stage(stage))
-    return in_step(fmt::format("unknown stage {}", util::quoted(stage)));
-  const auto host = s.at("host").get<std::string>();
-  if (!hosts.contains(host))
-    return in_step(fmt::format("host {} is not one of the plan's nodes", util::quoted(host)));
+  Step step;
+  step.stage = s.at("stage").get<std::string>();
+  const auto* stage = find_stage(stages, step.stage);
+  if (!stage)
+    return in_step(fmt::format("unknown stage {}", util::quoted(step.stage)));
+  auto target = target_from(s.value("target", "node"));
   auto action = action_from(s.at("action").get<std::string>());
-  if (!action)
-    return in_step(action.error().message());
-  return Step{host,
-              stage,
-              *action,
-              s.at("component").get<std::string>(),
-              s.value("fromVersion", ""),
-              s.value("toVersion", ""),
-              s.value("digest", ""),
-              s.value("reason", ""),
-              s.value("params", std::map<std::string, std::string>{})};
+  auto params = params_from(s, *stage);
+  for (const auto* bad :
+       {target.ok() ? nullptr : &target.error(), action.ok() ? nullptr : &action.error(),
+        params.ok() ? nullptr : &params.error()})
+    if (bad)
+      return in_step(bad->message());
+  step.target = *target;
+  step.host = s.at("host").get<std::string>();
+  const bool workstation = step.target == Target::workstation;
+  if (workstation != step.host.empty() || (!workstation && !plan.node_serials.contains(step.host)))
+    return in_step(fmt::format("host {} is not one of the plan's nodes", util::quoted(step.host)));
+  step.action = *action;
+  step.component = s.at("component").get<std::string>();
+  step.from_version = s.value("fromVersion", "");
+  step.to_version = s.value("toVersion", "");
+  step.digest = s.value("digest", "");
+  step.reason = s.value("reason", "");
+  step.params = std::move(*params);
+  step.together = s.value("together", false);
+  return step;
 }
 } // namespace
 
@@ -70,8 +97,12 @@ json to_json(const Plan& plan) {
                  {"toVersion", s.to_version},
                  {"digest", s.digest},
                  {"reason", s.reason}};
-    if (!s.params.empty())
-      step["params"] = s.params;
+    if (s.params)
+      step["params"] = s.params->to_json();
+    if (s.target != Target::node)
+      step["target"] = to_string(s.target);
+    if (s.together)
+      step["together"] = true;
     steps.push_back(std::move(step));
   }
   const auto sum = plan.summary();
@@ -89,7 +120,7 @@ json to_json(const Plan& plan) {
             {"remove", sum.remove}}}};
 }
 
-Result<Plan> from_json(const json& doc, const std::string& source) {
+Result<Plan> from_json(const json& doc, const std::string& source, Stages stages) {
   const auto bad = [&](const std::string& what) {
     return Error(Errc::invalid_input, fmt::format("not a valid acpctl plan: {}", what))
         .at({source, 0, 0})
@@ -106,7 +137,7 @@ Result<Plan> from_json(const json& doc, const std::string& source) {
     plan.package_key = doc.at("packageKey").get<std::string>();
     plan.node_serials = doc.at("nodeSerials").get<std::map<std::string, std::uint64_t>>();
     for (const auto& s : doc.at("steps")) {
-      auto step = step_from(s, plan.steps.size() + 1, plan.node_serials);
+      auto step = step_from(s, plan.steps.size() + 1, plan, stages);
       if (!step)
         return bad(step.error().message());
       plan.steps.push_back(std::move(*step));
@@ -134,7 +165,7 @@ Status save_plan_doc(nlohmann::json doc, const std::filesystem::path& path) {
   return util::write_file_atomic(path, doc.dump(2) + "\n", std::filesystem::perms(0600));
 }
 
-Result<Plan> load_plan(const std::filesystem::path& path) {
+Result<Plan> load_plan(const std::filesystem::path& path, Stages stages) {
   auto text = util::read_file(path);
   if (!text)
     return std::move(text).error();
@@ -152,7 +183,7 @@ Result<Plan> load_plan(const std::filesystem::path& path) {
         .at({path.string(), 0, 0})
         .with_hint(
             "make a new plan with `acpctl plan ... --out FILE`; edited plans are not applied");
-  return from_json(doc, path.string());
+  return from_json(doc, path.string(), stages);
 }
 
 } // namespace acp::plan

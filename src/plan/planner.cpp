@@ -1,39 +1,16 @@
-// Runs each stage's planner over every node, in stage order then config order.
+// Runs each stage's planner over every node, in stage order then config order. The stages
+// come from the caller (the components' registry): the planner knows none by name.
 
 #include "acpctl/plan/planner.hpp"
 
 #include <algorithm>
-#include <array>
 #include <fmt/format.h>
 
 namespace acp::plan {
 
-std::span<const Stage> stages() {
-  // Order matters: certificates before etcd uses them, etcd before the VIP checks it,
-  // components' own services after the platform, removals last.
-  static constexpr std::array<Stage, 6> k_stages{{
-      {"distribute", "put component files in place and switch their current link", plan_distribute,
-       nullptr, false},
-      {"pki", "upload the nodes' certificates and keys", plan_pki, nullptr, false},
-      {"etcd", "bootstrap, join, restart or remove etcd members, one node at a time", nullptr,
-       plan_etcd, true},
-      {"keepalived", "set up keepalived for the VIP on control-plane nodes", plan_keepalived,
-       nullptr, false},
-      {"services", "set up and (re)start the components' services", plan_services, nullptr, false},
-      {"prune", "stop and delete components no longer wanted on a node", plan_prune, nullptr,
-       false},
-  }};
-  return k_stages;
-}
+namespace {
 
-const Stage* find_stage(std::string_view name) {
-  for (const auto& stage : stages())
-    if (stage.name == name)
-      return &stage;
-  return nullptr;
-}
-
-Result<Plan> make_plan(const PlanInput& input) {
+Result<std::vector<HostContext>> hosts_of(const PlanInput& input) {
   std::vector<HostContext> hosts;
   for (const auto& node : input.cluster.nodes) {
     const auto it = input.facts.find(node.name);
@@ -47,36 +24,58 @@ Result<Plan> make_plan(const PlanInput& input) {
         host.desired.push_back(&c);
     hosts.push_back(std::move(host));
   }
+  return hosts;
+}
+
+Status plan_stage(const PlanInput& input, const Stage& stage, std::span<const HostContext> hosts,
+                  std::vector<Step>& out) {
+  const auto first = out.size();
+  if (stage.plan_cluster) {
+    if (auto ok = stage.plan_cluster(input, hosts, out); !ok)
+      return ok;
+  } else if (stage.plan) {
+    for (const auto& host : hosts) {
+      const auto from = out.size();
+      stage.plan(input, host, out);
+      for (auto i = from; i < out.size(); ++i)
+        if (out[i].host.empty() && out[i].target != Target::workstation)
+          out[i].host = host.node.name;
+    }
+  }
+  for (auto i = first; i < out.size(); ++i)
+    if (out[i].stage.empty())
+      out[i].stage = std::string(stage.name);
+  return {};
+}
+
+} // namespace
+
+const Stage* find_stage(Stages stages, std::string_view name) {
+  for (const auto* stage : stages)
+    if (stage->name == name)
+      return stage;
+  return nullptr;
+}
+
+Result<Plan> make_plan(const PlanInput& input, Stages stages) {
+  auto hosts = hosts_of(input);
+  if (!hosts)
+    return std::move(hosts).error();
   Plan plan;
   plan.config_digest = input.config_digest;
   plan.package_digest = input.package_digest;
-  for (const auto& host : hosts)
+  for (const auto& host : *hosts)
     plan.node_serials[host.node.name] = host.facts.state.serial;
-  const auto all = stages();
-  for (const auto& stage : all) {
-    const auto first = plan.steps.size();
-    if (stage.plan_cluster) {
-      if (auto ok = stage.plan_cluster(input, hosts, plan.steps); !ok)
-        return std::move(ok).error();
-    } else {
-      for (const auto& host : hosts) {
-        const auto from = plan.steps.size();
-        stage.plan(input, host, plan.steps);
-        for (auto i = from; i < plan.steps.size(); ++i)
-          plan.steps[i].host = host.node.name;
-      }
-    }
-    for (auto i = first; i < plan.steps.size(); ++i)
-      if (plan.steps[i].stage.empty())
-        plan.steps[i].stage = std::string(stage.name);
-  }
+  for (const auto* stage : stages)
+    if (auto ok = plan_stage(input, *stage, *hosts, plan.steps); !ok)
+      return std::move(ok).error();
   const auto index = [&](const Step& s) {
-    const auto it = std::find_if(all.begin(), all.end(),
-                                 [&](const Stage& stage) { return stage.name == s.stage; });
-    return it - all.begin();
+    const auto it = std::find_if(stages.begin(), stages.end(),
+                                 [&](const Stage* stage) { return stage->name == s.stage; });
+    return it - stages.begin();
   };
   for (const auto& s : plan.steps)
-    if (index(s) == static_cast<std::ptrdiff_t>(all.size()))
+    if (index(s) == static_cast<std::ptrdiff_t>(stages.size()))
       return Error(Errc::failed,
                    fmt::format("a planner put a step into unknown stage '{}'", s.stage))
           .with_host(s.host);

@@ -29,15 +29,15 @@ Look look_of(Action action) {
 
 // A platform step names what it acts on: "etcd member n2", "pki".
 std::string subject(const Step& s) {
-  const auto member = s.params.find("member");
-  return member == s.params.end() ? s.component : s.component + " member " + member->second;
+  const auto more = s.params ? s.params->subject() : std::string();
+  return more.empty() ? s.component : s.component + " " + more;
 }
 
 std::string what_of(const Step& s) {
   switch (s.action) {
   case Action::create:
-    if (s.stage == "services")
-      return fmt::format("start {}", s.component);
+    if (const auto verb = s.params ? s.params->create_verb() : ""; !verb.empty())
+      return fmt::format("{} {}", verb, s.component);
     return s.to_version.empty() ? subject(s) : fmt::format("{} {}", s.component, s.to_version);
   case Action::change:
     if (s.from_version.empty() && s.to_version.empty())

@@ -30,12 +30,11 @@ void check_ports(const config::Cluster& cluster, const config::Node& node,
     ours.insert(c.ports.begin(), c.ports.end());
   for (const auto& [name, r] : f.state.platform)
     ours.insert(r.ports.begin(), r.ports.end());
-  // acp-etcd without a record: an apply stopped after the members of a new cluster started
-  // together but before this node's step was committed. Its ports are acpctl's too.
-  if (f.services.contains("etcd")) {
-    ours.insert(cluster.etcd.client_port);
-    ours.insert(cluster.etcd.peer_port);
-  }
+  // A component's service running without a record (an apply stopped after etcd's members
+  // started together but before this node's step was committed): its ports are acpctl's too.
+  for (const auto& claim : req.claims)
+    if (!claim.service.empty() && f.services.contains(claim.service))
+      ours.insert(claim.ports.begin(), claim.ports.end());
   std::vector<std::string> busy;
   for (int port : required_ports(cluster, node, req.claims))
     if (!ours.contains(port) && f.port_in_use(port))

@@ -4,17 +4,15 @@
 
 namespace acp::preflight {
 
-std::vector<int> required_ports(const config::Cluster& cluster, const config::Node& node,
+std::vector<int> required_ports(const config::Cluster&, const config::Node& node,
                                 std::span<const PortClaim> claims) {
   using config::Role;
   std::vector<int> ports;
-  const bool control = node.has_role(Role::control_plane) || node.has_role(Role::etcd);
-  if (control) {
-    ports.push_back(cluster.etcd.client_port);
-    ports.push_back(cluster.etcd.peer_port);
+  // Kubernetes' ports, kept free until its component registers them: the API server on
+  // control-plane nodes, kubelet (10250), kube-proxy (10249, 10256) and the rest of the
+  // range on every node.
+  if (node.has_role(Role::control_plane))
     ports.push_back(6443);
-  }
-  // kubelet (10250), kube-proxy (10249, 10256) and the rest of the range run on every node.
   for (int p = 10249; p <= 10256; ++p)
     ports.push_back(p);
   for (const auto& c : claims) {

@@ -13,8 +13,9 @@ Status save_plan_file(const PlanFile& file, const std::filesystem::path& path) {
   return plan::save_plan_doc(std::move(doc), path);
 }
 
-Result<PlanFile> load_plan_file(const std::filesystem::path& path) {
-  auto p = plan::load_plan(path);
+Result<PlanFile> load_plan_file(const std::filesystem::path& path,
+                                const stages::Registry& registry) {
+  auto p = plan::load_plan(path, registry.stages());
   if (!p)
     return std::move(p).error();
   PlanFile out{std::move(*p), "", ""};

@@ -4,6 +4,7 @@
 #include "acpctl/runner/reset.hpp"
 
 #include "acpctl/stages/actions.hpp"
+#include "acpctl/stages/platform.hpp"
 #include "acpctl/transport/parallel.hpp"
 
 #include <algorithm>
@@ -56,15 +57,8 @@ plan::Plan reset_plan(const config::Cluster& cluster, const facts::Gathered& gat
     p.node_serials[node.name] = f->second.state.serial;
     // Platform records first: their services use the components' binaries.
     for (const auto& [name, record] : f->second.state.platform)
-      p.steps.push_back({node.name,
-                         "prune",
-                         plan::Action::remove,
-                         name,
-                         "",
-                         "",
-                         "",
-                         "reset: set up by acpctl",
-                         {{"record", name}}});
+      p.steps.push_back({node.name, "prune", plan::Action::remove, name, "", "", "",
+                         "reset: set up by acpctl", plan::make_params(stages::RecordParams{name})});
     for (const auto& [name, have] : f->second.state.components)
       p.steps.push_back({node.name, "prune", plan::Action::remove, name, have.version, "", "",
                          "reset: installed by acpctl"});

@@ -2,6 +2,7 @@
 
 #include "acpctl/runner/session.hpp"
 
+#include "acpctl/components/registry.hpp"
 #include "acpctl/config/load.hpp"
 #include "acpctl/pki/pki.hpp"
 #include "acpctl/plan/from_package.hpp"
@@ -93,6 +94,10 @@ transport::Transport& Session::node(const std::string& name) {
   return *slot;
 }
 
+const stages::Registry& Session::registry() const {
+  return m_options.registry ? *m_options.registry : components::registry();
+}
+
 facts::Gathered Session::gather(const std::vector<std::string>& nodes) {
   std::vector<std::string> names = nodes;
   if (names.empty())
@@ -109,7 +114,7 @@ facts::Gathered Session::gather(const std::vector<std::string>& nodes) {
                    fmt::format("facts in {} ms (connecting included)", ms_since(t0)));
         return out;
       },
-      m_options.parallel);
+      m_options.parallel, registry().probes());
 }
 
 plan::CurrentInputs Session::current(const facts::Gathered& gathered) const {
@@ -162,7 +167,7 @@ Result<Planned> plan_cluster(Session& session) {
   if (session.package())
     bytes = session.package()->manifest.total_size();
   const std::string arch = session.package() ? session.package()->manifest.arch : "";
-  std::vector<preflight::PortClaim> claims;
+  auto claims = session.registry().port_claims(session.cluster());
   for (const auto& c : session.desired())
     claims.push_back({c.roles, c.ports});
   preflight::Requirements req{arch == "ALL" ? "" : arch, bytes, "/opt/acp", 2.0, claims};
@@ -171,11 +176,11 @@ Result<Planned> plan_cluster(Session& session) {
     return out;
   if (auto ok = session.load_pki(); !ok)
     return std::move(ok).error();
-  auto platform = stages::platform_input(session.platform(out.gathered));
+  auto platform = session.registry().platform_input(session.platform(out.gathered));
   if (!platform)
     return std::move(platform).error();
-  auto p = plan::make_plan({session.cluster(), session.desired(), out.gathered.facts,
-                            session.config_digest(), session.package_digest(), &*platform});
+  auto p = session.registry().plan({session.cluster(), session.desired(), out.gathered.facts,
+                                    session.config_digest(), session.package_digest(), &*platform});
   if (!p)
     return std::move(p).error();
   if (p->has_changes()) {

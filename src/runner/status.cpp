@@ -4,7 +4,6 @@
 #include "acpctl/runner/status.hpp"
 
 #include "acpctl/facts/gather.hpp"
-#include "acpctl/plan/etcd.hpp"
 #include "acpctl/service/manager.hpp"
 #include "acpctl/transport/parallel.hpp"
 
@@ -27,18 +26,19 @@ int pid_of(transport::Transport& node, const service::ServiceManager& manager,
   return status && status->running ? status->pid : 0;
 }
 
-void fill_from_facts(NodeStatus& status, const facts::HostFacts& facts,
-                     transport::Transport& node) {
+void fill_from_facts(NodeStatus& status, const facts::HostFacts& facts, transport::Transport& node,
+                     const stages::Registry& registry) {
   status.serial = facts.state.serial;
-  status.etcd = facts.etcd;
-  status.etcd_record = facts.state.find_record(etcd::k_service) != nullptr;
   status.supervisor = std::string(service::to_string(facts.service_manager));
+  for (const auto* c : registry.components())
+    if (c->node_status)
+      if (auto line = c->node_status(facts))
+        status.lines.push_back(std::move(*line));
   auto manager = service::for_host(facts.service_manager, status.name);
-  for (const auto& iface : facts.interfaces)
-    status.addresses.insert(status.addresses.end(), iface.addresses.begin(), iface.addresses.end());
   for (const auto& [name, c] : facts.state.components) {
     ComponentStatus cs{name, c.version, c.digest, c.installed_at, c.service, "", 0};
-    // Files only (etcd, keepalived): the platform stage of the same name runs its service.
+    // Files only (a platform component's binary): its stage of the same name runs the
+    // service and records it.
     if (const auto* record = facts.state.find_record(name); c.service.empty() && record)
       cs.service = record->service;
     if (!cs.service.empty()) {
@@ -53,38 +53,20 @@ void fill_from_facts(NodeStatus& status, const facts::HostFacts& facts,
 
 } // namespace
 
-std::optional<EtcdClusterStatus> etcd_status(const config::Cluster& cluster,
-                                             const std::vector<NodeStatus>& nodes) {
-  std::map<std::string, facts::HostFacts> facts;
-  for (const auto& n : nodes) {
-    if (!n.reached())
-      continue;
-    auto& f = facts[n.name];
-    f.etcd = n.etcd;
-    if (n.etcd_record)
-      f.state.platform[etcd::k_service] = {};
-  }
-  const auto view = plan::etcd::view_of(cluster, facts);
-  if (!view.exists)
-    return std::nullopt;
-  return EtcdClusterStatus{view.size(), view.up(), view.has_quorum(),
-                           plan::etcd::quorum_line(view)};
-}
-
-std::optional<VipStatus> vip_status(const config::Cluster& cluster,
-                                    const std::vector<NodeStatus>& nodes) {
-  if (!cluster.endpoint.self_built_vip)
-    return std::nullopt;
-  VipStatus out{cluster.endpoint.self_built_vip->vip, {}};
+int StatusReport::exit_code() const {
   for (const auto& n : nodes)
-    if (std::find(n.addresses.begin(), n.addresses.end(), out.address) != n.addresses.end())
-      out.holders.push_back(n.name);
-  return out;
+    if (!n.reached())
+      return 1;
+  for (const auto& line : cluster)
+    if (line.exit_code != 0)
+      return line.exit_code;
+  return 0;
 }
 
-std::vector<NodeStatus> gather_status(const std::vector<const config::Node*>& nodes,
-                                      const Connect& connect, int parallel,
-                                      const std::string& lock_path) {
+StatusReport gather_status(const config::Cluster& cluster,
+                           const std::vector<const config::Node*>& nodes, const Connect& connect,
+                           const stages::Registry& registry, int parallel,
+                           const std::string& lock_path) {
   std::map<std::string, std::unique_ptr<transport::Transport>> transports;
   std::vector<std::string> names;
   for (const auto* n : nodes) {
@@ -96,7 +78,7 @@ std::vector<NodeStatus> gather_status(const std::vector<const config::Node*>& no
       [&](const std::string& host, std::string_view script) {
         return facts::run_script_on(*transports.at(host), script);
       },
-      parallel);
+      parallel, registry.probes());
 
   std::vector<NodeStatus> out(nodes.size());
   (void)transport::run_bounded<bool>(nodes.size(), parallel, [&](std::size_t i) -> Result<bool> {
@@ -108,7 +90,7 @@ std::vector<NodeStatus> gather_status(const std::vector<const config::Node*>& no
       return true;
     }
     auto& node = *transports.at(status.name);
-    fill_from_facts(status, gathered.facts.at(status.name), node);
+    fill_from_facts(status, gathered.facts.at(status.name), node, registry);
     auto lock = read_lock(node, lock_path);
     if (lock)
       status.lock = *lock;
@@ -116,7 +98,12 @@ std::vector<NodeStatus> gather_status(const std::vector<const config::Node*>& no
       status.lock_error = lock.error().message();
     return true;
   });
-  return out;
+  StatusReport report{std::move(out), {}};
+  for (const auto* c : registry.components())
+    if (c->cluster_status)
+      if (auto line = c->cluster_status(cluster, gathered.facts))
+        report.cluster.push_back(std::move(*line));
+  return report;
 }
 
 } // namespace acp::runner

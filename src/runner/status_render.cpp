@@ -30,55 +30,13 @@ std::string service_text(const ComponentStatus& c, bool color) {
   return text;
 }
 
-std::string etcd_text(const facts::EtcdFacts& e, bool color) {
-  if (!e.answered)
-    return paint(color, "31", "etcd member down: " + log::redact(e.error));
-  auto text = fmt::format("etcd member {}{}, ", etcd::hex_id(e.status.member_id),
-                          e.leader() ? " (leader)" : "");
-  if (e.healthy)
-    return text + paint(color, "32", "healthy");
-  return text + paint(color, "31", "not healthy: " + log::redact(e.error));
-}
-
 } // namespace
 
-std::string render_etcd_text(const std::optional<EtcdClusterStatus>& etcd, bool color) {
-  if (!etcd)
-    return "";
-  return paint(color, etcd->quorum ? "32" : "31", etcd->summary) + "\n";
-}
-
-std::string render_vip_text(const std::optional<VipStatus>& vip, bool color) {
-  if (!vip)
-    return "";
-  if (vip->holders.size() == 1)
-    return paint(color, "32", fmt::format("VIP {} on {}", vip->address, vip->holders[0])) + "\n";
-  if (vip->holders.empty())
-    return paint(color, "31",
-                 fmt::format("VIP {} is on no node shown: check acp-keepalived and "
-                             "its health check (etcd) on the control-plane nodes",
-                             vip->address)) +
-           "\n";
-  return paint(color, "31",
-               fmt::format("VIP {} is on {} nodes at once ({}): the nodes do not "
-                           "hear each other's VRRP adverts",
-                           vip->address, vip->holders.size(), util::join(vip->holders, ", "))) +
-         "\n";
-}
-
-nlohmann::json vip_to_json(const std::optional<VipStatus>& vip) {
-  if (!vip)
-    return nullptr;
-  return {{"address", vip->address}, {"holders", vip->holders}};
-}
-
-nlohmann::json etcd_to_json(const std::optional<EtcdClusterStatus>& etcd) {
-  if (!etcd)
-    return nullptr;
-  return {{"members", etcd->members},
-          {"up", etcd->up},
-          {"quorum", etcd->quorum},
-          {"summary", etcd->summary}};
+std::string render_cluster_text(const std::vector<stages::StatusLine>& lines, bool color) {
+  std::string out;
+  for (const auto& line : lines)
+    out += paint(color, line.ok ? "32" : "31", line.text) + "\n";
+  return out;
 }
 
 std::string render_status_text(const std::vector<NodeStatus>& nodes, bool color) {
@@ -99,8 +57,8 @@ std::string render_status_text(const std::vector<NodeStatus>& nodes, bool color)
     for (const auto& c : n.components)
       out += fmt::format("  {:<16} {:<10} {:<12}  {:<20}  {}\n", c.name, c.version,
                          short_digest(c.digest), c.installed_at, service_text(c, color));
-    if (n.etcd)
-      out += fmt::format("  {}\n", etcd_text(*n.etcd, color));
+    for (const auto& line : n.lines)
+      out += fmt::format("  {}\n", paint(color, line.ok ? "32" : "31", line.text));
     if (n.lock)
       out += fmt::format("  {} by {}\n", paint(color, "33", "apply lock held"), describe(*n.lock));
     else if (!n.lock_error.empty())
@@ -110,9 +68,9 @@ std::string render_status_text(const std::vector<NodeStatus>& nodes, bool color)
   return out;
 }
 
-nlohmann::json status_to_json(const std::vector<NodeStatus>& nodes) {
+nlohmann::json status_to_json(const StatusReport& report) {
   auto list = nlohmann::json::array();
-  for (const auto& n : nodes) {
+  for (const auto& n : report.nodes) {
     nlohmann::json node = {{"name", n.name}, {"address", n.address}, {"reachable", n.reached()}};
     if (!n.reached()) {
       node["error"] = {{"message", log::redact(n.error->message())}, {"hint", n.error->hint()}};
@@ -131,14 +89,8 @@ nlohmann::json status_to_json(const std::vector<NodeStatus>& nodes) {
                             {"serviceState", c.service_state},
                             {"pid", c.pid}});
     node["components"] = std::move(components);
-    node["etcd"] = nullptr;
-    if (n.etcd)
-      node["etcd"] = {{"member", n.etcd->answered && !n.etcd->members.empty()},
-                      {"memberId", n.etcd->answered ? etcd::hex_id(n.etcd->status.member_id) : ""},
-                      {"up", n.etcd->answered},
-                      {"healthy", n.etcd->healthy},
-                      {"leader", n.etcd->leader()},
-                      {"error", log::redact(n.etcd->error)}};
+    for (const auto& line : n.lines)
+      node[line.key] = line.json;
     node["lock"] = nullptr;
     if (n.lock)
       node["lock"] = {{"controller", n.lock->controller},
@@ -149,7 +101,10 @@ nlohmann::json status_to_json(const std::vector<NodeStatus>& nodes) {
       node["lockError"] = n.lock_error;
     list.push_back(std::move(node));
   }
-  return {{"schema", 1}, {"type", "status"}, {"nodes", std::move(list)}};
+  nlohmann::json doc = {{"schema", 1}, {"type", "status"}, {"nodes", std::move(list)}};
+  for (const auto& line : report.cluster)
+    doc[line.key] = line.json;
+  return doc;
 }
 
 } // namespace acp::runner

@@ -74,14 +74,17 @@ state::PlatformRecord platform_record(std::string name, std::string digest,
   return r;
 }
 
-Result<std::vector<service::FileToWrite>> render_for(std::string_view stage, StepContext& ctx) {
+Result<std::vector<service::FileToWrite>> render_for(FileRenderer render, StepContext& ctx) {
   if (!ctx.node || !ctx.platform)
-    return Error(Errc::failed, fmt::format("the {} stage ran without the cluster config", stage));
-  for (const auto& row : stage_table())
-    if (row.name == stage)
-      return row.render ? row.render(*ctx.platform, *ctx.node)
-                        : std::vector<service::FileToWrite>{};
-  return Error(Errc::failed, fmt::format("there is no stage named {}", stage));
+    return Error(Errc::failed, "a platform stage ran without the cluster config");
+  return render(*ctx.platform, *ctx.node);
+}
+
+std::vector<plan::FileDigest> digests_of(const std::vector<service::FileToWrite>& files) {
+  std::vector<plan::FileDigest> out;
+  for (const auto& f : files)
+    out.push_back({f.path, util::sha256_hex(f.content), static_cast<unsigned>(f.mode)});
+  return out;
 }
 
 Status check_digest(const std::string& what, const std::string& have, const std::string& want) {

@@ -1,24 +1,28 @@
 #pragma once
 // Gathering facts costs one remote command per host: a fixed POSIX sh script (no user values
 // in it, nothing written) that prints delimited sections, and a pure parser for its output.
-// The transport runs k_facts_script with `sh -c`; the parser never runs anything.
+// The transport runs script(probes) with `sh -c`; the parser never runs anything.
 
 #include "acpctl/facts/host_facts.hpp"
+#include "acpctl/facts/probe.hpp"
 #include "acpctl/util/error.hpp"
 
+#include <span>
 #include <string>
 #include <string_view>
 
 namespace acp::facts {
 
-/// The facts script. Read-only; uses /proc where it can so that missing tools (no `ss`, no
-/// `ip`, no `nproc`) only leave a section empty.
-extern const std::string_view k_facts_script;
+/// The facts script with the components' probes. Read-only; uses /proc where it can so that
+/// missing tools (no `ss`, no `ip`, no `nproc`) only leave a section empty.
+std::string script(std::span<const Probe> probes = {});
 
-/// Parses the script's output. Fails (naming `host`) only if the output is not from this
-/// script or is cut short, or if the host's state.json is corrupt or from a newer acpctl;
-/// sections a host could not fill are left at their defaults.
-Result<HostFacts> parse_facts(std::string_view output, const std::string& host);
+/// Parses the script's output; each probe's sections go to its parser. Fails (naming
+/// `host`) only if the output is not from this script or is cut short, or if the host's
+/// state.json is corrupt or from a newer acpctl; sections a host could not fill are left at
+/// their defaults.
+Result<HostFacts> parse_facts(std::string_view output, const std::string& host,
+                              std::span<const Probe> probes = {});
 
 } // namespace acp::facts
 
@@ -48,7 +52,9 @@ struct Gathered {
 };
 
 /// Gathers facts from `hosts` in parallel (at most `parallelism` at once): one run of the
-/// facts script per host, timed against the local clock to fill clock_offset_seconds.
-Gathered gather_all(std::span<const std::string> hosts, const RunScript& run, int parallelism = 16);
+/// facts script with `probes` per host, timed against the local clock to fill
+/// clock_offset_seconds.
+Gathered gather_all(std::span<const std::string> hosts, const RunScript& run, int parallelism = 16,
+                    std::span<const Probe> probes = {});
 
 } // namespace acp::facts

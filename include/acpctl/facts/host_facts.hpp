@@ -2,10 +2,10 @@
 // What acpctl knows about one host before it plans: read-only facts gathered in one SSH
 // round trip (see facts/gather.hpp), including what acpctl installed there before.
 
-#include "acpctl/etcd/etcd.hpp"
 #include "acpctl/service/kind.hpp"
 #include "acpctl/state/node_state.hpp"
 
+#include <any>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -34,22 +34,6 @@ struct ListeningPort {
   }
 };
 
-/// The local etcd member as the node's own etcdctl sees it (facts script, with the node's
-/// health-check client certificate). Present on nodes where acpctl set up etcd.
-struct EtcdFacts {
-  std::string endpoint;              ///< the local client URL it asked
-  bool answered = false;             ///< `endpoint status` answered: the member runs
-  etcd::EndpointStatus status;       ///< when answered
-  std::vector<etcd::Member> members; ///< the member list; empty if it could not be read
-  bool healthy = false;              ///< `endpoint health` passed (a leader and a quorum read)
-  std::string error;                 ///< etcdctl's words when it did not answer or is not healthy
-
-  /// True when this member is the leader.
-  bool leader() const {
-    return answered && status.leader != 0 && status.leader == status.member_id;
-  }
-};
-
 struct HostFacts {
   std::string hostname;
   std::string os_id;      ///< ID from os-release ("debian")
@@ -70,7 +54,15 @@ struct HostFacts {
   std::map<std::string, bool> services;
   std::optional<std::string> state_json; ///< state.json's raw text; nullopt: absent
   state::NodeState state;                ///< parsed state.json; empty (serial 0) if absent
-  std::optional<EtcdFacts> etcd;         ///< the local etcd member, where acpctl runs one
+  /// Each component's facts (facts/probe.hpp), by component name; absent when the host
+  /// printed none of its sections.
+  std::map<std::string, std::any> components;
+
+  /// The facts of component `name` as `T`; null when absent (or of another type).
+  template <class T> const T* component(const std::string& name) const {
+    const auto it = components.find(name);
+    return it == components.end() ? nullptr : std::any_cast<T>(&it->second);
+  }
 
   /// True if some socket listens on `port`.
   bool port_in_use(int port) const;

@@ -2,6 +2,8 @@
 // The plan: plain data, ordered steps plus what it was made from (config and package digests,
 // each node's state serial) so that applying a stale plan can be refused.
 
+#include "acpctl/plan/params.hpp"
+
 #include <cstdint>
 #include <map>
 #include <string>
@@ -11,15 +13,21 @@
 namespace acp::plan {
 
 /// Version of the plan file layout. 2: "packageKey" and a "digest" over the file's content;
-/// a plan of another schema is refused.
-inline constexpr int k_plan_schema = 2;
+/// 3: typed "params", "target" and "together" per step. A plan of another schema is refused.
+inline constexpr int k_plan_schema = 3;
 
 enum class Action { create, change, restart, remove };
 std::string_view to_string(Action action);
 
+/// Where a step runs: on its host (the usual), on the workstation running acpctl (push
+/// images, upload a snapshot), or on the cluster through its host (a chosen node; the
+/// step changes the cluster, not that node, so its state.json is not committed).
+enum class Target { node, workstation, cluster };
+std::string_view to_string(Target target);
+
 /// One thing to do on one host.
 struct Step {
-  std::string host;  ///< node name from cluster.yaml
+  std::string host;  ///< node name from cluster.yaml; empty for the workstation
   std::string stage; ///< a name from stages(); decides order
   Action action = Action::create;
   std::string component;
@@ -27,11 +35,20 @@ struct Step {
   std::string to_version;   ///< empty for remove
   std::string digest;       ///< the digest to install (create, change); else empty
   std::string reason;       ///< why, in words for the user
-  /// What a platform stage's apply half needs beyond the above, decided at plan time (etcd:
-  /// "member" = the member a step acts on, "mode" = "bootstrap" or "join"; prune:
-  /// "record" = the platform record to remove). Never a secret: plans are saved and printed.
-  std::map<std::string, std::string> params{};
-  bool operator==(const Step&) const = default;
+  /// What the stage's apply half needs beyond the above, decided at plan time, typed per
+  /// stage (params.hpp); null when the stage needs nothing. Never a secret.
+  ParamsPtr params{};
+  Target target = Target::node;
+  /// Of a serial stage: run at the same time as the stage's other "together" steps (etcd
+  /// without quorum: none of them can pass its health gate alone).
+  bool together = false;
+
+  /// The parameters as `P`; null when the step has none or of another type.
+  template <class P> const P* params_as() const {
+    const auto* typed = dynamic_cast<const TypedParams<P>*>(params.get());
+    return typed ? &typed->value() : nullptr;
+  }
+  bool operator==(const Step& other) const;
 };
 
 struct Summary {
@@ -53,7 +70,7 @@ struct Plan {
 
   Summary summary() const;
   bool has_changes() const { return !steps.empty(); }
-  /// The hosts that have steps, in the order they first appear.
+  /// The nodes that have steps, in the order they first appear (not the workstation).
   std::vector<std::string> hosts() const;
 };
 

@@ -3,6 +3,7 @@
 // before it executes one.
 
 #include "acpctl/plan/plan.hpp"
+#include "acpctl/plan/planner.hpp"
 #include "acpctl/util/error.hpp"
 
 #include <filesystem>
@@ -13,8 +14,9 @@
 namespace acp::plan {
 
 nlohmann::json to_json(const Plan& plan);
-/// Reads a plan document; `source` names it in errors (Errc::invalid_input).
-Result<Plan> from_json(const nlohmann::json& doc, const std::string& source);
+/// Reads a plan document; `source` names it in errors (Errc::invalid_input). A step's stage
+/// must be one of `stages`, its params of that stage's type.
+Result<Plan> from_json(const nlohmann::json& doc, const std::string& source, Stages stages);
 
 /// "sha256:..." over `doc` without its "digest" key (nlohmann dumps keys sorted, so the text
 /// is canonical). Not a secret check: it catches a plan file edited by hand or damaged.
@@ -25,8 +27,8 @@ Status save_plan(const Plan& plan, const std::filesystem::path& path);
 Status save_plan_doc(nlohmann::json doc, const std::filesystem::path& path);
 /// Reads a plan file; fails naming the file if it is missing, not JSON, edited since it was
 /// written (digest), not a plan, of another schema, or names an unknown stage, action or host
-/// in a step.
-Result<Plan> load_plan(const std::filesystem::path& path);
+/// in a step (its stage one of `stages`, its params of that stage's type).
+Result<Plan> load_plan(const std::filesystem::path& path, Stages stages);
 
 /// What the plan's inputs look like now.
 struct CurrentInputs {

@@ -63,29 +63,32 @@ using StagePlanner = void (*)(const PlanInput& input, const HostContext& host,
 using ClusterPlanner = Status (*)(const PlanInput& input, std::span<const HostContext> hosts,
                                   std::vector<Step>& out);
 
-/// One stage: its name (as in Step::stage), a line for help text, its planner (per host or
-/// per cluster, one of the two), and whether the runner applies it one host at a time.
+/// One stage, as the planner sees it: its name (as in Step::stage), where it runs among all
+/// stages (`order`, lower first), a line for help text, its planner (per host or per
+/// cluster, one of the two), whether the runner applies it one host at a time, and how a
+/// saved step's params are read back. Components declare their stages
+/// (stages/component.hpp); the planner knows none by name.
 struct Stage {
   std::string_view name;
+  int order = 0;
   std::string_view summary;
   StagePlanner plan = nullptr;
   ClusterPlanner plan_cluster = nullptr;
   /// Serial: hosts one at a time in the plan's order, stopping at the first failure (etcd
-  /// joins and rolling restarts); otherwise hosts run in parallel.
+  /// joins and rolling restarts), except steps marked Step::together; otherwise in parallel.
   bool serial = false;
+  ParamsParser parse_params = nullptr; ///< null: the stage's steps carry no params
 };
 
-/// The stages in execution order: distribute, pki, etcd, keepalived, services, prune.
-/// Adding a stage: src/plan/<stage>.cpp (its planner), src/stages/<stage>.cpp (its apply
-/// half), a row here (src/plan/planner.cpp) and a row in stages::stage_table().
-std::span<const Stage> stages();
-/// The stage named `name`; null if there is none.
-const Stage* find_stage(std::string_view name);
+/// The stages to plan, in execution order.
+using Stages = std::span<const Stage* const>;
+/// The stage named `name` among `stages`; null if there is none.
+const Stage* find_stage(Stages stages, std::string_view name);
 
 /// Plans every stage for every node. A planner may put a step into a later stage by setting
 /// Step::stage (pki's clean-up runs in prune); steps are ordered by stage, then as planned.
 /// Fails naming the node if facts for it are missing, or with a cluster planner's refusal.
-Result<Plan> make_plan(const PlanInput& input);
+Result<Plan> make_plan(const PlanInput& input, Stages stages);
 
 /// "sha256:<hex>" over the files' paths, modes and digests: changes exactly when one does.
 std::string files_digest(std::span<const FileDigest> files);
@@ -99,23 +102,5 @@ const HostContext* find_host(std::span<const HostContext> hosts, std::string_vie
 std::optional<Step> plan_platform_service(const HostContext& host, const std::string& record,
                                           const std::string& service, const std::string& want,
                                           const std::string& what);
-
-// The stage planners, one file each.
-void plan_distribute(const PlanInput& input, const HostContext& host, std::vector<Step>& out);
-void plan_services(const PlanInput& input, const HostContext& host, std::vector<Step>& out);
-void plan_prune(const PlanInput& input, const HostContext& host, std::vector<Step>& out);
-void plan_pki(const PlanInput& input, const HostContext& host, std::vector<Step>& out);
-Status plan_etcd(const PlanInput& input, std::span<const HostContext> hosts,
-                 std::vector<Step>& out);
-void plan_keepalived(const PlanInput& input, const HostContext& host, std::vector<Step>& out);
-
-/// The digest of everything an etcd member runs from: its config files (the stable part),
-/// its certificates and the etcd binary's digest. A member whose record differs restarts.
-std::string etcd_digest(std::span<const FileDigest> etcd_files,
-                        std::span<const FileDigest> pki_files, const std::string& binary_digest);
-
-/// The digest of what keepalived runs from: keepalived.conf and check.sh, and the keepalived
-/// binary's digest. A node whose record differs rewrites them and restarts acp-keepalived.
-std::string keepalived_digest(std::span<const FileDigest> files, const std::string& binary_digest);
 
 } // namespace acp::plan

@@ -3,6 +3,7 @@
 // `acpctl apply plan.json` needs no other argument.
 
 #include "acpctl/plan/plan.hpp"
+#include "acpctl/stages/registry.hpp"
 #include "acpctl/util/error.hpp"
 
 #include <filesystem>
@@ -19,6 +20,8 @@ struct PlanFile {
 /// Writes plan::to_json(plan) plus "inputs": {"config", "package"} atomically to `path`.
 Status save_plan_file(const PlanFile& file, const std::filesystem::path& path);
 /// Reads a plan file (plan::load_plan's checks) and its inputs.
-Result<PlanFile> load_plan_file(const std::filesystem::path& path);
+/// Its steps must be of `registry`'s stages.
+Result<PlanFile> load_plan_file(const std::filesystem::path& path,
+                                const stages::Registry& registry);
 
 } // namespace acp::runner

@@ -11,6 +11,7 @@
 #include "acpctl/plan/plan_file.hpp"
 #include "acpctl/preflight/check.hpp"
 #include "acpctl/runner/connect.hpp"
+#include "acpctl/stages/registry.hpp"
 #include "acpctl/stages/step.hpp"
 #include "acpctl/transport/transport.hpp"
 
@@ -35,6 +36,8 @@ struct SessionOptions {
   /// renew). apply leaves it off: its unpack pass verifies the content before any change.
   bool verify_content = true;
   int parallel = 16;
+  /// The components to plan and apply; null: acpctl's own (components::registry()).
+  const stages::Registry* registry = nullptr;
 };
 
 class Session {
@@ -53,6 +56,8 @@ public:
   /// The digests a plan records and a saved plan is checked against.
   const std::string& config_digest() const { return m_config_digest; }
   const std::string& package_digest() const { return m_package_digest; }
+  /// The components this session plans, applies and gathers facts for.
+  const stages::Registry& registry() const;
   /// How the package was trusted; empty without a package.
   const std::optional<package::Trusted>& trust() const { return m_trust; }
 

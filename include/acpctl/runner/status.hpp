@@ -6,6 +6,7 @@
 #include "acpctl/facts/host_facts.hpp"
 #include "acpctl/runner/connect.hpp"
 #include "acpctl/runner/lock.hpp"
+#include "acpctl/stages/registry.hpp"
 #include "acpctl/transport/transport.hpp"
 
 #include <cstdint>
@@ -38,53 +39,40 @@ struct NodeStatus {
   std::string supervisor; ///< "systemd", "runit", "unknown"
   std::vector<ComponentStatus> components;
   std::optional<LockOwner> lock;
-  std::string lock_error;               ///< the lock file could not be read (node otherwise fine)
-  std::optional<facts::EtcdFacts> etcd; ///< the local etcd member, where acpctl set one up
-  bool etcd_record = false;             ///< state.json records an etcd member here
-  std::vector<std::string> addresses;   ///< every address on the node's interfaces
+  std::string lock_error; ///< the lock file could not be read (node otherwise fine)
+  /// The components' lines about this node (etcd's member), in registration order.
+  std::vector<stages::StatusLine> lines;
 
   bool reached() const { return !error.has_value(); }
 };
 
-/// Gathers the status of `nodes`, at most `parallel` at once: facts (one round trip), the
-/// apply lock, and each service's pid. Returns one entry per node in order; never throws for
-/// a node's failure, which lands in that node's `error`.
-std::vector<NodeStatus> gather_status(const std::vector<const config::Node*>& nodes,
-                                      const Connect& connect, int parallel = 16,
-                                      const std::string& lock_path = k_lock_path);
-
-/// The etcd cluster across the nodes: its members, how many answer, quorum, in words.
-struct EtcdClusterStatus {
-  int members = 0;
-  int up = 0;
-  bool quorum = false;
-  std::string summary; ///< "etcd: 3/3 members healthy, quorum ok ..." or "... QUORUM LOST ..."
+/// Every node's status and the components' lines about the whole cluster (etcd's quorum,
+/// the VIP's holder), from the facts of the nodes that answered.
+struct StatusReport {
+  std::vector<NodeStatus> nodes;
+  std::vector<stages::StatusLine> cluster;
+  /// 1 if a node could not be reached; else the first non-zero exit code of a cluster
+  /// line (3: etcd lost quorum); else 0.
+  int exit_code() const;
 };
-/// Nullopt when no node runs or records an etcd member.
-std::optional<EtcdClusterStatus> etcd_status(const config::Cluster& cluster,
-                                             const std::vector<NodeStatus>& nodes);
-/// The summary line (colored when asked) after the node blocks; empty without etcd.
-std::string render_etcd_text(const std::optional<EtcdClusterStatus>& etcd, bool color);
 
-/// The self-built VIP and the nodes that hold it now (from their addresses); nullopt without
-/// a selfBuiltVIP. Exactly one holder is healthy; none or several is shown in red.
-struct VipStatus {
-  std::string address;
-  std::vector<std::string> holders;
-};
-std::optional<VipStatus> vip_status(const config::Cluster& cluster,
-                                    const std::vector<NodeStatus>& nodes);
-/// "VIP 10.88.0.100 on n1", or what is wrong, one line; empty without a VIP.
-std::string render_vip_text(const std::optional<VipStatus>& vip, bool color);
-/// {"address": ..., "holders": [...]}, or null.
-nlohmann::json vip_to_json(const std::optional<VipStatus>& vip);
-/// {"members","up","quorum","summary"} or null.
-nlohmann::json etcd_to_json(const std::optional<EtcdClusterStatus>& etcd);
+/// Gathers the status of `nodes`, at most `parallel` at once: facts (one round trip, with
+/// the registry's probes), the apply lock, each service's pid, and the registry's status
+/// lines. Returns one entry per node in order; never throws for a node's failure, which
+/// lands in that node's `error`.
+StatusReport gather_status(const config::Cluster& cluster,
+                           const std::vector<const config::Node*>& nodes, const Connect& connect,
+                           const stages::Registry& registry, int parallel = 16,
+                           const std::string& lock_path = k_lock_path);
+
+/// The cluster lines after the node blocks, one a line (colored when asked).
+std::string render_cluster_text(const std::vector<stages::StatusLine>& lines, bool color);
 
 /// Text for people: a block per node. `color` adds ANSI colors.
 std::string render_status_text(const std::vector<NodeStatus>& nodes, bool color);
 /// {"schema":1,"type":"status","nodes":[{name,address,reachable,error,serial,supervisor,
-/// components:[…],lock}]}.
-nlohmann::json status_to_json(const std::vector<NodeStatus>& nodes);
+/// components:[…],lock, <line key>: …}], <cluster line key>: …} ("etcd", "vip": null when
+/// the cluster has none).
+nlohmann::json status_to_json(const StatusReport& report);
 
 } // namespace acp::runner

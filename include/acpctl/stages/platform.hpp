@@ -29,9 +29,16 @@ state::PlatformRecord platform_record(std::string name, std::string digest,
                                       std::vector<std::string> dirs, std::string service,
                                       std::vector<int> ports);
 
-/// The files `stage` renders for the step's node (its FileRenderer; none without one). Fails
-/// if the context has no node or platform source, or there is no such stage.
-Result<std::vector<service::FileToWrite>> render_for(std::string_view stage, StepContext& ctx);
+/// The files `render` makes for the step's node. Fails if the context has no node or
+/// platform source.
+Result<std::vector<service::FileToWrite>> render_for(FileRenderer render, StepContext& ctx);
+
+/// The params of a step that removes a platform record (prune stage): the record's name.
+struct RecordParams {
+  std::string record;
+  bool operator==(const RecordParams&) const = default;
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(RecordParams, record)
 
 /// Ok when `have` equals the plan's `want`; else Errc::conflict naming `what` and saying to
 /// plan again (the config, the PKI or the package changed since the plan was made).

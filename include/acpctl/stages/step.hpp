@@ -1,6 +1,7 @@
 #pragma once
-// The apply half of the stages: one function per stage executes one planned step on one host
+// The apply half of a stage: one function per stage executes one planned step on one host
 // and returns the state change the runner commits to the node's state.json afterwards.
+// Components (src/components/) provide these functions through their registration.
 
 #include "acpctl/config/model.hpp"
 #include "acpctl/facts/host_facts.hpp"
@@ -9,6 +10,7 @@
 #include "acpctl/plan/planner.hpp"
 #include "acpctl/service/manager.hpp"
 #include "acpctl/stages/actions.hpp"
+#include "acpctl/stages/outputs.hpp"
 #include "acpctl/state/node_state.hpp"
 
 #include <filesystem>
@@ -53,23 +55,9 @@ struct StepContext {
   const service::ServiceManager* services = nullptr; ///< null: the host has no supervisor
   const config::Node* node = nullptr;                ///< the host's entry in cluster.yaml
   const PlatformSource* platform = nullptr;          ///< null: no platform stage runs
+  /// What earlier steps of this apply published (outputs.hpp); null outside an apply.
+  Outputs* outputs = nullptr;
 };
-
-/// Puts the component's files in /opt/acp/components/<name>/<version>/ and switches the
-/// `current` link. Returns the record to commit.
-Result<state::StateChange> apply_distribute(const plan::Step& step, StepContext& ctx);
-/// Installs (or restarts) the component's service, then waits until the supervisor reports
-/// it running and its health check passes (the health gate).
-Result<state::StateChange> apply_services(const plan::Step& step, StepContext& ctx);
-/// Stops and removes the component's service and deletes /opt/acp/components/<name>.
-Result<state::StateChange> apply_prune(const plan::Step& step, StepContext& ctx);
-
-/// Uploads the node's certificates and keys from the cluster's PKI (stage "pki").
-Result<state::StateChange> apply_pki(const plan::Step& step, StepContext& ctx);
-/// Bootstraps, joins, restarts or removes the node's etcd member (stage "etcd").
-Result<state::StateChange> apply_etcd(const plan::Step& step, StepContext& ctx);
-/// Writes keepalived.conf and check.sh and (re)starts acp-keepalived (stage "keepalived").
-Result<state::StateChange> apply_keepalived(const plan::Step& step, StepContext& ctx);
 
 /// Stops the service `service` (no "acp-") and deletes what its manager installed; nothing
 /// if the node does not have it. Supervisor complaints while stopping are warnings.
@@ -79,38 +67,15 @@ Status uninstall_service(StepContext& ctx, const std::string& service);
 /// service first); a failed rm is an error.
 Status remove_platform_record(StepContext& ctx, const state::PlatformRecord& record);
 
-/// The apply function for a stage name; null for a stage without an apply half.
+/// Applies one step of a stage.
 using StepApplier = Result<state::StateChange> (*)(const plan::Step&, StepContext&);
-StepApplier applier_for(std::string_view stage);
 
 /// Renders the files a platform stage puts on `node`, content included (keys are secrets:
 /// never log them). Empty when the node needs none.
 using FileRenderer = Result<std::vector<service::FileToWrite>> (*)(const PlatformSource& source,
                                                                    const config::Node& node);
 
-/// The platform stages' files: pki::node_files, and etcd's config file and endpoint file.
-Result<std::vector<service::FileToWrite>> render_pki(const PlatformSource& source,
-                                                     const config::Node& node);
-Result<std::vector<service::FileToWrite>> render_etcd(const PlatformSource& source,
-                                                      const config::Node& node);
-/// keepalived.conf (0600: it holds the VRRP password) and check.sh on a control-plane node of
-/// a cluster with a selfBuiltVIP; nothing elsewhere.
-Result<std::vector<service::FileToWrite>> render_keepalived(const PlatformSource& source,
-                                                            const config::Node& node);
-
-/// The apply half of one stage: its name (as in plan::stages()), how it applies a step, and
-/// for platform stages how it renders its files (the planner gets their digests).
-struct StageApply {
-  std::string_view name;
-  StepApplier apply = nullptr;
-  FileRenderer render = nullptr;
-};
-/// One row per stage of plan::stages(), same names.
-std::span<const StageApply> stage_table();
-
-/// The digests of every platform stage's files for every node, for plan::PlanInput.
-Result<plan::PlatformInput> platform_input(const PlatformSource& source);
-/// The files `stage` renders for the step's node, as digests (path, mode, sha256).
+/// The files as digests (path, mode, sha256), for the planner.
 std::vector<plan::FileDigest> digests_of(const std::vector<service::FileToWrite>& files);
 
 /// Waits up to `seconds` for the service to run (and its health check to pass when it has

@@ -34,7 +34,7 @@ TEST_SUITE("facts::gather_all") {
     std::atomic<bool> script_ok{true};
     const RunScript run = [&](const std::string& host,
                               std::string_view script) -> acp::Result<std::string> {
-      if (script != k_facts_script)
+      if (script != acp::facts::script())
         script_ok = false;
       ++calls;
       peak = std::max(peak.load(), ++running);

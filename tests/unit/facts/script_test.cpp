@@ -1,5 +1,6 @@
 // The facts script run for real on this machine with `sh -c`, as the transport will run it.
 
+#include "acpctl/components/registry.hpp"
 #include "acpctl/facts/gather.hpp"
 #include "acpctl/util/shell.hpp"
 
@@ -26,7 +27,7 @@ std::string run_sh(std::string_view script) {
 
 TEST_SUITE("facts::script") {
   TEST_CASE("the script runs under sh -c here and parses") {
-    const auto out = run_sh(acp::facts::k_facts_script);
+    const auto out = run_sh(acp::facts::script(acp::components::registry().probes()));
     const auto f = acp::facts::parse_facts(out, "localhost");
     REQUIRE(f.ok());
     std::array<char, 256> name{};
@@ -44,7 +45,8 @@ TEST_SUITE("facts::script") {
   }
 
   TEST_CASE("the script holds no user values and writes nothing") {
-    const std::string_view s = acp::facts::k_facts_script;
+    const auto text = acp::facts::script(acp::components::registry().probes());
+    const std::string_view s = text;
     // Every redirection goes to /dev/null or joins stderr to stdout.
     for (auto pos = s.find('>'); pos != std::string_view::npos; pos = s.find('>', pos + 1)) {
       const auto rest = s.substr(pos);

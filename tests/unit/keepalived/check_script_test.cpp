@@ -1,7 +1,7 @@
 // The health-check script run by /bin/sh with a stand-in etcdctl that records its arguments.
 
 #include "../service/run_local.hpp"
-#include "acpctl/keepalived/render.hpp"
+#include "acpctl/components/keepalived/render.hpp"
 #include "acpctl/util/fs.hpp"
 #include "acpctl/util/shell.hpp"
 #include "fixtures.hpp"

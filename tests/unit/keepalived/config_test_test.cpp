@@ -3,8 +3,8 @@
 // machine's own interfaces, because keepalived checks that both exist (and refuses `lo`).
 
 #include "../service/run_local.hpp"
-#include "acpctl/keepalived/render.hpp"
-#include "acpctl/keepalived/service.hpp"
+#include "acpctl/components/keepalived/render.hpp"
+#include "acpctl/components/keepalived/service.hpp"
 #include "acpctl/service/manager.hpp"
 #include "acpctl/util/fs.hpp"
 #include "acpctl/util/shell.hpp"

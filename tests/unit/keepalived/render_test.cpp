@@ -1,5 +1,5 @@
-#include "acpctl/keepalived/inputs.hpp"
-#include "acpctl/keepalived/render.hpp"
+#include "acpctl/components/keepalived/inputs.hpp"
+#include "acpctl/components/keepalived/render.hpp"
 #include "acpctl/util/fs.hpp"
 #include "fixtures.hpp"
 

@@ -1,6 +1,7 @@
 // Applying a plan's steps to the facts (as the runner will on real nodes) must leave nothing
 // to do: the planner's steps are complete.
 
+#include "acpctl/components/registry.hpp"
 #include "acpctl/plan/planner.hpp"
 #include "fixtures.hpp"
 
@@ -46,9 +47,9 @@ TEST_SUITE("plan::converge") {
     const auto cluster = fixtures::example_cluster();
     const auto pkg = fixtures::package();
     auto facts = fixtures::fresh_facts(cluster);
-    const auto first = make_plan({cluster, pkg, facts, "c", "p"}).take();
+    const auto first = acp::components::registry().plan({cluster, pkg, facts, "c", "p"}).take();
     simulate(first, pkg, facts);
-    const auto second = make_plan({cluster, pkg, facts, "c", "p"}).take();
+    const auto second = acp::components::registry().plan({cluster, pkg, facts, "c", "p"}).take();
     CHECK(second.steps.empty());
     // One commit per component, and one more per service once it passed its gate.
     CHECK(second.node_serials.at("cp-1") == 5);
@@ -61,12 +62,12 @@ TEST_SUITE("plan::converge") {
     pkg[0].version = "3.5.17";
     pkg[0].digest = "sha256:e2";
     cluster.nodes[2].roles = {Role::control_plane};
-    const auto first = make_plan({cluster, pkg, facts, "c", "p"}).take();
+    const auto first = acp::components::registry().plan({cluster, pkg, facts, "c", "p"}).take();
     CHECK(first.summary().change == 2);
     CHECK(first.summary().restart == 2);
     CHECK(first.summary().remove == 1);
     simulate(first, pkg, facts);
-    CHECK(make_plan({cluster, pkg, facts, "c", "p"}).take().steps.empty());
+    CHECK(acp::components::registry().plan({cluster, pkg, facts, "c", "p"}).take().steps.empty());
     CHECK(facts.at("cp-3").state.find("etcd") == nullptr);
     CHECK(facts.at("cp-1").state.find("etcd")->version == "3.5.17");
   }

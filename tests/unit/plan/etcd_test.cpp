@@ -1,8 +1,11 @@
 // etcd membership planning on facts recorded from a real etcd 3.4 cluster (tests/data/etcd):
 // members r1..r5 on one machine, so the test config names its nodes r1..r5.
 
+#include "acpctl/components/etcd/facts.hpp"
+#include "acpctl/components/etcd/steps.hpp"
+#include "acpctl/components/etcd/view.hpp"
+#include "acpctl/components/registry.hpp"
 #include "acpctl/facts/gather.hpp"
-#include "acpctl/plan/etcd.hpp"
 #include "acpctl/plan/planner.hpp"
 #include "acpctl/plan/render.hpp"
 #include "acpctl/util/fs.hpp"
@@ -19,10 +22,11 @@ namespace {
 facts::HostFacts recorded(const std::string& file, const std::string& node) {
   const auto text =
       util::read_file(std::filesystem::path(ACPCTL_SOURCE_DIR) / "tests/data/etcd" / file).take();
-  auto f = facts::parse_facts(text, node);
+  auto f = facts::parse_facts(text, node, acp::components::registry().probes());
   REQUIRE(f.ok());
   auto out = fixtures::fresh_host({});
-  out.etcd = f->etcd;
+  if (const auto* e = acp::etcd::facts_of(*f))
+    acp::etcd::set_facts(out, *e);
   return out;
 }
 
@@ -67,14 +71,15 @@ struct World {
     }
   }
   std::string digest(const std::string& node) const {
-    return plan::etcd_digest(platform.of(node, "etcd"), platform.of(node, "pki"), "sha256:e1");
+    return acp::etcd::member_digest(platform.of(node, "etcd"), platform.of(node, "pki"),
+                                    "sha256:e1");
   }
   void member(const std::string& node, const std::string& file, bool running = true) {
     facts[node] = recorded(file, node);
     converged(facts[node], digest(node), running);
   }
   Result<plan::Plan> plan() const {
-    return plan::make_plan({cluster, k_package, facts, "c", "p", &platform});
+    return acp::components::registry().plan({cluster, k_package, facts, "c", "p", &platform});
   }
   std::vector<plan::Step> etcd_steps() const {
     auto p = plan();
@@ -95,13 +100,13 @@ TEST_SUITE("plan::etcd") {
     w.member("r1", "healthy-r1.txt");
     w.member("r2", "healthy-r2.txt");
     w.member("r3", "healthy-r3.txt");
-    const auto view = plan::etcd::view_of(w.cluster, w.facts);
+    const auto view = acp::etcd::view_of(w.cluster, w.facts);
     REQUIRE(view.size() == 3);
     CHECK(view.up() == 3);
     CHECK(view.has_quorum());
     for (const auto& m : view.members)
       CHECK(m.healthy);
-    CHECK(plan::etcd::quorum_line(view) ==
+    CHECK(acp::etcd::quorum_line(view) ==
           "etcd: 3/3 members healthy, quorum ok (tolerates 1 more failure)");
   }
 
@@ -109,13 +114,13 @@ TEST_SUITE("plan::etcd") {
     World w(5, 5);
     for (int i = 1; i <= 5; ++i)
       w.member("r" + std::to_string(i), "five-r" + std::to_string(i) + ".txt");
-    const auto view = plan::etcd::view_of(w.cluster, w.facts);
+    const auto view = acp::etcd::view_of(w.cluster, w.facts);
     REQUIRE(view.size() == 5);
     for (const auto& m : view.members) {
       CHECK(m.healthy);
       CHECK(m.leader == (m.node == "r3"));
     }
-    CHECK(plan::etcd::quorum_line(view) ==
+    CHECK(acp::etcd::quorum_line(view) ==
           "etcd: 5/5 members healthy, quorum ok (tolerates 2 more failures)");
     CHECK(w.etcd_steps().empty());
   }
@@ -128,20 +133,20 @@ TEST_SUITE("plan::etcd") {
       const auto& s = steps[static_cast<std::size_t>(i)];
       CHECK(s.host == "r" + std::to_string(i + 1));
       CHECK(s.action == Action::create);
-      CHECK(s.params.at("mode") == "bootstrap");
-      CHECK(s.params.at("together") == "true");
+      CHECK(s.params_as<acp::etcd::StepParams>()->mode == "bootstrap");
+      CHECK(s.together);
       CHECK(s.digest == w.digest(s.host));
       CHECK(s.reason == "bootstrap a new etcd cluster: member " + std::to_string(i + 1) +
                             " of 3, the members start together");
     }
-    CHECK(plan::find_stage("etcd")->serial);
+    CHECK(acp::components::registry().phase("etcd")->stage.serial);
   }
 
   TEST_CASE("an interrupted bootstrap: the member never started finishes it, one at a time") {
     World w(3, 3);
     w.facts["r1"] = recorded("bootpending-r1.txt", "r1"); // r1, r2 up; r3 named, never started
     w.facts["r2"] = recorded("bootpending-r2.txt", "r2");
-    const auto view = plan::etcd::view_of(w.cluster, w.facts);
+    const auto view = acp::etcd::view_of(w.cluster, w.facts);
     REQUIRE(view.size() == 3);
     CHECK(view.of_node(w.cluster, w.cluster.nodes[2])->member.bootstrap_pending());
     CHECK_FALSE(view.of_node(w.cluster, w.cluster.nodes[0])->member.bootstrap_pending());
@@ -149,13 +154,13 @@ TEST_SUITE("plan::etcd") {
     REQUIRE(steps.size() == 3);
     // r1 and r2 run but were not recorded (killed before the commit): they rejoin; r3 starts
     // with the bootstrap config. The cluster has quorum, so the steps run one at a time.
-    CHECK(steps[0].params.at("mode") == "join");
-    CHECK(steps[1].params.at("mode") == "join");
+    CHECK(steps[0].params_as<acp::etcd::StepParams>()->mode == "join");
+    CHECK(steps[1].params_as<acp::etcd::StepParams>()->mode == "join");
     CHECK(steps[2].host == "r3");
-    CHECK(steps[2].params.at("mode") == "bootstrap");
+    CHECK(steps[2].params_as<acp::etcd::StepParams>()->mode == "bootstrap");
     CHECK(steps[2].reason == "finish the bootstrap: start this member of the new cluster");
     for (const auto& s : steps)
-      CHECK_FALSE(s.params.contains("together"));
+      CHECK_FALSE(s.together);
   }
 
   TEST_CASE("converged: no steps, even though the member list order differs per node") {
@@ -176,9 +181,9 @@ TEST_SUITE("plan::etcd") {
     CHECK(steps[0].host == "r3");
     CHECK(steps[0].action == Action::restart);
     CHECK(steps[0].reason == "service is down");
-    CHECK_FALSE(steps[0].params.contains("together")); // quorum holds: one at a time
-    const auto view = plan::etcd::view_of(w.cluster, w.facts);
-    CHECK(plan::etcd::quorum_line(view) ==
+    CHECK_FALSE(steps[0].together); // quorum holds: one at a time
+    const auto view = acp::etcd::view_of(w.cluster, w.facts);
+    CHECK(acp::etcd::quorum_line(view) ==
           "etcd: 2/3 members healthy, quorum ok (tolerates 0 more failures)");
   }
 
@@ -199,17 +204,16 @@ TEST_SUITE("plan::etcd") {
     w.member("r1", "quorumlost-r1.txt");
     w.member("r2", "down-r3.txt", false);
     w.member("r3", "down-r3.txt", false);
-    const auto view = plan::etcd::view_of(w.cluster, w.facts);
+    const auto view = acp::etcd::view_of(w.cluster, w.facts);
     CHECK(view.up() == 1);
     CHECK_FALSE(view.has_quorum());
-    CHECK(
-        plan::etcd::quorum_line(view).starts_with("etcd: 1/3 healthy — QUORUM LOST: writes fail"));
+    CHECK(acp::etcd::quorum_line(view).starts_with("etcd: 1/3 healthy — QUORUM LOST: writes fail"));
     const auto steps = w.etcd_steps();
     REQUIRE(steps.size() == 2);
     for (const auto& s : steps) {
       CHECK(s.action == Action::restart);
       // Neither can pass its health gate alone: the runner starts them together.
-      CHECK(s.params.at("together") == "true");
+      CHECK(s.together);
     }
   }
 
@@ -224,7 +228,7 @@ TEST_SUITE("plan::etcd") {
     CHECK(steps[1].host == "r5");
     for (const auto& s : steps) {
       CHECK(s.action == Action::create);
-      CHECK(s.params.at("mode") == "join");
+      CHECK(s.params_as<acp::etcd::StepParams>()->mode == "join");
     }
   }
 
@@ -252,8 +256,8 @@ TEST_SUITE("plan::etcd") {
     REQUIRE(etcd.size() == 2);
     CHECK(etcd[0].action == Action::remove);
     CHECK(etcd[0].host == "r4");
-    CHECK(etcd[0].params.at("member") == "r4");
-    CHECK(etcd[0].params.at("local") == "true");
+    CHECK(etcd[0].params_as<acp::etcd::StepParams>()->member == "r4");
+    CHECK(etcd[0].params_as<acp::etcd::StepParams>()->local);
     CHECK(etcd[1].host == "r5");
     const auto text = plan::render_text(p);
     CHECK(text.find("- etcd member r4") != std::string::npos);
@@ -295,8 +299,8 @@ TEST_SUITE("plan::etcd") {
     const auto steps = w.etcd_steps();
     REQUIRE(steps.size() == 2);
     CHECK(steps[0].host == "r1");
-    CHECK(steps[0].params.at("local") == "false");
-    CHECK(steps[1].params.at("member") == "r5");
+    CHECK(steps[0].params_as<acp::etcd::StepParams>()->local == false);
+    CHECK(steps[1].params_as<acp::etcd::StepParams>()->member == "r5");
   }
 
   TEST_CASE("a member added but never started (a resumed join) is started, not added again") {
@@ -319,6 +323,9 @@ TEST_SUITE("plan::etcd") {
 
   TEST_CASE("without platform inputs (reset, component tests) etcd plans nothing") {
     World w(3, 3);
-    CHECK(plan::make_plan({w.cluster, k_package, w.facts, "c", "p"}).take().steps.size() == 3);
+    CHECK(acp::components::registry()
+              .plan({w.cluster, k_package, w.facts, "c", "p"})
+              .take()
+              .steps.size() == 3);
   }
 }

@@ -1,6 +1,9 @@
 // The keepalived stage's planner: set up, converged, changed, down, no longer wanted.
 
+#include "acpctl/components/keepalived/steps.hpp"
+#include "acpctl/components/registry.hpp"
 #include "acpctl/plan/planner.hpp"
+#include "acpctl/stages/platform.hpp"
 #include "fixtures.hpp"
 
 #include <doctest/doctest.h>
@@ -25,7 +28,7 @@ struct World {
                                             {"/etc/acp/keepalived/check.sh", "bb", 0755}};
   }
   std::string want() const {
-    return plan::keepalived_digest(platform.of("cp-1", "keepalived"), "sha256:k1");
+    return acp::keepalived::config_digest(platform.of("cp-1", "keepalived"), "sha256:k1");
   }
   void record(const std::string& digest, bool running) {
     state::PlatformRecord r;
@@ -42,7 +45,7 @@ struct World {
     for (const auto& c : components)
       host.desired.push_back(&c);
     std::vector<plan::Step> out;
-    plan::plan_keepalived(input, host, out);
+    acp::keepalived::plan_node(input, host, out);
     return out;
   }
 };
@@ -99,7 +102,7 @@ TEST_SUITE("plan::keepalived") {
     REQUIRE(steps.size() == 1);
     CHECK(steps[0].action == Action::remove);
     CHECK(steps[0].stage == "prune");
-    CHECK(steps[0].params.at("record") == "keepalived");
+    CHECK(steps[0].params_as<stages::RecordParams>()->record == "keepalived");
     CHECK(steps[0].reason.find("no selfBuiltVIP") != std::string::npos);
   }
 

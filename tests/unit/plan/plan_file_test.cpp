@@ -1,4 +1,6 @@
+#include "acpctl/components/registry.hpp"
 #include "acpctl/plan/plan_file.hpp"
+#include "acpctl/stages/platform.hpp"
 #include "acpctl/util/fs.hpp"
 
 #include <doctest/doctest.h>
@@ -27,7 +29,7 @@ TEST_SUITE("plan::file") {
     acp::util::TempDir dir;
     const auto path = dir.path() / "plan.json";
     REQUIRE(save_plan(sample(), path).ok());
-    auto loaded = load_plan(path);
+    auto loaded = load_plan(path, acp::components::registry().stages());
     REQUIRE(loaded.ok());
     CHECK(loaded->steps == sample().steps);
     CHECK(loaded->node_serials == sample().node_serials);
@@ -40,13 +42,13 @@ TEST_SUITE("plan::file") {
     acp::util::TempDir dir;
     const auto path = dir.path() / "plan.json";
     REQUIRE(acp::util::write_file_atomic(path, "{\"kind\": \"something\"}").ok());
-    auto r = load_plan(path);
+    auto r = load_plan(path, acp::components::registry().stages());
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().code() == acp::Errc::invalid_input);
     CHECK(r.error().describe().find(path.string()) != std::string::npos);
 
     REQUIRE(acp::util::write_file_atomic(path, "{ not json").ok());
-    r = load_plan(path);
+    r = load_plan(path, acp::components::registry().stages());
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().message().find("not JSON") != std::string::npos);
   }
@@ -54,12 +56,12 @@ TEST_SUITE("plan::file") {
   TEST_CASE("a plan with an unknown action or a missing field is refused") {
     auto doc = to_json(sample());
     doc["steps"][0]["action"] = "explode";
-    auto r = from_json(doc, "p.json");
+    auto r = from_json(doc, "p.json", acp::components::registry().stages());
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().message().find("explode") != std::string::npos);
     doc = to_json(sample());
     doc.erase("nodeSerials");
-    r = from_json(doc, "p.json");
+    r = from_json(doc, "p.json", acp::components::registry().stages());
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().message().find("nodeSerials") != std::string::npos);
   }
@@ -67,7 +69,7 @@ TEST_SUITE("plan::file") {
   TEST_CASE("a plan from a newer acpctl is refused with what to do") {
     auto doc = to_json(sample());
     doc["schema"] = k_plan_schema + 1;
-    const auto r = from_json(doc, "p.json");
+    const auto r = from_json(doc, "p.json", acp::components::registry().stages());
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().hint().find("make a new plan") != std::string::npos);
   }
@@ -75,7 +77,7 @@ TEST_SUITE("plan::file") {
   TEST_CASE("a plan of an older schema is refused") {
     auto doc = to_json(sample());
     doc["schema"] = 1;
-    const auto r = from_json(doc, "p.json");
+    const auto r = from_json(doc, "p.json", acp::components::registry().stages());
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().message().find("older") != std::string::npos);
   }
@@ -83,7 +85,7 @@ TEST_SUITE("plan::file") {
   TEST_CASE("a step of an unknown stage is refused before anything runs") {
     auto doc = to_json(sample());
     doc["steps"][1]["stage"] = "exfiltrate";
-    const auto r = from_json(doc, "p.json");
+    const auto r = from_json(doc, "p.json", acp::components::registry().stages());
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().message().find("step 2: unknown stage \"exfiltrate\"") != std::string::npos);
   }
@@ -91,7 +93,7 @@ TEST_SUITE("plan::file") {
   TEST_CASE("a step naming a host the plan does not have is refused clearly") {
     auto doc = to_json(sample());
     doc["steps"][0]["host"] = "evil";
-    const auto r = from_json(doc, "p.json");
+    const auto r = from_json(doc, "p.json", acp::components::registry().stages());
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().message().find("step 1: host \"evil\" is not one of the plan's nodes") !=
           std::string::npos);
@@ -108,21 +110,21 @@ TEST_SUITE("plan::file") {
     REQUIRE(at != std::string::npos);
     text.replace(at, 7, "VERSION");
     REQUIRE(acp::util::write_file_atomic(path, text).ok());
-    const auto r = load_plan(path);
+    const auto r = load_plan(path, acp::components::registry().stages());
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().message().find("changed after acpctl wrote it") != std::string::npos);
     // Without its digest it is refused too.
     auto doc = nlohmann::json::parse(text);
     doc.erase("digest");
     REQUIRE(acp::util::write_file_atomic(path, doc.dump()).ok());
-    CHECK_FALSE(load_plan(path).ok());
+    CHECK_FALSE(load_plan(path, acp::components::registry().stages()).ok());
   }
 
   TEST_CASE("a saved plan applies only if the plan made now has the same steps") {
     const auto saved = sample();
     auto now = sample();
     CHECK(check_same(saved, now, same_as(saved)).ok());
-    now.steps[1].params["record"] = "pki";
+    now.steps[1].params = acp::plan::make_params(acp::stages::RecordParams{"pki"});
     auto r = check_same(saved, now, same_as(saved));
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().code() == acp::Errc::conflict);

@@ -1,3 +1,4 @@
+#include "acpctl/components/registry.hpp"
 #include "acpctl/plan/planner.hpp"
 #include "acpctl/plan/render.hpp"
 #include "fixtures.hpp"
@@ -13,7 +14,7 @@ namespace {
 
 Plan plan_of(const acp::config::Cluster& cluster, const std::vector<DesiredComponent>& pkg,
              const std::map<std::string, acp::facts::HostFacts>& facts) {
-  auto r = make_plan({cluster, pkg, facts, "sha256:c0", "sha256:p0"});
+  auto r = acp::components::registry().plan({cluster, pkg, facts, "sha256:c0", "sha256:p0"});
   REQUIRE(r.ok());
   return *r;
 }
@@ -176,15 +177,15 @@ TEST_SUITE("plan::planner") {
     auto facts = fixtures::fresh_facts(cluster);
     facts.erase("cp-2");
     const auto pkg = fixtures::package();
-    const auto r = make_plan({cluster, pkg, facts, "", ""});
+    const auto r = acp::components::registry().plan({cluster, pkg, facts, "", ""});
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().host() == "cp-2");
   }
 
   TEST_CASE("stages run in the listed order") {
     std::vector<std::string> names;
-    for (const auto& s : stages())
-      names.emplace_back(s.name);
+    for (const auto* s : acp::components::registry().stages())
+      names.emplace_back(s->name);
     CHECK(names ==
           std::vector<std::string>{"distribute", "pki", "etcd", "keepalived", "services", "prune"});
   }

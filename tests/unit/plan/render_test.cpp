@@ -5,12 +5,22 @@
 using namespace acp::plan;
 
 namespace {
+// A step kind whose create steps read "start <component>" (the services stage's).
+struct Starts {
+  bool operator==(const Starts&) const = default;
+  std::string create_verb() const { return "start"; }
+};
+void to_json(nlohmann::json& j, const Starts&) {
+  j = nlohmann::json::object();
+}
+
 Plan sample() {
   Plan p;
   p.steps = {
       {"cp-1", "distribute", Action::create, "etcd", "", "3.5.16", "sha256:e", "new on this node"},
       {"cp-2", "distribute", Action::change, "etcd", "3.5.15", "3.5.16", "sha256:e", "version"},
-      {"cp-1", "services", Action::create, "etcd", "", "3.5.16", "", "set up"},
+      {"cp-1", "services", Action::create, "etcd", "", "3.5.16", "", "set up",
+       make_params(Starts{})},
       {"cp-2", "services", Action::restart, "etcd", "3.5.15", "3.5.16", "", "component changed"},
       {"cp-2", "prune", Action::remove, "tools", "1.0", "", "", "no longer in the package"},
   };

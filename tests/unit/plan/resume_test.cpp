@@ -2,6 +2,7 @@
 // the installed content, so an apply killed between distribute and the restart is finished by
 // the next plan. Facts come from the recorded lab host (tests/data/facts/lab-runit-amd64.txt).
 
+#include "acpctl/components/registry.hpp"
 #include "acpctl/facts/gather.hpp"
 #include "acpctl/plan/planner.hpp"
 #include "acpctl/util/fs.hpp"
@@ -32,7 +33,7 @@ void replace(std::string& text, const std::string& from, const std::string& to) 
 }
 
 // etcd and keepalived as the recorded host has them installed (digests 1.., 2..).
-std::vector<plan::DesiredComponent> package(const std::string& etcd_digest = k_d1) {
+std::vector<plan::DesiredComponent> package_of(const std::string& etcd_digest = k_d1) {
   return {{"etcd", "3.5.16", etcd_digest, {Role::etcd}, fixtures::spec("etcd"), {2379, 2380}},
           {"keepalived", "2.2.7", k_d2, {Role::control_plane}, fixtures::spec("keepalived"), {}}};
 }
@@ -45,7 +46,7 @@ plan::Plan plan_with(const std::string& text, const std::vector<plan::DesiredCom
   facts["cp-1"] = facts::parse_facts(text, "cp-1").take();
   if (cp1)
     *cp1 = facts["cp-1"];
-  return plan::make_plan({cluster, pkg, facts, "c", "p"}).take();
+  return acp::components::registry().plan({cluster, pkg, facts, "c", "p"}).take();
 }
 
 std::vector<std::string> cp1_steps(const plan::Plan& p) {
@@ -62,7 +63,7 @@ std::vector<std::string> cp1_steps(const plan::Plan& p) {
 TEST_SUITE("plan::resume") {
   TEST_CASE("a state.json without serviceDigest restarts each service once, to be sure") {
     facts::HostFacts cp1;
-    const auto p = plan_with(recorded(), package(), &cp1);
+    const auto p = plan_with(recorded(), package_of(), &cp1);
     CHECK(cp1.state.find("etcd")->service_digest.empty());
     CHECK(cp1_steps(p) ==
           std::vector<std::string>{
@@ -80,7 +81,7 @@ TEST_SUITE("plan::resume") {
             "\"digest\": \"" + k_d3 + "\", \"serviceDigest\": \"" + k_d1 + "\"");
     replace(text, "\"digest\": \"" + k_d2 + "\"",
             "\"digest\": \"" + k_d2 + "\", \"serviceDigest\": \"" + k_d2 + "\"");
-    const auto p = plan_with(text, package(k_d3));
+    const auto p = plan_with(text, package_of(k_d3));
     CHECK(cp1_steps(p) == std::vector<std::string>{
                               "services restart etcd: runs sha256:111111111111, not the installed "
                               "sha256:333333333333 (an apply stopped before the restart)",
@@ -98,7 +99,7 @@ TEST_SUITE("plan::resume") {
     replace(text, "\"digest\": \"" + k_d2 + "\"",
             "\"digest\": \"" + k_d2 + "\", \"serviceDigest\": \"" + k_d2 + "\"");
     replace(text, "acp-keepalived down", "acp-keepalived run");
-    const auto p = plan_with(text, package(k_d3));
+    const auto p = plan_with(text, package_of(k_d3));
     CHECK(cp1_steps(p).empty());
   }
 
@@ -106,7 +107,7 @@ TEST_SUITE("plan::resume") {
     auto text = recorded();
     replace(text, "\"digest\": \"" + k_d1 + "\"",
             "\"digest\": \"" + k_d1 + "\", \"serviceDigest\": \"" + k_d1 + "\"");
-    const auto p = plan_with(text, package(k_d3));
+    const auto p = plan_with(text, package_of(k_d3));
     const auto steps = cp1_steps(p);
     REQUIRE(steps.size() >= 2);
     CHECK(steps[0] == "distribute change etcd: content changed (sha256:111111111111 -> "

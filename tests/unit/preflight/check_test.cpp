@@ -1,4 +1,5 @@
 #include "../plan/fixtures.hpp"
+#include "acpctl/components/registry.hpp"
 #include "acpctl/preflight/check.hpp"
 
 #include <doctest/doctest.h>
@@ -30,7 +31,9 @@ struct Setup {
   Requirements req{"amd64", 10ull << 30, "/opt/acp", 2.0, {}};
 
   std::vector<HostReport> run() {
-    claims = claims_of(pkg);
+    claims = acp::components::registry().port_claims(cluster);
+    for (auto& c : claims_of(pkg))
+      claims.push_back(std::move(c));
     req.claims = claims;
     return check(cluster, facts, req);
   }
@@ -118,7 +121,8 @@ TEST_SUITE("preflight::check") {
 
   TEST_CASE("control-plane and etcd nodes need the Kubernetes and etcd ports") {
     Setup s;
-    const auto ports = required_ports(s.cluster, s.cluster.nodes[0], {});
+    const auto ports = required_ports(s.cluster, s.cluster.nodes[0],
+                                      acp::components::registry().port_claims(s.cluster));
     CHECK(ports == std::vector<int>{2379, 2380, 6443, 10249, 10250, 10251, 10252, 10253, 10254,
                                     10255, 10256});
     auto worker = s.cluster.nodes[0];

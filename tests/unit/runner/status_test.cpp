@@ -1,3 +1,5 @@
+#include "acpctl/components/keepalived/steps.hpp"
+#include "acpctl/components/registry.hpp"
 #include "acpctl/config/load.hpp"
 #include "acpctl/facts/gather.hpp"
 #include "acpctl/runner/status.hpp"
@@ -27,12 +29,14 @@ config::Node node(const std::string& name, const std::string& address) {
 std::unique_ptr<transport::Transport> scripted(const config::Node& n) {
   auto t = std::make_unique<transport::FakeTransport>(n.name);
   if (n.name == "n1") {
-    t->respond({"sh", "-c", std::string(facts::k_facts_script)}, {0, recorded_facts(), "", {}});
+    t->respond({"sh", "-c", facts::script(acp::components::registry().probes())},
+               {0, recorded_facts(), "", {}});
     t->respond({"sv", "status"}, {0, "run: /etc/service/acp-etcd: (pid 4242) 45s", "", {}});
     const LockOwner holder{"ctl", 1234, "99", "2026-11-27T15:55:00Z", "acpctl apply"};
     t->respond({"sh", "-c"}, {0, owner_to_json(holder), "", {}});
   } else if (n.name == "n2") {
-    t->respond({"sh", "-c", std::string(facts::k_facts_script)}, {0, recorded_facts(), "", {}});
+    t->respond({"sh", "-c", facts::script(acp::components::registry().probes())},
+               {0, recorded_facts(), "", {}});
     t->respond({"sh", "-c"}, {3, "", "", {}}); // no lock
   } else {
     t->fail({"sh"}, Error(Errc::connect, "cannot connect to 10.88.0.13:22: no route to host"));
@@ -46,7 +50,11 @@ TEST_SUITE("runner::status") {
   TEST_CASE("reports components, services, pid and lock, and an unreachable node on its own") {
     const auto n1 = node("n1", "10.88.0.11"), n2 = node("n2", "10.88.0.12"),
                n3 = node("n3", "10.88.0.13");
-    const auto status = gather_status({&n1, &n2, &n3}, scripted, 2);
+    config::Cluster cluster;
+    const auto report =
+        gather_status(cluster, {&n1, &n2, &n3}, scripted, acp::components::registry(), 2);
+    const auto& status = report.nodes;
+    CHECK(report.exit_code() == 1);
     REQUIRE(status.size() == 3);
     REQUIRE(status[0].reached());
     CHECK(status[0].serial == 3);
@@ -65,7 +73,7 @@ TEST_SUITE("runner::status") {
     REQUIRE_FALSE(status[2].reached());
     CHECK(status[2].error->message().find("no route to host") != std::string::npos);
 
-    const auto json = status_to_json(status);
+    const auto json = status_to_json(report);
     CHECK(json["schema"] == 1);
     CHECK(json["nodes"][0]["components"][0]["serviceState"] == "running");
     CHECK(json["nodes"][0]["lock"]["pid"] == 1234);
@@ -89,26 +97,26 @@ TEST_SUITE("runner::status vip") {
     auto cluster = loaded.cluster;
     REQUIRE(cluster.has_value());
     const auto vip = cluster->endpoint.self_built_vip->vip;
-    std::vector<NodeStatus> nodes(3);
-    nodes[0].name = "cp-1";
-    nodes[0].addresses = {"127.0.0.1", "192.168.10.11"};
-    nodes[1].name = "cp-2";
-    nodes[1].addresses = {"192.168.10.12", vip};
-    nodes[2].name = "cp-3";
-    auto one = vip_status(*cluster, nodes);
+    std::map<std::string, facts::HostFacts> facts;
+    facts["cp-1"].interfaces = {{"lo", {"127.0.0.1"}}, {"eth0", {"192.168.10.11"}}};
+    facts["cp-2"].interfaces = {{"eth0", {"192.168.10.12", vip}}};
+    facts["cp-3"];
+    auto one = acp::keepalived::vip_status(*cluster, facts);
     REQUIRE(one.has_value());
-    CHECK(one->holders == std::vector<std::string>{"cp-2"});
-    CHECK(render_vip_text(one, false) == "VIP " + vip + " on cp-2\n");
-    CHECK(vip_to_json(one)["holders"] == nlohmann::json::array({"cp-2"}));
-    nodes[2].addresses = {vip};
-    CHECK(render_vip_text(vip_status(*cluster, nodes), false)
-              .find("on 2 nodes at once (cp-2, cp-3)") != std::string::npos);
-    nodes[1].addresses.clear();
-    nodes[2].addresses.clear();
-    CHECK(render_vip_text(vip_status(*cluster, nodes), false).find("is on no node shown") !=
+    CHECK(one->key == "vip");
+    CHECK(one->ok);
+    CHECK(one->text == "VIP " + vip + " on cp-2");
+    CHECK(one->json["holders"] == nlohmann::json::array({"cp-2"}));
+    facts["cp-3"].interfaces = {{"eth0", {vip}}};
+    auto two = acp::keepalived::vip_status(*cluster, facts);
+    CHECK_FALSE(two->ok);
+    CHECK(two->text.find("on 2 nodes at once (cp-2, cp-3)") != std::string::npos);
+    facts["cp-2"].interfaces.clear();
+    facts["cp-3"].interfaces.clear();
+    CHECK(acp::keepalived::vip_status(*cluster, facts)->text.find("is on no node shown") !=
           std::string::npos);
+    CHECK(render_cluster_text({*one}, false) == "VIP " + vip + " on cp-2\n");
     cluster->endpoint.self_built_vip.reset();
-    CHECK_FALSE(vip_status(*cluster, nodes).has_value());
-    CHECK(render_vip_text(std::nullopt, false).empty());
+    CHECK_FALSE(acp::keepalived::vip_status(*cluster, facts).has_value());
   }
 }

@@ -1,6 +1,8 @@
 // The keepalived stage's files: which nodes get them, their modes, and that the password and
 // salt stay in acpctl's cluster directory and out of every digest and error.
 
+#include "acpctl/components/keepalived/steps.hpp"
+#include "acpctl/components/registry.hpp"
 #include "acpctl/config/load.hpp"
 #include "acpctl/stages/step.hpp"
 #include "acpctl/util/fs.hpp"
@@ -48,19 +50,19 @@ TEST_SUITE("stages::keepalived") {
     ScratchHome home;
     const auto c = lab_cluster();
     const stages::PlatformSource source{c, nullptr};
-    const auto files = stages::render_keepalived(source, c.nodes[0]);
+    const auto files = acp::keepalived::render(source, c.nodes[0]);
     REQUIRE_MESSAGE(files.ok(), files.error().describe());
     REQUIRE(files->size() == 2);
     CHECK((*files)[0].path == "/etc/acp/keepalived/keepalived.conf");
     CHECK((*files)[0].mode == 0600);
     CHECK((*files)[1].path == "/etc/acp/keepalived/check.sh");
     CHECK((*files)[1].mode == 0755);
-    CHECK(stages::render_keepalived(source, c.nodes.back())->empty());
+    CHECK(acp::keepalived::render(source, c.nodes.back())->empty());
     const auto dir = home.dir.path() / "clusters" / c.name;
     CHECK(std::filesystem::exists(dir / "keepalived-auth"));
     CHECK(std::filesystem::exists(dir / "keepalived-salt"));
     // Rendering again gives the same bytes: a re-apply changes nothing.
-    CHECK(stages::render_keepalived(source, c.nodes[0])->at(0).content == (*files)[0].content);
+    CHECK(acp::keepalived::render(source, c.nodes[0])->at(0).content == (*files)[0].content);
   }
 
   TEST_CASE("a cluster behind an external load balancer runs no keepalived") {
@@ -70,7 +72,7 @@ TEST_SUITE("stages::keepalived") {
     c.endpoint.external_load_balancer = config::ExternalLoadBalancer{"192.168.10.200", 6443};
     const stages::PlatformSource source{c, nullptr};
     for (const auto& n : c.nodes)
-      CHECK(stages::render_keepalived(source, n)->empty());
+      CHECK(acp::keepalived::render(source, n)->empty());
     CHECK_FALSE(std::filesystem::exists(home.dir.path() / "clusters"));
   }
 
@@ -81,14 +83,14 @@ TEST_SUITE("stages::keepalived") {
     std::map<std::string, facts::HostFacts> facts;
     facts[c.nodes[0].name].interfaces = {{"lo", {"127.0.0.1"}}, {"ens7", {c.nodes[0].address}}};
     const stages::PlatformSource source{c, nullptr, &facts};
-    const auto files = stages::render_keepalived(source, c.nodes[0]);
+    const auto files = acp::keepalived::render(source, c.nodes[0]);
     REQUIRE_MESSAGE(files.ok(), files.error().describe());
     CHECK((*files)[0].content.find("  interface ens7\n") != std::string::npos);
     CHECK((*files)[0].content.find(" dev ens7\n") != std::string::npos);
     // No facts for the node (or none at all): the error says to set the interface.
     for (const auto* given :
          {&facts, static_cast<std::map<std::string, facts::HostFacts>*>(nullptr)}) {
-      const auto other = stages::render_keepalived({c, nullptr, given}, c.nodes[1]);
+      const auto other = acp::keepalived::render({c, nullptr, given}, c.nodes[1]);
       REQUIRE_FALSE(other.ok());
       CHECK(other.error().describe().find("selfBuiltVIP.interface") != std::string::npos);
     }
@@ -100,7 +102,7 @@ TEST_SUITE("stages::keepalived") {
     const auto file = home.dir.path() / "vrrp";
     REQUIRE(util::write_file_atomic(file, "much-too-long-password\n").ok());
     c.endpoint.self_built_vip->auth_password.from_file = file.string();
-    const auto files = stages::render_keepalived({c, nullptr}, c.nodes[0]);
+    const auto files = acp::keepalived::render({c, nullptr}, c.nodes[0]);
     REQUIRE_FALSE(files.ok());
     CHECK(files.error().describe().find("much-too-long") == std::string::npos);
     CHECK(files.error().describe().find(file.string()) != std::string::npos);

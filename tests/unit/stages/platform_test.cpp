@@ -1,7 +1,9 @@
 // The etcd stage's apply half and platform records, through FakeTransport.
 
 #include "../plan/fixtures.hpp"
-#include "acpctl/etcd/etcd.hpp"
+#include "acpctl/components/etcd/etcd.hpp"
+#include "acpctl/components/etcd/steps.hpp"
+#include "acpctl/components/registry.hpp"
 #include "acpctl/stages/platform.hpp"
 #include "acpctl/transport/fake.hpp"
 #include "acpctl/util/shell.hpp"
@@ -33,17 +35,17 @@ struct Etcd {
   }
   const config::Node& me() { return *cluster.find_node(node.host()); }
   plan::Step step(plan::Action action, const std::string& mode) {
-    const auto files = stages::render_etcd(source, me()).take();
+    const auto files = acp::etcd::render(source, me()).take();
     plan::Step s{node.host(), "etcd", action, "etcd", "", "", "", "test"};
-    s.digest = plan::etcd_digest(stages::digests_of(files), {}, binary.digest);
-    s.params = {{"member", node.host()}, {"mode", mode}};
+    s.digest = acp::etcd::member_digest(stages::digests_of(files), {}, binary.digest);
+    s.params = plan::make_params(acp::etcd::StepParams{node.host(), mode, "", false});
     return s;
   }
   Result<state::StateChange> apply(const plan::Step& s, bool dry = false) {
     stages::Actions act(node, dry);
     stages::StepContext ctx{act,      facts,       state, &binary, nullptr,
                             unpacked, runit.get(), &me(), &source};
-    return stages::apply_etcd(s, ctx);
+    return acp::components::registry().phase("etcd")->apply(s, ctx);
   }
   std::string config_text() { return node.files().at(etcd::k_config_file).content; }
   // True if a command ran with exactly `argv`.
@@ -154,7 +156,7 @@ TEST_SUITE("stages::etcd") {
         "pki", "d", {{"/etc/acp/pki/ca.crt", "y"}}, {"/etc/acp/pki/etcd"}, "", {}, "t"};
     e.state.platform = {{"etcd", etcd_rec}, {"pki", pki_rec}};
     plan::Step s{"cp-1", "etcd", plan::Action::remove, "etcd", "", "", "", "test"};
-    s.params = {{"member", "cp-1"}, {"id", "b"}, {"local", "true"}};
+    s.params = plan::make_params(acp::etcd::StepParams{"cp-1", "", "b", true});
     const auto change = e.apply(s).take();
     CHECK(e.ran("member remove b"));
     CHECK(e.ran("force-stop"));
@@ -175,8 +177,8 @@ TEST_SUITE("stages::etcd") {
     stages::Actions act(e.node, false);
     stages::StepContext ctx{act, e.facts, e.state, nullptr, nullptr, e.unpacked, e.runit.get()};
     plan::Step s{"cp-1", "prune", plan::Action::remove, "pki", "", "", "", "reset"};
-    s.params = {{"record", "pki"}};
-    const auto change = stages::apply_prune(s, ctx).take();
+    s.params = plan::make_params(stages::RecordParams{"pki"});
+    const auto change = acp::components::registry().phase("prune")->apply(s, ctx).take();
     CHECK(e.removed("/etc/acp", {"/etc/acp/pki/ca.crt", "/etc/acp/pki/etcd"}));
     CHECK_FALSE(e.ran("/opt/acp/components/pki"));
     CHECK(change.records == std::vector<std::string>{"pki"});
@@ -192,8 +194,8 @@ TEST_SUITE("stages::etcd") {
       stages::Actions act(e.node, false);
       stages::StepContext ctx{act, e.facts, e.state, nullptr, nullptr, e.unpacked, e.runit.get()};
       plan::Step s{"cp-1", "prune", plan::Action::remove, "etcd", "", "", "", "reset"};
-      s.params = {{"record", "etcd"}};
-      const auto r = stages::apply_prune(s, ctx);
+      s.params = plan::make_params(stages::RecordParams{"etcd"});
+      const auto r = acp::components::registry().phase("prune")->apply(s, ctx);
       REQUIRE_FALSE(r.ok());
       CHECK(r.error().message().find(bad) != std::string::npos);
       CHECK(r.error().hint().find("/etc/acp") != std::string::npos);

@@ -1,6 +1,7 @@
 // What the stages send to a node when they link or remove: `--` before operands, and every
 // recursive removal through the checked remove_tree script.
 
+#include "acpctl/components/registry.hpp"
 #include "acpctl/util/shell.hpp"
 #include "hello_fixture.hpp"
 
@@ -21,7 +22,10 @@ TEST_SUITE("stages::removal") {
   TEST_CASE("distribute links with -- before the target and the link") {
     Fixture f;
     auto ctx = f.context();
-    REQUIRE(stages::apply_distribute(f.step("distribute", plan::Action::create), ctx).ok());
+    REQUIRE(acp::components::registry()
+                .phase("distribute")
+                ->apply(f.step("distribute", plan::Action::create), ctx)
+                .ok());
     CHECK(f.ran_argv({"ln", "-sfn", "--", "hello", "/opt/acp/components/hello/1.0.0/bin/alias"}));
     CHECK(f.ran_argv({"mkdir", "-p", "--", "/opt/acp/components/hello/1.0.0",
                       "/opt/acp/components/hello/1.0.0/bin"}));
@@ -33,7 +37,10 @@ TEST_SUITE("stages::removal") {
     f.state = state::commit(f.state, state::StateChange::put(plan::record_of(f.desired, {}, "t")));
     f.facts.services["hello"] = true;
     auto ctx = f.context(false);
-    REQUIRE(stages::apply_prune(f.step("prune", plan::Action::remove), ctx).ok());
+    REQUIRE(acp::components::registry()
+                .phase("prune")
+                ->apply(f.step("prune", plan::Action::remove), ctx)
+                .ok());
     CHECK(f.ran_argv(util::remove_tree_argv(
         "/opt/acp/components", std::vector<std::string>{"/opt/acp/components/hello"})));
     // runit's service directory goes the same way, bounded by /etc/service.
@@ -50,7 +57,8 @@ TEST_SUITE("stages::removal") {
     auto ctx = f.context(false);
     for (const std::string bad : {"../../srv", "..", "a/b", "-rf"}) {
       CAPTURE(bad);
-      const auto r = stages::apply_prune(f.step("prune", plan::Action::remove, bad), ctx);
+      const auto r = acp::components::registry().phase("prune")->apply(
+          f.step("prune", plan::Action::remove, bad), ctx);
       REQUIRE_FALSE(r.ok());
       CHECK(r.error().message().find("not a component name") != std::string::npos);
       CHECK(r.error().hint().find("state.json") != std::string::npos);
@@ -67,7 +75,8 @@ TEST_SUITE("stages::removal") {
                     "not below /opt/acp/components\n",
                     {}});
     auto ctx = f.context(false);
-    const auto r = stages::apply_prune(f.step("prune", plan::Action::remove), ctx);
+    const auto r = acp::components::registry().phase("prune")->apply(
+        f.step("prune", plan::Action::remove), ctx);
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().message().find("removing /opt/acp/components/hello failed (exit 3)") !=
           std::string::npos);

@@ -1,3 +1,4 @@
+#include "acpctl/components/registry.hpp"
 #include "acpctl/util/shell.hpp"
 #include "hello_fixture.hpp"
 
@@ -16,8 +17,10 @@ TEST_SUITE("stages::apply") {
   TEST_CASE("distribute uploads each file into the version dir, switches current, records it") {
     Fixture f;
     auto ctx = f.context();
-    const auto change =
-        stages::apply_distribute(f.step("distribute", plan::Action::create), ctx).take();
+    const auto change = acp::components::registry()
+                            .phase("distribute")
+                            ->apply(f.step("distribute", plan::Action::create), ctx)
+                            .take();
     const auto files = f.node.files();
     REQUIRE(files.count("/opt/acp/components/hello/1.0.0/bin/hello") == 1);
     CHECK(files.at("/opt/acp/components/hello/1.0.0/bin/hello").spec.mode == 0755);
@@ -34,7 +37,7 @@ TEST_SUITE("stages::apply") {
     auto ctx = f.context();
     auto step = f.step("distribute", plan::Action::create);
     step.digest = "sha256:other";
-    const auto r = stages::apply_distribute(step, ctx);
+    const auto r = acp::components::registry().phase("distribute")->apply(step, ctx);
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().code() == Errc::conflict);
     CHECK(f.node.files().empty());
@@ -45,7 +48,10 @@ TEST_SUITE("stages::apply") {
     stages::Actions act(f.node, true);
     stages::StepContext ctx{act,          f.facts,      f.state,      &f.desired,
                             &f.component, f.dir.path(), f.runit.get()};
-    CHECK(stages::apply_distribute(f.step("distribute", plan::Action::create), ctx).ok());
+    CHECK(acp::components::registry()
+              .phase("distribute")
+              ->apply(f.step("distribute", plan::Action::create), ctx)
+              .ok());
     CHECK(f.node.calls().empty());
     CHECK(f.node.files().empty());
   }
@@ -55,8 +61,10 @@ TEST_SUITE("stages::apply") {
     f.state = state::commit(f.state, state::StateChange::put(plan::record_of(f.desired, {}, "t")));
     f.node.respond({"sv", "status"}, {0, "run: /etc/service/acp-hello: (pid 42) 1s\n", "", {}});
     auto ctx = f.context();
-    const auto change =
-        stages::apply_services(f.step("services", plan::Action::create), ctx).take();
+    const auto change = acp::components::registry()
+                            .phase("services")
+                            ->apply(f.step("services", plan::Action::create), ctx)
+                            .take();
     CHECK(f.node.files().count("/etc/service/.acp-hello/run") == 1);
     CHECK(f.ran("mv -T -- /etc/service/.acp-hello /etc/service/acp-hello"));
     CHECK(change.component.name == "hello");
@@ -80,7 +88,10 @@ TEST_SUITE("stages::apply") {
     f.state = state::commit(f.state, state::StateChange::put(plan::record_of(f.desired, {}, "t")));
     f.facts.services["hello"] = true;
     auto ctx = f.context(false);
-    const auto change = stages::apply_prune(f.step("prune", plan::Action::remove), ctx).take();
+    const auto change = acp::components::registry()
+                            .phase("prune")
+                            ->apply(f.step("prune", plan::Action::remove), ctx)
+                            .take();
     CHECK(change.kind == state::StateChange::Kind::remove);
     CHECK(f.ran("force-stop"));
     CHECK(f.ran("/opt/acp/components/hello"));
@@ -92,10 +103,14 @@ TEST_SUITE("stages::apply") {
     f.facts.services["hello"] = true;
     f.node.respond({"sh", "-c", util::k_remove_tree_script}, {1, "", "rm: cannot remove\n", {}});
     auto ctx = f.context(false);
-    const auto r = stages::apply_prune(f.step("prune", plan::Action::remove), ctx);
+    const auto r = acp::components::registry().phase("prune")->apply(
+        f.step("prune", plan::Action::remove), ctx);
     REQUIRE_FALSE(r.ok()); // an `rm` failure is never tolerated
     CHECK(r.error().message().find("rm: cannot remove") != std::string::npos);
     f.node.respond({"sh", "-c", util::k_remove_tree_script}, {0, "", "", {}});
-    CHECK(stages::apply_prune(f.step("prune", plan::Action::remove), ctx).ok());
+    CHECK(acp::components::registry()
+              .phase("prune")
+              ->apply(f.step("prune", plan::Action::remove), ctx)
+              .ok());
   }
 }

@@ -1,34 +1,52 @@
-#include "acpctl/plan/planner.hpp"
-#include "acpctl/stages/step.hpp"
+// The registry of acpctl's components: every stage has both halves, stages run in the
+// documented order, names are unique.
 
+#include "acpctl/components/registry.hpp"
+
+#include <algorithm>
 #include <doctest/doctest.h>
+#include <stdexcept>
 
 using namespace acp;
 
-TEST_SUITE("stages::table") {
-  TEST_CASE("every stage the planner knows has its row in the apply table, in the same order") {
-    const auto planned = plan::stages();
-    const auto applied = stages::stage_table();
-    REQUIRE(planned.size() == applied.size());
-    for (std::size_t i = 0; i < planned.size(); ++i) {
-      CAPTURE(planned[i].name);
-      CHECK(planned[i].name == applied[i].name);
-      CHECK(((planned[i].plan != nullptr) != (planned[i].plan_cluster != nullptr)));
+TEST_SUITE("stages::registry") {
+  TEST_CASE("every stage of every component has a planner and an apply half") {
+    const auto& registry = components::registry();
+    REQUIRE(registry.stages().size() == 6);
+    for (const auto* stage : registry.stages()) {
+      CAPTURE(stage->name);
+      const auto* phase = registry.phase(stage->name);
+      REQUIRE(phase != nullptr);
+      CHECK(static_cast<bool>(phase->apply));
+      CHECK(((stage->plan != nullptr) != (stage->plan_cluster != nullptr)));
     }
   }
 
   TEST_CASE("stages run in the documented order; etcd one host at a time") {
     std::vector<std::string> names;
-    for (const auto& s : plan::stages())
-      names.emplace_back(s.name);
-    CHECK(names.front() == "distribute");
-    CHECK(names.back() == "prune");
-    const auto at = [&](const char* n) {
-      return std::find(names.begin(), names.end(), n) - names.begin();
-    };
-    CHECK(at("pki") < at("etcd"));
-    CHECK(at("etcd") < at("services"));
-    CHECK(plan::find_stage("etcd")->serial);
-    CHECK_FALSE(plan::find_stage("distribute")->serial);
+    for (const auto* s : components::registry().stages())
+      names.emplace_back(s->name);
+    CHECK(names ==
+          std::vector<std::string>{"distribute", "pki", "etcd", "keepalived", "services", "prune"});
+    CHECK(components::registry().phase("etcd")->stage.serial);
+    CHECK_FALSE(components::registry().phase("distribute")->stage.serial);
+    CHECK(components::registry().phase("nope") == nullptr);
+  }
+
+  TEST_CASE("two components registering one stage name is refused") {
+    const std::array<stages::Phase, 1> phases{
+        {{{"pki", 1, "again", nullptr, nullptr, false, nullptr}, nullptr, nullptr}}};
+    const stages::Component twin{"twin", phases, {}, nullptr, nullptr, nullptr};
+    CHECK_THROWS_AS(stages::Registry({&components::pki(), &twin}), std::logic_error);
+  }
+
+  TEST_CASE("the components' probes and port claims come from their registrations") {
+    const auto probes = components::registry().probes();
+    REQUIRE(probes.size() == 1);
+    CHECK(probes[0].name == "etcd");
+    const auto cluster = config::Cluster{};
+    const auto claims = components::registry().port_claims(cluster);
+    REQUIRE(claims.size() == 1);
+    CHECK(claims[0].service == "etcd");
   }
 }

@@ -1,0 +1,30 @@
+#pragma once
+// The keepalived component's stage "keepalived": acp-keepalived on the control-plane nodes
+// of a cluster with a selfBuiltVIP (src/components/keepalived/).
+
+#include "acpctl/stages/component.hpp"
+
+namespace acp::keepalived {
+
+/// Sets up acp-keepalived; rewrites and restarts it when keepalived.conf, check.sh or the
+/// binary changed; restarts it when it is down; removes it (prune) where no longer wanted.
+void plan_node(const plan::PlanInput& input, const plan::HostContext& host,
+               std::vector<plan::Step>& out);
+/// keepalived.conf (0600: it holds the VRRP password) and check.sh on a control-plane node
+/// of a cluster with a selfBuiltVIP; nothing elsewhere.
+Result<std::vector<service::FileToWrite>> render(const stages::PlatformSource& source,
+                                                 const config::Node& node);
+/// Writes them and (re)starts acp-keepalived.
+Result<state::StateChange> apply(const plan::Step& step, stages::StepContext& ctx);
+
+/// The digest of what keepalived runs from: keepalived.conf and check.sh, and the keepalived
+/// binary's digest. A node whose record differs rewrites them and restarts acp-keepalived.
+std::string config_digest(std::span<const plan::FileDigest> files,
+                          const std::string& binary_digest);
+
+/// "VIP 10.88.0.100 on n1", or what is wrong (no holder, several); JSON {"address",
+/// "holders"} under "vip". Nullopt without a selfBuiltVIP.
+std::optional<stages::StatusLine> vip_status(const config::Cluster& cluster,
+                                             const std::map<std::string, facts::HostFacts>& facts);
+
+} // namespace acp::keepalived

@@ -1,0 +1,19 @@
+#pragma once
+// acpctl's components, one registration each (src/components/<name>/component.cpp), and the
+// one table of them the engine walks. Adding a component: a folder under src/components/
+// with its registration, a line here and a row in registry.cpp.
+
+#include "acpctl/stages/registry.hpp"
+
+namespace acp::components {
+
+/// Every component of acpctl, in registration order.
+const stages::Registry& registry();
+
+// The registrations.
+const stages::Component& packaged();   ///< the package's own components: files + service
+const stages::Component& pki();        ///< the nodes' certificates and keys
+const stages::Component& etcd();       ///< the etcd cluster
+const stages::Component& keepalived(); ///< the self-built VIP
+
+} // namespace acp::components

@@ -1,0 +1,60 @@
+#pragma once
+// A platform component as the engine sees it: one registration that plan, apply, facts,
+// preflight and status walk. A component lives in one folder (src/components/<name>/) and
+// is one row of components::registry(); the planner and the runner know none by name.
+
+#include "acpctl/config/model.hpp"
+#include "acpctl/facts/probe.hpp"
+#include "acpctl/plan/planner.hpp"
+#include "acpctl/preflight/check.hpp"
+#include "acpctl/stages/step.hpp"
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace acp::stages {
+
+/// One stage a component contributes: its planning half (plan::Stage: name, order, planner,
+/// serial, params), its apply half and, for a stage that writes rendered files, how it
+/// renders them (the planner gets their digests).
+struct Phase {
+  plan::Stage stage;
+  StepApplier apply = nullptr;
+  FileRenderer render = nullptr;
+  /// Its steps read their component's files from the verified, unpacked package: the runner
+  /// unpacks those components (only those) before the first step.
+  bool unpacks = false;
+};
+
+/// One line `acpctl status` shows: on a node ("etcd member 9a3f (leader), healthy") or for
+/// the whole cluster ("etcd: 3/3 members healthy, quorum ok"), and the same as JSON under
+/// `key` ("etcd", "vip"). Not ok: shown in red; a cluster line's `exit_code` (non-zero)
+/// becomes status's exit code when every node answered.
+struct StatusLine {
+  std::string key;
+  std::string text;
+  bool ok = true;
+  nlohmann::json json;
+  int exit_code = 0;
+};
+
+using NodeStatusFn = std::optional<StatusLine> (*)(const facts::HostFacts& facts);
+using ClusterStatusFn = std::optional<StatusLine> (*)(
+    const config::Cluster& cluster, const std::map<std::string, facts::HostFacts>& facts);
+using PortsFn = std::vector<preflight::PortClaim> (*)(const config::Cluster& cluster);
+
+/// The registration: everything optional except the name.
+struct Component {
+  std::string_view name;
+  std::span<const Phase> phases; ///< its stages, any order (the registry sorts them)
+  facts::Probe facts{};          ///< its section of the facts script and parser
+  PortsFn ports = nullptr;       ///< TCP ports preflight checks on the nodes it runs on
+  NodeStatusFn node_status = nullptr;
+  ClusterStatusFn cluster_status = nullptr;
+};
+
+} // namespace acp::stages

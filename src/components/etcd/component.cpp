@@ -1,0 +1,41 @@
+// Registration of the etcd component: one serial stage after pki, its facts probe, its
+// ports on control-plane and etcd nodes, its status lines.
+
+#include "acpctl/components/etcd/facts.hpp"
+#include "acpctl/components/etcd/status.hpp"
+#include "acpctl/components/etcd/steps.hpp"
+#include "acpctl/components/registry.hpp"
+
+#include <array>
+
+namespace acp::components {
+
+namespace {
+
+std::vector<preflight::PortClaim> etcd_ports(const config::Cluster& cluster) {
+  using config::Role;
+  return {{{Role::control_plane, Role::etcd},
+           {cluster.etcd.client_port, cluster.etcd.peer_port},
+           acp::etcd::k_service}};
+}
+
+const std::array<stages::Phase, 1> k_phases{{
+    {{"etcd", 30, "bootstrap, join, restart or remove etcd members, one node at a time", nullptr,
+      acp::etcd::plan_members, true, plan::parse_params<acp::etcd::StepParams>},
+     acp::etcd::apply,
+     acp::etcd::render},
+}};
+
+} // namespace
+
+const stages::Component& etcd() {
+  static const stages::Component k_component{"etcd",
+                                             k_phases,
+                                             acp::etcd::facts_probe(),
+                                             etcd_ports,
+                                             acp::etcd::node_status,
+                                             acp::etcd::cluster_status};
+  return k_component;
+}
+
+} // namespace acp::components

@@ -1,0 +1,48 @@
+// The health-check script keepalived runs every second (vrrp_script acp_health).
+
+#include "acpctl/components/keepalived/render.hpp"
+
+#include <fmt/format.h>
+
+namespace acp::keepalived {
+
+std::string render_check_script(const config::Cluster& cluster, const config::Node& node) {
+  std::string checks;
+  std::string functions;
+  if (node.has_role(config::Role::etcd)) {
+    checks += " etcd";
+    // endpoint health does a quorum read: it fails when the local member is down or has
+    // lost quorum. 1 s dial and command timeouts keep one run inside keepalived's 2 s.
+    functions +=
+        fmt::format("# The local etcd member answers a quorum read.\n"
+                    "check_etcd() {{\n"
+                    "  {etcdctl} --endpoints https://127.0.0.1:{port} \\\n"
+                    "    --cacert /etc/acp/pki/ca.crt \\\n"
+                    "    --cert /etc/acp/pki/etcd/healthcheck-client.crt \\\n"
+                    "    --key /etc/acp/pki/etcd/healthcheck-client.key \\\n"
+                    "    --dial-timeout 1s --command-timeout 1s endpoint health\n"
+                    "}}\n\n",
+                    fmt::arg("etcdctl", k_etcdctl), fmt::arg("port", cluster.etcd.client_port));
+  }
+  return fmt::format(
+      "#!/bin/sh\n"
+      "# Written by acpctl for node {node}: keepalived's health check for the VIP. Exits 0 when\n"
+      "# every check passes, else 1 and keepalived puts the node in FAULT (the VIP moves).\n"
+      "# Checks run in list order; the API server's joins the list once Kubernetes runs here.\n"
+      "export ETCDCTL_API=3\n"
+      "unset ETCDCTL_ENDPOINTS\n"
+      "\n"
+      "{functions}"
+      "checks=\"{checks}\"\n"
+      "for check in $checks; do\n"
+      "  if ! out=$(check_$check 2>&1); then\n"
+      "    echo \"acp health check $check failed: $out\" >&2\n"
+      "    exit 1\n"
+      "  fi\n"
+      "done\n"
+      "exit 0\n",
+      fmt::arg("node", node.name), fmt::arg("functions", functions),
+      fmt::arg("checks", checks.empty() ? "" : checks.substr(1)));
+}
+
+} // namespace acp::keepalived

@@ -1,0 +1,98 @@
+// One host's steps of one stage: context, apply half, commit, progress events.
+
+#include "apply_step.hpp"
+
+#include "acpctl/stages/registry.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <fmt/format.h>
+#include <unistd.h>
+
+namespace acp::runner::detail {
+
+namespace {
+
+std::atomic<int> g_steps_committed{0};
+
+double since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+Status commit(stages::Actions& actions, state::NodeState& st, const state::StateChange& change,
+              const std::string& package_trust) {
+  auto next = state::commit(st, change);
+  if (!package_trust.empty())
+    next.package_trust = package_trust;
+  if (auto r = actions.run({"mkdir", "-p", "--", "/var/lib/acp"}); !r)
+    return std::move(r).error();
+  if (auto r = actions.upload_text(state::to_text(next), std::string(state::k_state_path), 0600);
+      !r)
+    return Error(std::move(r).error()).context("committing state.json");
+  st = std::move(next);
+  return {};
+}
+
+// Applies one step; a node step's change is committed (a workstation or cluster step
+// changes no node's state).
+Status apply_one(ApplyShared& shared, const stages::Phase& phase, const plan::Step& step,
+                 stages::Actions& actions, HostRun& run) {
+  auto& session = shared.session;
+  const plan::DesiredComponent* desired = nullptr;
+  for (const auto& d : session.desired())
+    if (d.name == step.component)
+      desired = &d;
+  const package::Component* component =
+      session.package() ? session.package()->manifest.find_component(step.component) : nullptr;
+  static const facts::HostFacts k_workstation_facts;
+  const auto facts = shared.gathered.facts.find(run.outcome.host);
+  stages::StepContext ctx{actions,
+                          facts == shared.gathered.facts.end() ? k_workstation_facts
+                                                               : facts->second,
+                          run.state,
+                          desired,
+                          component,
+                          shared.unpacked,
+                          run.services.get(),
+                          session.cluster().find_node(run.outcome.host),
+                          &shared.platform,
+                          &shared.outputs};
+  if (!phase.apply)
+    return Error(Errc::failed, fmt::format("no apply code for stage {}", phase.stage.name));
+  auto change = phase.apply(step, ctx);
+  if (!change)
+    return std::move(change).error();
+  if (step.target != plan::Target::node)
+    return {};
+  return commit(actions, run.state, *change, session.trust() ? session.trust()->label() : "");
+}
+
+} // namespace
+
+Status run_host_stage(ApplyShared& shared, const stages::Phase& phase,
+                      const std::vector<const plan::Step*>& steps, HostRun& run) {
+  const auto& host = run.outcome.host;
+  const std::string stage(phase.stage.name);
+  auto& node = host.empty() ? shared.workstation : shared.session.node(host);
+  stages::Actions actions(node, shared.options.dry_run);
+  for (const auto* step : steps) {
+    const auto label = fmt::format("{} {}", plan::to_string(step->action), step->component);
+    shared.progress.emit({EventType::step_started, host, stage, label, step->reason, 0});
+    const auto start = std::chrono::steady_clock::now();
+    auto done = apply_one(shared, phase, *step, actions, run);
+    run.outcome.uploads = actions.uploads_sent();
+    if (!done) {
+      auto err = Error(std::move(done).error()).with_host(host.empty() ? "workstation" : host);
+      shared.progress.emit(
+          {EventType::step_failed, host, stage, label, err.describe(), since(start)});
+      return err;
+    }
+    ++run.outcome.steps_done;
+    shared.progress.emit({EventType::step_finished, host, stage, label, "", since(start)});
+    if (const int limit = test_exit_after_step(); limit > 0 && ++g_steps_committed == limit)
+      _exit(137);
+  }
+  return {};
+}
+
+} // namespace acp::runner::detail
