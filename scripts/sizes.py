@@ -184,7 +184,8 @@ def function_name(tokens):
 
 def classify(tokens):
     """What a `{` after these tokens (at namespace or class scope) opens: 'function',
-    'scope' (namespace, class, enum, extern "C") or 'init' (a brace initializer)."""
+    'scope' (namespace, class, enum, extern "C"), 'init' (a brace initializer) or 'ctor-init'
+    (a member's brace initializer in a constructor's initializer list)."""
     top = list(top_level(tokens))
     top_tokens = [t for _, t in top]
     if not tokens:
@@ -196,7 +197,7 @@ def classify(tokens):
         if t == "=" and not (k > 0 and tokens[k - 1] == "operator"):
             return "init"
     has_parens = "(" in tokens
-    if any(t in CLASS_KEYS for t in top_tokens) and not (has_parens and tokens[-1] in (")",)):
+    if any(t in CLASS_KEYS for t in top_tokens) and not (has_parens and tokens[-1] == ")"):
         return "scope"
     if not has_parens:
         return "init"
@@ -208,8 +209,8 @@ def classify(tokens):
     k = len(tokens) - 1
     while k >= 0 and tokens[k] in TRAILING:
         k -= 1
+    # `)` of the parameters, or of noexcept(...), after the qualifiers.
     if k >= 0 and tokens[k] == ")":
-        # noexcept(...) or a trailing attribute: step back over the group.
         return "function"
     if "->" in top_tokens:
         return "function"
@@ -235,7 +236,7 @@ def measure_functions(text):
                 if kind == "function":
                     found.append((line - fn_start + 1, fn_start, fn_name))
                     statement = []
-                elif not any(k == "function" for k in stack) and (not stack or stack[-1] != "block"):
+                elif not in_function and (not stack or stack[-1] != "block"):
                     # The end of a brace initializer at namespace or class scope (or of a
                     # member's in a constructor's initializer list): the declaration goes on.
                     statement.append("}")
