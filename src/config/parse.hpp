@@ -10,6 +10,11 @@ namespace acp::config::detail {
 /// Reads the whole document into `out`, reporting structure and type problems through `r`.
 void parse_document(Reader& r, const YAML::Node& root, Cluster& out);
 
+/// Reads spec.nodes (at `path`) into `out`: each node's address, login, sudo, roles and
+/// labels (parse_nodes.cpp).
+void parse_nodes(Reader& r, const YAML::Node& spec, const std::string& path,
+                 std::vector<Node>& out);
+
 /// Fills what the file left out: node SSH user/port from spec.ssh, the pod and service CIDRs
 /// for the IP family.
 void apply_defaults(Cluster& cluster);

@@ -118,6 +118,44 @@ Result<Manifest> complete(const fs::path& dir) {
   return def;
 }
 
+// package.yaml first, then every file of the manifest (each checked against its sha256 as it
+// is read); returns the archive's sha256.
+Result<std::string> write_entries(detail::ArchiveWriter& writer, const Manifest& manifest,
+                                  const std::string& manifest_bytes, const fs::path& dir) {
+  if (auto s = writer.add_bytes(std::string(k_manifest_name), manifest_bytes, 0644); !s)
+    return std::move(s).error();
+  for (const auto* f : manifest.all_files()) {
+    if (f->is_symlink()) {
+      if (auto s = writer.add_symlink(f->path, f->symlink); !s)
+        return std::move(s).error();
+      continue;
+    }
+    auto digest = writer.add_file(f->path, dir / f->path, f->size, f->mode);
+    if (!digest)
+      return std::move(digest).error();
+    if (*digest != f->sha256)
+      return Error(Errc::io,
+                   fmt::format("{} changed while the package was built", (dir / f->path).string()));
+  }
+  return writer.close();
+}
+
+// PACKAGE.sha256 and, when signed, PACKAGE.sig next to result.package.
+Status write_sidecars(BuildResult& result, const std::optional<std::string>& signature) {
+  const auto& out = result.package;
+  result.checksum = out.string() + ".sha256";
+  if (auto s = util::write_file_atomic(
+          result.checksum, fmt::format("{}  {}\n", result.package_sha256, out.filename().string()));
+      !s)
+    return std::move(s).error();
+  if (signature) {
+    result.signature = out.string() + ".sig";
+    if (auto s = util::write_file_atomic(result.signature, *signature); !s)
+      return std::move(s).error();
+  }
+  return {};
+}
+
 } // namespace
 
 Result<BuildResult> build(const BuildOptions& options) {
@@ -159,22 +197,7 @@ Result<BuildResult> build(const BuildOptions& options) {
   auto writer = detail::ArchiveWriter::create(fd, out.string(), zstd, options.level);
   if (!writer)
     return fail(std::move(writer).error());
-  if (auto s = writer->add_bytes(std::string(k_manifest_name), manifest_bytes, 0644); !s)
-    return fail(std::move(s).error());
-  for (const auto* f : manifest->all_files()) {
-    if (f->is_symlink()) {
-      if (auto s = writer->add_symlink(f->path, f->symlink); !s)
-        return fail(std::move(s).error());
-      continue;
-    }
-    auto digest = writer->add_file(f->path, dir / f->path, f->size, f->mode);
-    if (!digest)
-      return fail(std::move(digest).error());
-    if (*digest != f->sha256)
-      return fail(Error(Errc::io, fmt::format("{} changed while the package was built",
-                                              (dir / f->path).string())));
-  }
-  auto digest = writer->close();
+  auto digest = write_entries(*writer, *manifest, manifest_bytes, dir);
   if (!digest)
     return fail(std::move(digest).error());
   if (::fchmod(fd, 0644) != 0 || ::fsync(fd) != 0)
@@ -187,16 +210,8 @@ Result<BuildResult> build(const BuildOptions& options) {
   }
   result.package = out;
   result.package_sha256 = *digest;
-  result.checksum = out.string() + ".sha256";
-  if (auto s = util::write_file_atomic(result.checksum,
-                                       fmt::format("{}  {}\n", *digest, out.filename().string()));
-      !s)
+  if (auto s = write_sidecars(result, signature); !s)
     return std::move(s).error();
-  if (signature) {
-    result.signature = out.string() + ".sig";
-    if (auto s = util::write_file_atomic(result.signature, *signature); !s)
-      return std::move(s).error();
-  }
   result.manifest = std::move(*manifest);
   return result;
 }

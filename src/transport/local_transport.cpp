@@ -50,6 +50,92 @@ struct Pipe {
   }
 };
 
+// Refused before anything runs: no program, or an environment name a shell would misread.
+Status check_command(const Command& command, const std::string& host) {
+  if (command.argv.empty())
+    return Error(Errc::usage, "empty command").with_host(host);
+  for (const auto& [name, value] : command.env)
+    if (!util::is_env_name(name))
+      return Error(Errc::usage, "invalid environment variable name \"" + name + "\"");
+  return {};
+}
+
+// In the child: its own process group, the pipes as stdin/stdout/stderr, then the program.
+[[noreturn]] void exec_child(std::vector<char*>& cargv, const Pipe& in, const Pipe& out,
+                             const Pipe& err) {
+  ::setpgid(0, 0);
+  ::dup2(in.fd[0], 0);
+  ::dup2(out.fd[1], 1);
+  ::dup2(err.fd[1], 2);
+  ::execvp(cargv[0], cargv.data());
+  const std::string msg = util::with_errno(std::string("cannot run ") + cargv[0]) + "\n";
+  [[maybe_unused]] auto n = ::write(2, msg.data(), msg.size());
+  ::_exit(127);
+}
+
+// Where the command's output goes.
+struct OutputSinks {
+  CommandResult& result;
+  detail::LineSplitter& out_lines;
+  detail::LineSplitter& err_lines;
+};
+
+// Feeds the command's stdin and drains its stdout and stderr until both close or the timeout
+// (counted from `start`) passes. Returns whether it timed out.
+bool pump(const Command& command, Pipe& in, Pipe& out, Pipe& err, Clock::time_point start,
+          OutputSinks to) {
+  std::string pending;
+  bool stdin_done = command.stdin_stream == nullptr;
+  if (stdin_done)
+    in.close_end(1);
+  char buffer[65536];
+  while (out.fd[0] >= 0 || err.fd[0] >= 0) {
+    if (!stdin_done && pending.empty()) {
+      command.stdin_stream->read(buffer, sizeof buffer);
+      pending.assign(buffer, static_cast<std::size_t>(command.stdin_stream->gcount()));
+      if (pending.empty()) {
+        stdin_done = true;
+        in.close_end(1);
+      }
+    }
+    pollfd fds[3] = {
+        {out.fd[0], POLLIN, 0}, {err.fd[0], POLLIN, 0}, {stdin_done ? -1 : in.fd[1], POLLOUT, 0}};
+    int wait_ms = -1;
+    if (command.timeout.count() > 0) {
+      const auto left = command.timeout -
+                        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
+      if (left.count() <= 0)
+        return true;
+      wait_ms = static_cast<int>(left.count());
+    }
+    if (::poll(fds, 3, wait_ms) < 0 && errno != EINTR)
+      break;
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i].revents == 0)
+        continue;
+      Pipe& p = i == 0 ? out : err;
+      const auto n = ::read(p.fd[0], buffer, sizeof buffer);
+      if (n <= 0) {
+        p.close_end(0);
+        continue;
+      }
+      std::string_view chunk(buffer, static_cast<std::size_t>(n));
+      (i == 0 ? to.result.out : to.result.err).append(chunk);
+      (i == 0 ? to.out_lines : to.err_lines).feed(chunk);
+    }
+    if (fds[2].revents != 0) {
+      const auto n = ::write(in.fd[1], pending.data(), pending.size());
+      if (n < 0) {
+        stdin_done = true; // the command stopped reading its input
+        in.close_end(1);
+      } else {
+        pending.erase(0, static_cast<std::size_t>(n));
+      }
+    }
+  }
+  return false;
+}
+
 class LocalTransport : public Transport {
 public:
   explicit LocalTransport(std::string name) : m_name(std::move(name)) {}
@@ -75,11 +161,8 @@ private:
 };
 
 Result<CommandResult> LocalTransport::run(const Command& command) {
-  if (command.argv.empty())
-    return Error(Errc::usage, "empty command").with_host(m_name);
-  for (const auto& [name, value] : command.env)
-    if (!util::is_env_name(name))
-      return Error(Errc::usage, "invalid environment variable name \"" + name + "\"");
+  if (auto s = check_command(command, m_name); !s)
+    return std::move(s).error();
   const auto argv = local_argv(command);
   std::vector<char*> cargv;
   for (const auto& a : argv)
@@ -93,16 +176,8 @@ Result<CommandResult> LocalTransport::run(const Command& command) {
   const pid_t pid = ::fork();
   if (pid < 0)
     return Error(Errc::io, util::with_errno("cannot fork"));
-  if (pid == 0) {
-    ::setpgid(0, 0);
-    ::dup2(in.fd[0], 0);
-    ::dup2(out.fd[1], 1);
-    ::dup2(err.fd[1], 2);
-    ::execvp(cargv[0], cargv.data());
-    const std::string msg = util::with_errno(std::string("cannot run ") + cargv[0]) + "\n";
-    [[maybe_unused]] auto n = ::write(2, msg.data(), msg.size());
-    ::_exit(127);
-  }
+  if (pid == 0)
+    exec_child(cargv, in, out, err);
   in.close_end(0);
   out.close_end(1);
   err.close_end(1);
@@ -110,58 +185,7 @@ Result<CommandResult> LocalTransport::run(const Command& command) {
   detail::LineSplitter out_lines(Stream::out, m_name, command.on_line);
   detail::LineSplitter err_lines(Stream::err, m_name, command.on_line);
   CommandResult result;
-  std::string pending;
-  bool stdin_done = command.stdin_stream == nullptr;
-  if (stdin_done)
-    in.close_end(1);
-  char buffer[65536];
-  bool timed_out = false;
-  while (out.fd[0] >= 0 || err.fd[0] >= 0) {
-    if (!stdin_done && pending.empty()) {
-      command.stdin_stream->read(buffer, sizeof buffer);
-      pending.assign(buffer, static_cast<std::size_t>(command.stdin_stream->gcount()));
-      if (pending.empty()) {
-        stdin_done = true;
-        in.close_end(1);
-      }
-    }
-    pollfd fds[3] = {
-        {out.fd[0], POLLIN, 0}, {err.fd[0], POLLIN, 0}, {stdin_done ? -1 : in.fd[1], POLLOUT, 0}};
-    int wait_ms = -1;
-    if (command.timeout.count() > 0) {
-      const auto left = command.timeout -
-                        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
-      if (left.count() <= 0) {
-        timed_out = true;
-        break;
-      }
-      wait_ms = static_cast<int>(left.count());
-    }
-    if (::poll(fds, 3, wait_ms) < 0 && errno != EINTR)
-      break;
-    for (int i = 0; i < 2; ++i) {
-      if (fds[i].revents == 0)
-        continue;
-      Pipe& p = i == 0 ? out : err;
-      const auto n = ::read(p.fd[0], buffer, sizeof buffer);
-      if (n <= 0) {
-        p.close_end(0);
-        continue;
-      }
-      std::string_view chunk(buffer, static_cast<std::size_t>(n));
-      (i == 0 ? result.out : result.err).append(chunk);
-      (i == 0 ? out_lines : err_lines).feed(chunk);
-    }
-    if (fds[2].revents != 0) {
-      const auto n = ::write(in.fd[1], pending.data(), pending.size());
-      if (n < 0) {
-        stdin_done = true; // the command stopped reading its input
-        in.close_end(1);
-      } else {
-        pending.erase(0, static_cast<std::size_t>(n));
-      }
-    }
-  }
+  const bool timed_out = pump(command, in, out, err, start, {result, out_lines, err_lines});
   if (timed_out)
     ::kill(-pid, SIGKILL);
   int status = 0;
