@@ -32,7 +32,7 @@ int run_reset(const App& app, const Options& o) {
       log::error(Error(err).with_host(host).describe());
     return k_exit_failed;
   }
-  const auto plan = runner::reset_plan(session.cluster(), gathered, names);
+  const auto plan = runner::reset_plan(session, gathered, names);
   print_plan(app.globals(), plan);
   const runner::ApplyOptions ao{o.target.parallel, false, o.force_unlock, "acpctl reset"};
   auto report = confirm_and_apply(app.globals(), session, plan, gathered, o.yes,

@@ -45,8 +45,11 @@ constexpr const char* k_remove_empty_dirs =
     "for d; do [ ! -d \"$d\" ] || rmdir --ignore-fail-on-non-empty -- \"$d\" || exit; done";
 } // namespace
 
-plan::Plan reset_plan(const config::Cluster& cluster, const facts::Gathered& gathered,
+plan::Plan reset_plan(const Session& session, const facts::Gathered& gathered,
                       const std::vector<std::string>& nodes) {
+  const auto& cluster = session.cluster();
+  const auto* removal = session.registry().removal();
+  const std::string stage = removal ? std::string(removal->stage.name) : "";
   plan::Plan p;
   for (const auto& node : cluster.nodes) {
     if (!nodes.empty() && std::find(nodes.begin(), nodes.end(), node.name) == nodes.end())
@@ -57,10 +60,10 @@ plan::Plan reset_plan(const config::Cluster& cluster, const facts::Gathered& gat
     p.node_serials[node.name] = f->second.state.serial;
     // Platform records first: their services use the components' binaries.
     for (const auto& [name, record] : f->second.state.platform)
-      p.steps.push_back({node.name, "prune", plan::Action::remove, name, "", "", "",
+      p.steps.push_back({node.name, stage, plan::Action::remove, name, "", "", "",
                          "reset: set up by acpctl", plan::make_params(stages::RecordParams{name})});
     for (const auto& [name, have] : f->second.state.components)
-      p.steps.push_back({node.name, "prune", plan::Action::remove, name, have.version, "", "",
+      p.steps.push_back({node.name, stage, plan::Action::remove, name, have.version, "", "",
                          "reset: installed by acpctl"});
   }
   return p;

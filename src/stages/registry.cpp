@@ -30,6 +30,13 @@ const Phase* Registry::phase(std::string_view name) const {
   return nullptr;
 }
 
+const Phase* Registry::removal() const {
+  for (const auto* p : m_phases)
+    if (p->removes)
+      return p;
+  return nullptr;
+}
+
 std::vector<facts::Probe> Registry::probes() const {
   std::vector<facts::Probe> out;
   for (const auto* c : m_components)

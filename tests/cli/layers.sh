@@ -11,11 +11,11 @@ layers=(
   "util version"
   "config state package"
   "transport pki service"
-  "etcd"
   "facts"
-  "keepalived remote preflight"
+  "remote preflight"
   "plan"
   "stages"
+  "components"
   "runner"
   "cli"
 )

@@ -6,9 +6,9 @@
 
 namespace acp::runner {
 
-/// A plan of "prune" removal steps for every component in the state of `nodes` (every node
-/// with facts when empty).
-plan::Plan reset_plan(const config::Cluster& cluster, const facts::Gathered& gathered,
+/// A plan of removal steps (the registry's removal stage) for every component and platform
+/// record in the state of `nodes` (every node with facts when empty).
+plan::Plan reset_plan(const Session& session, const facts::Gathered& gathered,
                       const std::vector<std::string>& nodes);
 
 /// After the removal steps: deletes state.json, the log directories /var/log/acp/<service> of

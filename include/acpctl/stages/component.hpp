@@ -28,6 +28,9 @@ struct Phase {
   /// Its steps read their component's files from the verified, unpacked package: the runner
   /// unpacks those components (only those) before the first step.
   bool unpacks = false;
+  /// The stage that removes what a node's state.json records (a component by name, a
+  /// platform record with RecordParams): `acpctl reset` plans everything into it.
+  bool removes = false;
 };
 
 /// One line `acpctl status` shows: on a node ("etcd member 9a3f (leader), healthy") or for

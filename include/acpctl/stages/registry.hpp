@@ -20,6 +20,8 @@ public:
   plan::Stages stages() const { return m_stages; }
   /// The phase of the stage named `name`; null if there is none.
   const Phase* phase(std::string_view name) const;
+  /// The stage that removes recorded components and records (Phase::removes); null if none.
+  const Phase* removal() const;
   /// Every component's facts probe (those with one).
   std::vector<facts::Probe> probes() const;
   /// Every component's port claims for `cluster`.
