@@ -2,6 +2,7 @@
 
 #include "acpctl/plan/render.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 
 namespace acp::plan {
@@ -63,8 +64,13 @@ std::string summary_line(const Plan& plan) {
 
 std::string render_text(const Plan& plan, const RenderOptions& options) {
   std::string out;
-  for (const auto& host : plan.hosts()) {
-    out += fmt::format("{}:\n", host);
+  auto hosts = plan.hosts();
+  // Steps on the workstation running acpctl come first, under that name.
+  if (std::any_of(plan.steps.begin(), plan.steps.end(),
+                  [](const Step& s) { return s.target == Target::workstation; }))
+    hosts.insert(hosts.begin(), "");
+  for (const auto& host : hosts) {
+    out += fmt::format("{}:\n", host.empty() ? "workstation" : host);
     for (const auto& step : plan.steps) {
       if (step.host != host)
         continue;

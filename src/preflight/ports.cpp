@@ -16,6 +16,8 @@ std::vector<int> required_ports(const config::Cluster&, const config::Node& node
   for (int p = 10249; p <= 10256; ++p)
     ports.push_back(p);
   for (const auto& c : claims) {
+    if (c.between_peers)
+      continue; // the same ports are claimed for the node itself by another claim
     const bool wanted = c.roles.empty() || std::any_of(c.roles.begin(), c.roles.end(),
                                                        [&](Role r) { return node.has_role(r); });
     if (wanted)

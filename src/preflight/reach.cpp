@@ -43,9 +43,16 @@ kill -TERM -- "-$w" 2>/dev/null
 echo "@@reach end"
 )SH";
 
+namespace {
+bool falls_under(const PortClaim& claim, const config::Node& node) {
+  return claim.roles.empty() || std::any_of(claim.roles.begin(), claim.roles.end(),
+                                            [&](config::Role r) { return node.has_role(r); });
+}
+} // namespace
+
 std::vector<Probe> reach_probes(const config::Cluster& cluster, const config::Node& node,
+                                std::span<const PortClaim> claims,
                                 std::span<const std::string> changing) {
-  using config::Role;
   const auto changes = [&](const std::string& name) {
     return changing.empty() || std::find(changing.begin(), changing.end(), name) != changing.end();
   };
@@ -54,8 +61,10 @@ std::vector<Probe> reach_probes(const config::Cluster& cluster, const config::No
     if (peer.name == node.name || !(changes(node.name) || changes(peer.name)))
       continue;
     out.push_back({peer.name, peer.address, peer.port > 0 ? peer.port : cluster.ssh.port, "ssh"});
-    if (node.has_role(Role::etcd) && peer.has_role(Role::etcd))
-      out.push_back({peer.name, peer.address, cluster.etcd.peer_port, "etcd peer"});
+    for (const auto& claim : claims)
+      if (claim.between_peers && falls_under(claim, node) && falls_under(claim, peer))
+        for (const int port : claim.ports)
+          out.push_back({peer.name, peer.address, port, claim.purpose});
   }
   return out;
 }

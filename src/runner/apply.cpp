@@ -188,8 +188,8 @@ ApplyReport finish(const plan::Plan& plan, const std::map<std::string, HostRun>&
     order.insert(order.begin(), "");
   for (const auto& h : order) {
     const auto& outcome = runs.at(h).outcome;
-    progress.emit(
-        {EventType::apply_finished, h, "", "", outcome.error ? outcome.error->message() : "ok", 0});
+    progress.emit({EventType::apply_finished, h.empty() ? "workstation" : h, "", "",
+                   outcome.error ? outcome.error->message() : "ok", 0});
     report.hosts.push_back(outcome);
   }
   progress.emit(

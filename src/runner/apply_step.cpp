@@ -71,9 +71,11 @@ Status apply_one(ApplyShared& shared, const stages::Phase& phase, const plan::St
 
 Status run_host_stage(ApplyShared& shared, const stages::Phase& phase,
                       const std::vector<const plan::Step*>& steps, HostRun& run) {
-  const auto& host = run.outcome.host;
+  // Events name the workstation's steps "workstation" (never a node's name: those are
+  // checked against the config).
+  const auto host = run.outcome.host.empty() ? std::string("workstation") : run.outcome.host;
   const std::string stage(phase.stage.name);
-  auto& node = host.empty() ? shared.workstation : shared.session.node(host);
+  auto& node = run.outcome.host.empty() ? shared.workstation : shared.session.node(host);
   stages::Actions actions(node, shared.options.dry_run);
   for (const auto* step : steps) {
     const auto label = fmt::format("{} {}", plan::to_string(step->action), step->component);
@@ -82,7 +84,7 @@ Status run_host_stage(ApplyShared& shared, const stages::Phase& phase,
     auto done = apply_one(shared, phase, *step, actions, run);
     run.outcome.uploads = actions.uploads_sent();
     if (!done) {
-      auto err = Error(std::move(done).error()).with_host(host.empty() ? "workstation" : host);
+      auto err = Error(std::move(done).error()).with_host(host);
       shared.progress.emit(
           {EventType::step_failed, host, stage, label, err.describe(), since(start)});
       return err;

@@ -126,10 +126,11 @@ plan::CurrentInputs Session::current(const facts::Gathered& gathered) const {
 
 preflight::ReachResults probe_reach(Session& session, std::span<const std::string> changing) {
   const auto& nodes = session.cluster().nodes;
+  const auto claims = session.registry().port_claims(session.cluster());
   const auto results = transport::run_bounded<std::vector<preflight::ProbeResult>>(
       nodes.size(), session.options().parallel,
       [&](std::size_t i) -> Result<std::vector<preflight::ProbeResult>> {
-        const auto probes = preflight::reach_probes(session.cluster(), nodes[i], changing);
+        const auto probes = preflight::reach_probes(session.cluster(), nodes[i], claims, changing);
         if (probes.empty())
           return std::vector<preflight::ProbeResult>{};
         transport::Command command;

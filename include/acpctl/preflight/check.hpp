@@ -15,16 +15,6 @@
 
 namespace acp::preflight {
 
-/// TCP ports a package's component listens on, and the roles of the nodes that get it (empty:
-/// every node). Preflight checks plain claims, not the planner's model: it runs before plan.
-struct PortClaim {
-  std::vector<config::Role> roles; ///< nodes with any of these roles; empty: every node
-  std::vector<int> ports;
-  /// The acp- service (no prefix) that listens there: while it runs on a node, the ports
-  /// are its own, not a conflict. Empty: only a recorded component's ports are its own.
-  std::string service{};
-};
-
 /// What the package and policy ask of every host.
 struct Requirements {
   std::string arch;             ///< the package's arch (amd64, arm64); empty: any

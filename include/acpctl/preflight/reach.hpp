@@ -17,6 +17,21 @@ namespace acp::preflight {
 
 struct Problem;
 
+/// TCP ports a component listens on, and the roles of the nodes that get it (empty: every
+/// node): the package's components declare theirs, platform components register theirs.
+/// Preflight checks plain claims, not the planner's model: it runs before plan.
+struct PortClaim {
+  std::vector<config::Role> roles; ///< nodes with any of these roles; empty: every node
+  std::vector<int> ports;
+  /// The acp- service (no prefix) that listens there: while it runs on a node, the ports
+  /// are its own, not a conflict. Empty: only a recorded component's ports are its own.
+  std::string service{};
+  /// The nodes it applies to must reach each other on these ports (etcd's peer port): the
+  /// reachability probes test every such pair, naming `purpose` ("etcd peer").
+  bool between_peers = false;
+  std::string purpose{};
+};
+
 /// One TCP connection a node must be able to open to a peer.
 struct Probe {
   std::string target;  ///< the peer's node name
@@ -40,11 +55,13 @@ struct ProbeResult {
   std::string detail; ///< the system's words for an error ("No route to host")
 };
 
-/// What `node` must reach: every other node's SSH port and, from an etcd node, every other
-/// etcd node's peer port. With `changing` not empty, only the paths from or to one of those
-/// nodes: an apply that changes nothing on a pair needs nothing new from its path, and every
-/// probe of an SSH port costs the peer's sshd a connection (N*(N-1) of them for all pairs).
+/// What `node` must reach: every other node's SSH port and, for each claim between peers that
+/// both nodes fall under, each of its ports on the peer. With `changing` not empty, only the paths
+/// from or to one of those nodes: an apply that changes nothing on a pair needs nothing new from
+/// its path, and every probe of an SSH port costs the peer's sshd a connection (N*(N-1) of them for
+/// all pairs).
 std::vector<Probe> reach_probes(const config::Cluster& cluster, const config::Node& node,
+                                std::span<const PortClaim> claims,
                                 std::span<const std::string> changing = {});
 
 /// The probe script (bash; no user values in it). Arguments: the time limit in seconds, then

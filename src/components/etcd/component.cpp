@@ -16,7 +16,8 @@ std::vector<preflight::PortClaim> etcd_ports(const config::Cluster& cluster) {
   using config::Role;
   return {{{Role::control_plane, Role::etcd},
            {cluster.etcd.client_port, cluster.etcd.peer_port},
-           acp::etcd::k_service}};
+           acp::etcd::k_service},
+          {{Role::etcd}, {cluster.etcd.peer_port}, acp::etcd::k_service, true, "etcd peer"}};
 }
 
 const std::array<stages::Phase, 1> k_phases{{

@@ -26,7 +26,9 @@ const std::array<stages::Phase, 3> k_phases{{
     {{"prune", 90, "stop and delete components no longer wanted on a node", plan_prune, nullptr,
       false, plan::parse_params<stages::RecordParams>},
      apply_prune,
-     nullptr},
+     nullptr,
+     false,
+     true},
 }};
 
 } // namespace

@@ -4,9 +4,9 @@
 // step, the apply-time output store (a secret token) and a facts probe.
 
 #include "../runner/apply_fixture.hpp"
-
 #include "acpctl/facts/gather.hpp"
 #include "acpctl/plan/plan_file.hpp"
+#include "acpctl/plan/render.hpp"
 #include "acpctl/stages/component.hpp"
 #include "acpctl/stages/platform.hpp"
 #include "acpctl/util/log.hpp"
@@ -71,8 +71,7 @@ Result<state::StateChange> apply_node(const plan::Step& step, stages::StepContex
   g_token_seen = *token;
   const auto* params = step.params_as<ToyParams>();
   REQUIRE(params != nullptr);
-  if (auto r = ctx.actions.upload_text(params->greeting + "\n", "/etc/acp/toy/greeting", 0644);
-      !r)
+  if (auto r = ctx.actions.upload_text(params->greeting + "\n", "/etc/acp/toy/greeting", 0644); !r)
     return std::move(r).error();
   if (auto r = ctx.actions.run({"toy-join", "--greeting", params->greeting}); !r)
     return std::move(r).error();
@@ -91,19 +90,18 @@ std::vector<preflight::PortClaim> toy_ports(const config::Cluster&) {
 
 const std::array<stages::Phase, 2> k_toy_phases{{
     {{"toy-token", 5, "mint the toy's join token", nullptr, plan_token, false, nullptr},
-     apply_token, nullptr},
+     apply_token,
+     nullptr},
     {{"toy", 6, "join every node to the toy", plan_node, nullptr, false,
       plan::parse_params<ToyParams>},
-     apply_node, nullptr},
+     apply_node,
+     nullptr},
 }};
 
 // ---- its one registration row ----
-const stages::Component k_toy{"toy",
-                              k_toy_phases,
-                              {"toy", "s toy-greeting; cat /etc/acp/toy/greeting", parse_toy},
-                              toy_ports,
-                              nullptr,
-                              nullptr};
+const stages::Component k_toy{
+    "toy",     k_toy_phases, {"toy", "s toy-greeting; cat /etc/acp/toy/greeting", parse_toy},
+    toy_ports, nullptr,      nullptr};
 const stages::Registry k_registry({&k_toy});
 
 bool contains(const std::string& text, const std::string& needle) {
@@ -123,6 +121,9 @@ TEST_SUITE("components::toy") {
     CHECK(p.steps[0].host.empty());
     CHECK(p.hosts() == std::vector<std::string>{"cp-1", "cp-2", "cp-3"});
     CHECK(p.steps[1].params_as<ToyParams>()->greeting == "hello from cp-1");
+    const auto text = plan::render_text(p);
+    CHECK(text.starts_with("workstation:\n  + toy "));
+    CHECK(contains(text, "# toy: join the toy"));
 
     const auto report = f.apply(p);
     REQUIRE(report.ok());
@@ -156,8 +157,7 @@ TEST_SUITE("components::toy") {
     REQUIRE(stage != nullptr);
     auto back = stage->parse_params({{"greeting", "hi"}});
     REQUIRE(back.ok());
-    CHECK(dynamic_cast<const plan::TypedParams<ToyParams>*>(back->get())->value().greeting ==
-          "hi");
+    CHECK(dynamic_cast<const plan::TypedParams<ToyParams>*>(back->get())->value().greeting == "hi");
     CHECK_FALSE(stage->parse_params({{"greeting", "hi"}, {"extra", 1}}).ok());
     CHECK_FALSE(stage->parse_params({{"greting", "hi"}}).ok());
   }
@@ -182,7 +182,8 @@ TEST_SUITE("components::toy") {
     CHECK(contains(logged, "joined with ***"));
     CHECK_FALSE(contains(logged, g_token_seen));
     CHECK_FALSE(contains(json.str(), g_token_seen));
-    CHECK(contains(json.str(), "toy-token"));
+    CHECK(contains(json.str(), "\"host\":\"workstation\""));
+    CHECK(contains(json.str(), "\"stage\":\"toy-token\""));
     CHECK_FALSE(contains(util::read_file(plan_file).take(), g_token_seen));
     for (const auto& [name, node] : f.nodes) {
       CHECK_FALSE(contains(node->last_state, g_token_seen));

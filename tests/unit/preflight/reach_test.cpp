@@ -2,6 +2,7 @@
 // loopback, parsing recorded output, and the problems reported per host.
 
 #include "../plan/fixtures.hpp"
+#include "acpctl/components/registry.hpp"
 #include "acpctl/preflight/check.hpp"
 #include "acpctl/preflight/reach.hpp"
 #include "acpctl/util/fs.hpp"
@@ -99,12 +100,14 @@ TEST_SUITE("preflight::reach") {
     worker.roles = {Role::worker};
     worker.port = 2222;
     cluster.nodes.push_back(worker);
-    CHECK(texts(reach_probes(cluster, cluster.nodes[0])) ==
+    CHECK(texts(reach_probes(cluster, cluster.nodes[0],
+                             acp::components::registry().port_claims(cluster))) ==
           std::vector<std::string>{"cp-2 192.168.10.12:22 ssh", "cp-2 192.168.10.12:2380 etcd peer",
                                    "cp-3 192.168.10.13:22 ssh", "cp-3 192.168.10.13:2380 etcd peer",
                                    "w-1 192.168.10.21:2222 ssh"});
     // A worker needs no etcd peer port.
-    CHECK(texts(reach_probes(cluster, cluster.nodes[3])) ==
+    CHECK(texts(reach_probes(cluster, cluster.nodes[3],
+                             acp::components::registry().port_claims(cluster))) ==
           std::vector<std::string>{"cp-1 192.168.10.11:22 ssh", "cp-2 192.168.10.12:22 ssh",
                                    "cp-3 192.168.10.13:22 ssh"});
   }
@@ -183,7 +186,8 @@ TEST_SUITE("preflight::reach") {
     ReachResults reach;
     for (const auto& node : cluster.nodes) {
       auto& results = reach[node.name];
-      for (const auto& p : reach_probes(cluster, node))
+      for (const auto& p :
+           reach_probes(cluster, node, acp::components::registry().port_claims(cluster)))
         results.push_back({p, Reach::refused, "Connection refused"});
     }
     for (auto& r : reach["cp-3"])

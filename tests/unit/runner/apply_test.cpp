@@ -2,6 +2,7 @@
 // state commits, per-host errors, the lock and dry runs, without SSH.
 
 #include "acpctl/components/registry.hpp"
+#include "acpctl/stages/platform.hpp"
 #include "apply_fixture.hpp"
 
 #include <doctest/doctest.h>
@@ -180,6 +181,25 @@ TEST_SUITE("runner::apply") {
 }
 
 TEST_SUITE("runner::reset") {
+  TEST_CASE("the reset plan removes every recorded component and record in the removal stage") {
+    Fixture f;
+    REQUIRE(f.apply(f.plan()).ok());
+    for (auto& [name, facts] : f.gathered.facts)
+      facts.state = state::parse_state(f.nodes.at(name)->last_state, name).take();
+    f.gathered.facts["cp-1"].state.platform["pki"] = state::PlatformRecord{};
+    const auto plan = reset_plan(*f.session, f.gathered, {"cp-1"});
+    REQUIRE(plan.steps.size() == 3); // the pki record, hello, tools
+    for (const auto& s : plan.steps) {
+      CHECK(s.stage == "prune");
+      CHECK(s.host == "cp-1");
+    }
+    CHECK(plan.steps[0].params_as<stages::RecordParams>()->record == "pki");
+    const auto report = f.apply(plan);
+    REQUIRE(report.ok());
+    CHECK(f.outcome(report, "cp-1").steps_done == 3);
+    CHECK(has_line(f.nodes.at("cp-1")->log(), "/opt/acp/components/hello"));
+  }
+
   TEST_CASE("reset removes the log directories of the services recorded in state.json only") {
     Fixture f;
     auto& st = f.gathered.facts["cp-1"].state;

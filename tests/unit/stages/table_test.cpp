@@ -46,7 +46,10 @@ TEST_SUITE("stages::registry") {
     CHECK(probes[0].name == "etcd");
     const auto cluster = config::Cluster{};
     const auto claims = components::registry().port_claims(cluster);
-    REQUIRE(claims.size() == 1);
+    REQUIRE(claims.size() == 2);
     CHECK(claims[0].service == "etcd");
+    CHECK(claims[0].ports == std::vector<int>{2379, 2380});
+    CHECK(claims[1].between_peers);
+    CHECK(claims[1].purpose == "etcd peer");
   }
 }
