@@ -7,7 +7,7 @@ _acpctl() {
   for ((i = 2; i < CURRENT; i++)); do
     w="${words[i]}"
     case "${cmdpath}/${w}" in
-      "/version"|"/init"|"/validate"|"/package"|"/package/build"|"/package/keygen"|"/package/show"|"/package/verify"|"/package/unpack"|"/exec"|"/upload"|"/plan"|"/apply"|"/status"|"/reset"|"/certs"|"/certs/check"|"/certs/renew"|"/completion") cmdpath="${cmdpath}/${w}" ;;
+      "/version"|"/init"|"/validate"|"/package"|"/package/build"|"/package/keygen"|"/package/show"|"/package/verify"|"/package/unpack"|"/exec"|"/upload"|"/plan"|"/apply"|"/status"|"/reset"|"/certs"|"/certs/check"|"/certs/renew"|"/etcd"|"/etcd/snapshot"|"/etcd/snapshot/save"|"/etcd/snapshot/list"|"/completion") cmdpath="${cmdpath}/${w}" ;;
     esac
   done
   case "$prev" in
@@ -17,7 +17,7 @@ _acpctl() {
   local -a subs
   case "$cmdpath" in
     "")
-      subs=('version:Print acpctl'\''s version and its libraries'\''' 'init:Print an example cluster.yaml for a 3-node global cluster' 'validate:Check a cluster config and report every problem' 'package:Build, inspect, verify and unpack packages' 'exec:Run a command on cluster nodes over SSH, in parallel (put it after --)' 'upload:Copy a local file to cluster nodes, checked by sha256 and renamed into place' 'plan:Show what apply would change on the cluster (gathers facts, runs preflight)' 'apply:Plan and apply the package to the cluster, or apply a saved plan' 'status:Show what acpctl installed on each node, its services and the apply lock' 'reset:Remove everything acpctl installed on nodes (services, components, state)' 'certs:Check and renew the cluster'\''s certificates' 'completion:Print a shell completion script')
+      subs=('version:Print acpctl'\''s version and its libraries'\''' 'init:Print an example cluster.yaml for a 3-node global cluster' 'validate:Check a cluster config and report every problem' 'package:Build, inspect, verify and unpack packages' 'exec:Run a command on cluster nodes over SSH, in parallel (put it after --)' 'upload:Copy a local file to cluster nodes, checked by sha256 and renamed into place' 'plan:Show what apply would change on the cluster (gathers facts, runs preflight)' 'apply:Plan and apply the package to the cluster, or apply a saved plan' 'status:Show what acpctl installed on each node, its services and the apply lock' 'reset:Remove everything acpctl installed on nodes (services, components, state)' 'certs:Check and renew the cluster'\''s certificates' 'etcd:Operate the cluster'\''s etcd' 'completion:Print a shell completion script')
       _describe 'command' subs
       compadd -- -h --help -o --output -v --verbose --no-color --log-file --timeout
       ;;
@@ -131,6 +131,28 @@ _acpctl() {
         --key) _files; return ;;
       esac
       compadd -- -h --help -f --file --package --key --insecure-skip-signature --within --all -y --yes --dry-run --parallel
+      ;;
+    "/etcd")
+      subs=('snapshot:Take and list etcd snapshots')
+      _describe 'command' subs
+      compadd -- -h --help
+      ;;
+    "/etcd/snapshot")
+      subs=('save:Take a snapshot from a healthy member into spec.etcdBackup.localStorage.path' 'list:List the snapshots on every etcd node')
+      _describe 'command' subs
+      compadd -- -h --help
+      ;;
+    "/etcd/snapshot/save")
+      case "$prev" in
+        -f|--file) _files; return ;;
+      esac
+      compadd -- -h --help -f --file
+      ;;
+    "/etcd/snapshot/list")
+      case "$prev" in
+        -f|--file) _files; return ;;
+      esac
+      compadd -- -h --help -f --file
       ;;
     "/completion")
       compadd -- bash zsh fish -h --help

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs each libFuzzer target (manifest parser, archive reader/verify/unpack) for a bounded time.
 #   usage: scripts/fuzz.sh [SECONDS_PER_TARGET]   (default 60)
-# Builds with clang into build/fuzz; the seed corpus is generated now from a small package
-# built by that acpctl (gzip and zstd) and packages/core/package.yaml. Exits non-zero on a crash;
+# Builds with clang into build/fuzz (the package layer only); the seed corpus is generated now
+# from a small package built by an acpctl (ACPCTL_BIN, default build/ci/acpctl; gzip and zstd) and packages/core/package.yaml. Exits non-zero on a crash;
 # the crashing input is kept in build/fuzz/artifacts/.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -10,12 +10,14 @@ seconds=${1:-60}
 build=$root/build/fuzz
 CC=clang CXX=clang++ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DACPCTL_FUZZ=ON -DBUILD_TESTING=OFF >/dev/null
-# The seed packages are made by an acpctl: ACPCTL_BIN (test.sh passes its own build's) or,
-# without it, one built here with the fuzz flags.
-acpctl=${ACPCTL_BIN:-$build/acpctl}
-targets=(manifest_fuzz archive_fuzz)
-[ -n "${ACPCTL_BIN:-}" ] || targets+=(acpctl)
-cmake --build "$build" --target "${targets[@]}" -j "$(nproc)"
+# The seed packages are made by an acpctl: ACPCTL_BIN (test.sh passes its own build's) or
+# build/ci's. The fuzz build itself compiles only the package layer and the targets.
+acpctl=${ACPCTL_BIN:-$root/build/ci/acpctl}
+[ -x "$acpctl" ] || {
+  echo "fuzz.sh: no acpctl to make the seed packages: build one (scripts/test.sh does) or set ACPCTL_BIN" >&2
+  exit 2
+}
+cmake --build "$build" --target manifest_fuzz archive_fuzz -j "$(nproc)"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

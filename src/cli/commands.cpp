@@ -18,6 +18,7 @@ void add_commands(App& app) {
   add_status_command(app);
   add_reset_command(app);
   add_certs_command(app);
+  add_etcd_command(app);
   add_completion_command(app);
 }
 

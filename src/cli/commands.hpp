@@ -16,5 +16,6 @@ void add_plan_command(App& app);
 void add_apply_command(App& app);
 void add_reset_command(App& app);
 void add_certs_command(App& app);
+void add_etcd_command(App& app);
 
 } // namespace acp::cli

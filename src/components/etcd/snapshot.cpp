@@ -1,0 +1,176 @@
+// etcd snapshots on the nodes: the member to take one from, the save and list scripts (sh,
+// no user values in them: the directory, name and etcdctl's argv come as arguments) and the
+// parser of the list's lines.
+
+#include "acpctl/components/etcd/snapshot.hpp"
+
+#include "acpctl/components/etcd/etcd.hpp"
+#include "acpctl/components/etcd/view.hpp"
+#include "acpctl/util/strings.hpp"
+
+#include <charconv>
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+namespace acp::etcd {
+
+namespace {
+
+// $1 dir, $2 name, $3 ttl in minutes, then etcdctl's argv. The snapshot goes to a temp file
+// in the same directory, then is renamed with its .sha256: a killed save leaves no half
+// snapshot under a real name. Prints "expired NAME" per removed snapshot, then
+// "saved SHA256 SIZE MTIME".
+constexpr const char* k_save_script = R"SH(set -eu
+dir=$1 name=$2 ttl=$3
+shift 3
+umask 077
+mkdir -p -- "$dir"
+chmod 0700 -- "$dir"
+part="$dir/.$name.part"
+trap 'rm -f -- "$part" "$part.sha256"' EXIT
+"$@" snapshot save "$part" >/dev/null
+sum=$(sha256sum -- "$part")
+sum=${sum%% *}
+size=$(stat -c %s -- "$part")
+printf '%s  %s\n' "$sum" "$name" >"$part.sha256"
+mv -f -- "$part" "$dir/$name"
+mv -f -- "$part.sha256" "$dir/$name.sha256"
+find "$dir" -maxdepth 1 -type f -name 'snapshot-etcd-*.db' -mmin "+$ttl" | while IFS= read -r f; do
+  rm -f -- "$f" "$f.sha256"
+  echo "expired ${f##*/}"
+done
+echo "saved $sum $size $(stat -c %Y -- "$dir/$name")"
+)SH";
+
+// $1 dir: one line "NAME SIZE MTIME RECORDED ACTUAL" per snapshot ("-" when not recorded).
+constexpr const char* k_list_script = R"SH(dir=$1
+[ -d "$dir" ] || exit 0
+for f in "$dir"/snapshot-etcd-*.db; do
+  [ -f "$f" ] || continue
+  rec=-
+  if [ -r "$f.sha256" ]; then read -r rec _ <"$f.sha256" || rec=-; fi
+  act=$(sha256sum -- "$f")
+  echo "${f##*/} $(stat -c '%s %Y' -- "$f") ${rec:--} ${act%% *}"
+done
+)SH";
+
+template <class T> bool number(std::string_view text, T& out) {
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return ec == std::errc() && end == text.data() + text.size();
+}
+
+Result<transport::CommandResult> run_root(transport::Transport& on, std::vector<std::string> argv,
+                                          std::chrono::seconds limit) {
+  transport::Command command;
+  command.argv = std::move(argv);
+  command.sudo = true;
+  command.timeout = limit;
+  auto r = on.run(command);
+  if (!r)
+    return std::move(r).error();
+  if (!r->ok())
+    return Error(Errc::remote, fmt::format("exit {}: {}", r->exit_code, util::trim(r->err)))
+        .with_host(on.host());
+  return r;
+}
+
+} // namespace
+
+std::string snapshot_name(std::chrono::system_clock::time_point at,
+                          const std::string& node_address) {
+  return fmt::format("snapshot-etcd-{:%Y%m%d-%H%M%S}-{}.db",
+                     fmt::gmtime(std::chrono::system_clock::to_time_t(at)), node_address);
+}
+
+std::string snapshot_dir(const config::Cluster& cluster) {
+  return cluster.etcd_backup ? cluster.etcd_backup->local_path : config::EtcdBackup{}.local_path;
+}
+
+Result<int> ttl_minutes(const config::Cluster& cluster) {
+  const std::string ttl = cluster.etcd_backup ? cluster.etcd_backup->ttl : config::EtcdBackup{}.ttl;
+  int n = 0;
+  const auto unit = ttl.empty() ? '\0' : ttl.back();
+  const int per = unit == 'd' ? 24 * 60 : unit == 'h' ? 60 : unit == 'm' ? 1 : 0;
+  if (per == 0 || !number(std::string_view(ttl).substr(0, ttl.size() - 1), n) || n <= 0 ||
+      n > 3650 * 24 * 60 / per)
+    return Error(Errc::invalid_input, fmt::format("ttl {} is not a duration", util::quoted(ttl)))
+        .at(cluster.where("spec.etcdBackup.localStorage.ttl"))
+        .with_hint("write a whole number of days, hours or minutes: 7d, 12h, 30m");
+  return n * per;
+}
+
+Result<std::string> snapshot_source(const config::Cluster& cluster,
+                                    const std::map<std::string, facts::HostFacts>& facts) {
+  const auto view = view_of(cluster, facts);
+  const MemberView* pick = nullptr;
+  for (const auto& m : view.members)
+    if (m.reached && m.healthy && !m.node.empty() && (!pick || (pick->leader && !m.leader)))
+      pick = &m;
+  if (pick)
+    return pick->node;
+  return Error(Errc::failed, view.exists ? "no etcd member is up and healthy: " + quorum_line(view)
+                                         : "this cluster has no etcd member yet")
+      .with_hint(view.exists ? "start the members (`acpctl apply` restarts them), check "
+                               "`acpctl status`, then take the snapshot"
+                             : "apply the cluster first: `acpctl apply -f cluster.yaml ...`");
+}
+
+Result<SavedSnapshot> save_snapshot(transport::Transport& on, const config::Cluster& cluster,
+                                    const config::Node& node,
+                                    std::chrono::system_clock::time_point at) {
+  auto ttl = ttl_minutes(cluster);
+  if (!ttl)
+    return std::move(ttl).error();
+  const auto dir = snapshot_dir(cluster);
+  const auto name = snapshot_name(at, node.address);
+  std::vector<std::string> argv{"sh", "-c", k_save_script, "sh", dir, name, std::to_string(*ttl)};
+  for (auto& a : etcdctl({local_client_url(cluster)}, {}))
+    argv.push_back(std::move(a));
+  auto r = run_root(on, std::move(argv), std::chrono::minutes(30));
+  if (!r)
+    return Error(std::move(r).error()).context("taking an etcd snapshot");
+  SavedSnapshot out;
+  out.path = dir + "/" + name;
+  for (const auto& line : util::split(r->out, '\n')) {
+    const auto f = util::split(std::string(util::trim(line)), ' ');
+    if (f.size() == 2 && f[0] == "expired")
+      out.expired.push_back(f[1]);
+    if (f.size() == 4 && f[0] == "saved" && number(f[2], out.snapshot.size) &&
+        number(f[3], out.snapshot.modified))
+      out.snapshot.recorded_sha256 = out.snapshot.actual_sha256 = f[1];
+  }
+  if (out.snapshot.actual_sha256.empty())
+    return Error(Errc::remote, "the snapshot script did not report the saved file")
+        .with_host(node.name);
+  out.snapshot.node = node.name;
+  out.snapshot.name = name;
+  return out;
+}
+
+std::vector<StoredSnapshot> parse_snapshot_list(std::string_view output, const std::string& node) {
+  std::vector<StoredSnapshot> out;
+  for (const auto& line : util::split(output, '\n')) {
+    const auto f = util::split(std::string(util::trim(line)), ' ');
+    StoredSnapshot s;
+    if (f.size() != 5 || !f[0].starts_with("snapshot-etcd-") || !number(f[1], s.size) ||
+        !number(f[2], s.modified))
+      continue;
+    s.node = node;
+    s.name = f[0];
+    s.recorded_sha256 = f[3] == "-" ? "" : f[3];
+    s.actual_sha256 = f[4];
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+Result<std::vector<StoredSnapshot>>
+list_snapshots(transport::Transport& on, const config::Cluster& cluster, const config::Node& node) {
+  auto r = run_root(on, {"sh", "-c", k_list_script, "sh", snapshot_dir(cluster)},
+                    std::chrono::minutes(10));
+  if (!r)
+    return Error(std::move(r).error()).context("listing etcd snapshots");
+  return parse_snapshot_list(r->out, node.name);
+}
+
+} // namespace acp::etcd

@@ -1,0 +1,111 @@
+// etcd snapshots, the pure parts: the name, the ttl, the member a snapshot is taken from
+// (facts recorded from a real etcd 3.4 cluster, tests/data/etcd) and the list parser.
+
+#include "acpctl/components/etcd/facts.hpp"
+#include "acpctl/components/etcd/snapshot.hpp"
+#include "acpctl/components/registry.hpp"
+#include "acpctl/config/load.hpp"
+#include "acpctl/facts/gather.hpp"
+#include "acpctl/util/fs.hpp"
+
+#include <doctest/doctest.h>
+#include <filesystem>
+
+using namespace acp;
+
+namespace {
+
+config::Cluster three() {
+  auto loaded = config::load_text(config::example_config(), "cluster.yaml");
+  REQUIRE(loaded.cluster.has_value());
+  auto c = *loaded.cluster;
+  for (int i = 0; i < 3; ++i) {
+    c.nodes[static_cast<std::size_t>(i)].name = "r" + std::to_string(i + 1);
+    c.nodes[static_cast<std::size_t>(i)].roles = {config::Role::etcd};
+  }
+  c.nodes.resize(3);
+  return c;
+}
+
+std::map<std::string, facts::HostFacts> recorded(const std::string& prefix) {
+  std::map<std::string, facts::HostFacts> out;
+  for (const char* node : {"r1", "r2", "r3"}) {
+    const auto file = std::filesystem::path(ACPCTL_SOURCE_DIR) / "tests/data/etcd" /
+                      (prefix + "-" + node + ".txt");
+    if (!std::filesystem::exists(file))
+      continue;
+    out[node] =
+        facts::parse_facts(util::read_file(file).take(), node, components::registry().probes())
+            .take();
+  }
+  return out;
+}
+
+} // namespace
+
+TEST_SUITE("etcd::snapshot") {
+  TEST_CASE("the name carries the UTC time and the node's address") {
+    const auto at = std::chrono::system_clock::from_time_t(1764661500); // 2025-12-02 07:45:00Z
+    CHECK(etcd::snapshot_name(at, "10.88.0.12") == "snapshot-etcd-20251202-074500-10.88.0.12.db");
+  }
+
+  TEST_CASE("ttl is whole days, hours or minutes") {
+    auto c = three();
+    c.etcd_backup = config::EtcdBackup{};
+    CHECK(etcd::ttl_minutes(c).take() == 7 * 24 * 60);
+    c.etcd_backup->ttl = "12h";
+    CHECK(etcd::ttl_minutes(c).take() == 720);
+    c.etcd_backup->ttl = "30m";
+    CHECK(etcd::ttl_minutes(c).take() == 30);
+    for (const char* bad : {"", "7", "d", "-1d", "1.5d", "0h", "7w", "99999999d"}) {
+      CAPTURE(bad);
+      c.etcd_backup->ttl = bad;
+      const auto r = etcd::ttl_minutes(c);
+      REQUIRE_FALSE(r.ok());
+      CHECK(r.error().hint().find("7d, 12h, 30m") != std::string::npos);
+    }
+  }
+
+  TEST_CASE("taken from a healthy follower, never the leader while a follower is healthy") {
+    const auto facts = recorded("healthy");
+    REQUIRE(facts.size() == 3);
+    const auto* r2 = etcd::facts_of(facts.at("r2"));
+    REQUIRE(r2 != nullptr);
+    REQUIRE(r2->leader()); // the recording's leader
+    const auto source = etcd::snapshot_source(three(), facts);
+    REQUIRE(source.ok());
+    CHECK(*source != "r2");
+  }
+
+  TEST_CASE("without a healthy member: refused, saying why") {
+    const auto none = etcd::snapshot_source(three(), {});
+    REQUIRE_FALSE(none.ok());
+    CHECK(none.error().message() == "this cluster has no etcd member yet");
+    const auto lost = etcd::snapshot_source(three(), recorded("quorumlost"));
+    REQUIRE_FALSE(lost.ok());
+    CHECK(lost.error().message().find("no etcd member is up and healthy") != std::string::npos);
+  }
+
+  TEST_CASE("the list's lines: digest ok only when the recorded sha256 matches") {
+    const std::string a(64, 'a'), b(64, 'b');
+    const auto list = etcd::parse_snapshot_list(
+        "snapshot-etcd-20261202-074500-10.88.0.12.db 20512 1764661500 " + a + " " + a + "\n" +
+            "snapshot-etcd-20261201-074500-10.88.0.12.db 20480 1764575100 " + a + " " + b + "\n" +
+            "snapshot-etcd-20261130-074500-10.88.0.12.db 10 1764488700 - " + b + "\n" +
+            "garbage line\n",
+        "r2");
+    REQUIRE(list.size() == 3);
+    CHECK(list[0].node == "r2");
+    CHECK(list[0].size == 20512);
+    CHECK(list[0].modified == 1764661500);
+    CHECK(list[0].digest_ok());
+    CHECK(list[0].digest_state() == "ok");
+    CHECK_FALSE(list[1].digest_ok());
+    CHECK(list[1].damaged());
+    CHECK(list[1].digest_state() == "mismatch");
+    CHECK(list[2].recorded_sha256.empty());
+    CHECK_FALSE(list[2].digest_ok());
+    CHECK_FALSE(list[2].damaged());
+    CHECK(list[2].digest_state() == "unrecorded");
+  }
+}
