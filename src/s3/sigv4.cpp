@@ -131,7 +131,10 @@ Status check_request(const Request& request) {
       return invalid("header name " + util::quoted(name) + " is not an HTTP header name");
     if (has_control(value))
       return invalid("the value of header " + util::quoted(name) + " holds a control character");
-    has_host = has_host || detail::lower(name) == "host";
+    const auto lower = detail::lower(name);
+    if (lower == "authorization")
+      return invalid("the request already has an authorization header");
+    has_host = has_host || lower == "host";
   }
   if (!has_host)
     return invalid("the request has no host header");

@@ -73,9 +73,11 @@ struct Signed {
 /// Signs `request`. Fails with Errc::invalid_input, naming what is wrong (never the secret),
 /// when the timestamp is not yyyymmddThhmmssZ, a credential, the region, the service or the
 /// method is empty or holds a character that would break the Authorization header, the path
-/// is not already encoded, `host` is missing, a header holds a line break, the payload hash
-/// is neither hex sha256 nor UNSIGNED-PAYLOAD, or a given x-amz-date, x-amz-content-sha256 or
-/// x-amz-security-token header disagrees with the scope, the payload hash or the credentials.
+/// is not already encoded, `host` is missing, an authorization header is already there, a
+/// header name is not an HTTP token or a value holds a control character (a line break), the
+/// payload hash is neither hex sha256 nor UNSIGNED-PAYLOAD, or a given x-amz-date,
+/// x-amz-content-sha256 or x-amz-security-token header disagrees with the scope, the payload
+/// hash or the credentials.
 Result<Signed> sign(const Request& request, const Credentials& credentials, const Scope& scope);
 
 /// S3's URI encoding: the unreserved A-Z a-z 0-9 - . _ ~ are kept, every other byte becomes

@@ -129,6 +129,8 @@ TEST_SUITE("s3::sigv4") {
     CHECK(mentions(refusal(upper_hash), "neither 64 lower-case hex digits nor UNSIGNED-PAYLOAD"));
     CHECK(mentions(refusal(get({}, {{"host", "h"}, {"x-amz-meta-a", "1\r\nx-evil: 2"}})),
                    "header \"x-amz-meta-a\" holds a control character"));
+    CHECK(mentions(refusal(get({}, {{"host", "h"}, {"Authorization", "AWS4-HMAC-SHA256 x"}})),
+                   "already has an authorization header"));
     CHECK(mentions(refusal(get({}, {{"host", "h"}, {"bad name", "1"}})),
                    "header name \"bad name\" is not an HTTP header name"));
     CHECK(mentions(refusal(get({}, {{"host", "h"}, {"X-Amz-Date", "20260102T030406Z"}})),
