@@ -81,6 +81,7 @@ assert len(mine) == 1 and mine[0]["digest"] == "ok" and mine[0]["sha256"] == sys
 old = [s for s in doc["snapshots"] if s["name"] == "snapshot-etcd-20200101-000000-old.db"]
 assert len(old) == 2 and all(s["digest"] == "unrecorded" for s in old), doc
 PY
+# shellcheck disable=SC2016  # $1 expands on the node, in the remote sh
 lab_ssh "$src" sh -c 'printf X | dd of="$1" bs=1 seek=100 conv=notrunc status=none' sh "$path"
 rc=0
 "$acpctl" etcd snapshot list -f "$work/lab.yaml" >"$work/list.out" 2>&1 || rc=$?
