@@ -30,6 +30,13 @@ CLASS_KEYS = {"struct", "class", "union", "enum"}
 ACCESS = {"public", "private", "protected"}
 
 
+
+def skip_block_comment(text, i, line):
+    """Skips the /* ... */ comment starting at i; returns (position after it, line count)."""
+    end = text.find("*/", i + 2)
+    end = len(text) if end < 0 else end + 2
+    return end, line + text.count("\n", i, end)
+
 def tokenize(text):
     """Yields (token, line) for C++ text, without comments, preprocessor lines, and with every
     string or character literal (raw strings included) as one token `""`."""
@@ -49,10 +56,7 @@ def tokenize(text):
             # A preprocessor directive, with its backslash continuations and comments.
             while i < n and text[i] != "\n":
                 if text.startswith("/*", i):
-                    end = text.find("*/", i + 2)
-                    end = n if end < 0 else end + 2
-                    line += text.count("\n", i, end)
-                    i = end
+                    i, line = skip_block_comment(text, i, line)
                     continue
                 if text[i] == "\\" and i + 1 < n and text[i + 1] == "\n":
                     line += 1
@@ -66,10 +70,7 @@ def tokenize(text):
             i = n if end < 0 else end
             continue
         if text.startswith("/*", i):
-            end = text.find("*/", i + 2)
-            end = n if end < 0 else end + 2
-            line += text.count("\n", i, end)
-            i = end
+            i, line = skip_block_comment(text, i, line)
             continue
         m = re.compile(r'(?:u8|u|U|L)?R"([^ ()\\\t\n]{0,16})\(').match(text, i)
         if m:
