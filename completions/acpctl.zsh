@@ -7,7 +7,7 @@ _acpctl() {
   for ((i = 2; i < CURRENT; i++)); do
     w="${words[i]}"
     case "${cmdpath}/${w}" in
-      "/version"|"/init"|"/validate"|"/package"|"/package/build"|"/package/keygen"|"/package/show"|"/package/verify"|"/package/unpack"|"/exec"|"/upload"|"/plan"|"/apply"|"/status"|"/reset"|"/certs"|"/certs/check"|"/certs/renew"|"/etcd"|"/etcd/snapshot"|"/etcd/snapshot/save"|"/etcd/snapshot/list"|"/completion") cmdpath="${cmdpath}/${w}" ;;
+      "/version"|"/init"|"/validate"|"/package"|"/package/build"|"/package/keygen"|"/package/show"|"/package/verify"|"/package/unpack"|"/exec"|"/upload"|"/plan"|"/apply"|"/status"|"/reset"|"/certs"|"/certs/check"|"/certs/renew"|"/etcd"|"/etcd/snapshot"|"/etcd/snapshot/save"|"/etcd/snapshot/list"|"/etcd/snapshot/restore"|"/completion") cmdpath="${cmdpath}/${w}" ;;
     esac
   done
   case "$prev" in
@@ -133,12 +133,12 @@ _acpctl() {
       compadd -- -h --help -f --file --package --key --insecure-skip-signature --within --all -y --yes --dry-run --parallel
       ;;
     "/etcd")
-      subs=('snapshot:Take and list etcd snapshots')
+      subs=('snapshot:Take, list and restore etcd snapshots')
       _describe 'command' subs
       compadd -- -h --help
       ;;
     "/etcd/snapshot")
-      subs=('save:Take a snapshot from a healthy member into spec.etcdBackup.localStorage.path' 'list:List the snapshots on every etcd node')
+      subs=('save:Take a snapshot from a healthy member into spec.etcdBackup.localStorage.path' 'list:List the snapshots on every etcd node' 'restore:Rebuild every etcd member from a snapshot (shows the plan, then asks)')
       _describe 'command' subs
       compadd -- -h --help
       ;;
@@ -153,6 +153,12 @@ _acpctl() {
         -f|--file) _files; return ;;
       esac
       compadd -- -h --help -f --file
+      ;;
+    "/etcd/snapshot/restore")
+      case "$prev" in
+        -f|--file) _files; return ;;
+      esac
+      compadd -- -h --help -f --file -y --yes --dry-run
       ;;
     "/completion")
       compadd -- bash zsh fish -h --help

@@ -16,6 +16,8 @@
 
 namespace acp::cli {
 
+void add_etcd_restore_command(App& app, CLI::App* snapshot);
+
 namespace {
 
 struct Options {
@@ -106,7 +108,7 @@ int run_list(const App& app, const Options& o) {
 void add_etcd_command(App& app) {
   auto* etcd = app.root().add_subcommand("etcd", "Operate the cluster's etcd");
   etcd->require_subcommand(1);
-  auto* snapshot = etcd->add_subcommand("snapshot", "Take and list etcd snapshots");
+  auto* snapshot = etcd->add_subcommand("snapshot", "Take, list and restore etcd snapshots");
   snapshot->require_subcommand(1);
   auto o = std::make_shared<Options>();
   auto* save = snapshot->add_subcommand(
@@ -122,6 +124,7 @@ void add_etcd_command(App& app) {
                "its NAME.sha256 (damaged since it was saved); a file without one is listed as "
                "unrecorded.");
   app.on(list, [&app, o] { return run_list(app, *o); });
+  add_etcd_restore_command(app, snapshot);
 }
 
 } // namespace acp::cli

@@ -5,19 +5,24 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace acp::config::detail {
 
 namespace {
 
 // spec.pki's paths are relative to the config file, so a config and its CA can move together.
-void resolve_pki_paths(Cluster& cluster) {
-  if (!cluster.pki)
-    return;
+// So is an S3 endpoint's CA bundle.
+void resolve_paths(Cluster& cluster) {
   namespace fs = std::filesystem;
   const bool from_file = !cluster.source.empty() && cluster.source != "<stdin>";
   const fs::path base = from_file ? fs::path(cluster.source).parent_path() : fs::path{};
-  for (auto* file : {&cluster.pki->ca_cert_file, &cluster.pki->ca_key_file}) {
+  std::vector<std::string*> files;
+  if (cluster.pki)
+    files = {&cluster.pki->ca_cert_file, &cluster.pki->ca_key_file};
+  if (cluster.etcd_backup && cluster.etcd_backup->s3)
+    files.push_back(&cluster.etcd_backup->s3->ca_file);
+  for (auto* file : files) {
     if (file->empty())
       continue;
     fs::path path = util::expand_home(*file);
@@ -46,7 +51,7 @@ void apply_defaults(Cluster& cluster) {
     if (node.user != "root" && !sudo_written)
       node.sudo.enabled = true;
   }
-  resolve_pki_paths(cluster);
+  resolve_paths(cluster);
   auto& net = cluster.network;
   const bool v4 = net.ip_family != IpFamily::ipv6;
   const bool v6 = net.ip_family != IpFamily::ipv4;

@@ -67,6 +67,7 @@ spec:
     #     region: us-east-1
     #     bucket: etcd-backup
     #     dir: global
+    #     pathStyle: true               # default: virtual-hosted on *.amazonaws.com, else path
     #     accessKey: {fromEnv: ACCESS_KEY}
     #     secretKey: {fromEnv: SECRET_KEY}
   # pki:                            # your own CA instead of the one acpctl makes (both or neither)

@@ -135,15 +135,21 @@ void parse_s3(Reader& r, const YAML::Node& remote, const std::string& path,
               std::optional<S3Storage>& out) {
   const auto node = remote["s3"];
   if (!node || !r.mapping(node, path,
-                          {"endpoint", "region", "bucket", "dir", "skipTLSVerify", "accessKey",
-                           "secretKey"}))
+                          {"endpoint", "region", "bucket", "dir", "pathStyle", "skipTLSVerify",
+                           "caFile", "accessKey", "secretKey"}))
     return;
   S3Storage s3;
   r.string(node, path, "endpoint", s3.endpoint, true);
   r.string(node, path, "region", s3.region);
   r.string(node, path, "bucket", s3.bucket, true);
   r.string(node, path, "dir", s3.dir);
+  if (node["pathStyle"]) {
+    bool path_style = true;
+    if (r.boolean(node, path, "pathStyle", path_style))
+      s3.path_style = path_style;
+  }
   r.boolean(node, path, "skipTLSVerify", s3.skip_tls_verify);
+  r.string(node, path, "caFile", s3.ca_file);
   r.secret(node, path, "accessKey", s3.access_key);
   r.secret(node, path, "secretKey", s3.secret_key);
   if (s3.access_key.empty() || s3.secret_key.empty())

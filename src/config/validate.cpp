@@ -4,6 +4,7 @@
 
 #include "validate.hpp"
 
+#include "acpctl/util/cron.hpp"
 #include "acpctl/util/strings.hpp"
 
 #include <algorithm>
@@ -85,30 +86,25 @@ void check_registry(Checker& ck) {
             "e.g. 192.168.10.100:11443");
 }
 
-bool is_cron_field(const std::string& f) {
-  static const std::regex k_field(
-      "(\\*|[0-9]+(-[0-9]+)?)(/[0-9]+)?(,([0-9]+(-[0-9]+)?)(/[0-9]+)?)*");
-  return short_match(f, k_field, 64);
-}
-
 void check_backup(Checker& ck) {
   const auto& b = ck.cluster().etcd_backup;
   if (!b)
     return;
   const std::string path = "spec.etcdBackup";
-  std::vector<std::string> fields;
-  for (auto& f : util::split(util::trim(b->schedule), ' '))
-    if (!f.empty())
-      fields.push_back(f);
-  if (fields.size() != 5 || !std::all_of(fields.begin(), fields.end(), is_cron_field))
+  if (auto cron = util::parse_cron(b->schedule); !cron)
     ck.fail(path + ".schedule",
-            fmt::format("schedule {} is not a cron expression", util::quoted(b->schedule)),
+            fmt::format("schedule {} is not a cron expression: {}", util::quoted(b->schedule),
+                        cron.error().message()),
             "five fields: minute hour day-of-month month day-of-week, e.g. \"0 2 * * *\"");
-  static const std::regex k_ttl("[0-9]+[smhd]");
+  else if (util::cron_period(*cron, std::chrono::system_clock::now()).count() == 0)
+    ck.fail(path + ".schedule",
+            fmt::format("schedule {} never fires", util::quoted(b->schedule)),
+            "pick days that exist, e.g. \"0 2 * * *\" for 02:00 every day");
+  static const std::regex k_ttl("[0-9]+[mhd]");
   if (!short_match(b->ttl, k_ttl, 32))
     ck.fail(path + ".localStorage.ttl",
             fmt::format("ttl {} is not a duration", util::quoted(b->ttl)),
-            "a number and a unit s, m, h or d, e.g. 7d");
+            "a whole number of minutes, hours or days: 30m, 12h, 7d");
   if (auto problem = node_dir_problem(b->local_path); !problem.empty())
     ck.fail(path + ".localStorage.path",
             fmt::format("path {} {}", util::quoted(b->local_path), problem),

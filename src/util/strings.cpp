@@ -79,6 +79,19 @@ std::string human_bytes(std::uint64_t bytes) {
   return unit == 0 ? fmt::format("{} B", bytes) : fmt::format("{:.1f} {}", value, k_units[unit]);
 }
 
+std::string human_duration(std::chrono::seconds duration) {
+  const auto s = std::max<long long>(duration.count(), 0);
+  if (s < 60)
+    return fmt::format("{}s", s);
+  if (s < 3600)
+    return fmt::format("{}m", s / 60);
+  if (s < 86400)
+    return s % 3600 >= 60 ? fmt::format("{}h {}m", s / 3600, s % 3600 / 60)
+                          : fmt::format("{}h", s / 3600);
+  return s % 86400 >= 3600 ? fmt::format("{}d {}h", s / 86400, s % 86400 / 3600)
+                           : fmt::format("{}d", s / 86400);
+}
+
 std::string quoted(std::string_view text, std::size_t max) {
   std::size_t keep = std::min(max, text.size());
   // Back up over UTF-8 continuation bytes so that a character is never cut in half.

@@ -118,8 +118,10 @@ struct S3Storage {
   std::string endpoint;
   std::string region = "us-east-1";
   std::string bucket;
-  std::string dir;
+  std::string dir;                ///< key prefix; empty: the bucket's top
+  std::optional<bool> path_style; ///< unset: virtual-hosted on *.amazonaws.com, else path
   bool skip_tls_verify = false;
+  std::string ca_file; ///< an extra CA bundle for the endpoint; relative to the config file
   SecretRef access_key;
   SecretRef secret_key;
 };

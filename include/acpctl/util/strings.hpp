@@ -1,6 +1,7 @@
 #pragma once
 // Small string helpers shared by every layer.
 
+#include <chrono>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -21,6 +22,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 std::string closest_match(std::string_view word, std::span<const std::string_view> candidates);
 /// "1.5 GiB"-style size.
 std::string human_bytes(std::uint64_t bytes);
+/// "45s", "12m", "3h", "2d 4h": a duration rounded down to at most two units.
+std::string human_duration(std::chrono::seconds duration);
 /// `text` in double quotes for an error message, quotes, backslashes and control characters
 /// escaped (\n, \x01), so a hostile value never floods or forges a message. Longer than `max`
 /// bytes, it keeps the first `max` (cut at a UTF-8 character boundary) and says how long the

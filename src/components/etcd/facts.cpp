@@ -20,6 +20,11 @@ constexpr std::string_view k_script =
   st=$(c endpoint status); s etcd-status; echo "$st"
   case $st in *rc=0) s etcd-members; c member list;; esac
   case $st in *'"leader":'*rc=0) s etcd-health; c endpoint health;; esac
+fi
+if [ -r /etc/acp/etcd/backup/dir ]; then
+  s etcd-snapshot; date +%s
+  find "$(cat /etc/acp/etcd/backup/dir)" -maxdepth 1 -type f -name 'snapshot-etcd-*.db' \
+    -printf '%T@ %f\n' 2>/dev/null | sort -n | tail -n 1
 fi)SH";
 
 std::string first_line(const std::string& body) {
@@ -38,8 +43,27 @@ void read_status(const std::string& body, EtcdFacts& e) {
         status->errors.empty() ? "the member knows no leader" : util::join(status->errors, "; ");
 }
 
+// "NOW" then "MTIME NAME" of the newest snapshot (none yet: only NOW).
+void read_snapshot(const std::string& body, EtcdFacts& e) {
+  const auto lines = util::split(body, '\n');
+  e.scheduled = true;
+  if (lines.size() < 2)
+    return;
+  const auto space = lines[1].find(' ');
+  try {
+    const auto now = std::stoll(lines[0]);
+    const auto mtime = std::stoll(lines[1].substr(0, space));
+    if (space != std::string::npos)
+      e.last_snapshot = LastSnapshot{lines[1].substr(space + 1), std::max<long long>(now - mtime, 0)};
+  } catch (const std::exception&) {
+    // Not the probe's output (a damaged node): as if there were no snapshot.
+  }
+}
+
 std::any parse(const facts::ProbeSections& sections) {
   EtcdFacts e;
+  if (const auto it = sections.find("snapshot"); it != sections.end())
+    read_snapshot(it->second, e);
   if (const auto it = sections.find("endpoint"); it != sections.end())
     e.endpoint = first_line(it->second);
   if (const auto it = sections.find("status"); it != sections.end())

@@ -68,6 +68,7 @@ Result<EndpointStatus> parse_endpoint_status(std::string_view output) {
     out.member_id = s.at("header").at("member_id").get<std::uint64_t>();
     out.cluster_id = s.at("header").value("cluster_id", std::uint64_t{0});
     out.raft_term = s.value("raftTerm", std::uint64_t{0});
+    out.revision = s.at("header").value("revision", std::uint64_t{0});
     out.leader = s.value("leader", std::uint64_t{0});
     out.version = s.value("version", "");
     out.errors = strings(s, "errors");

@@ -7,6 +7,8 @@
 #include "acpctl/components/etcd/etcd.hpp"
 #include "acpctl/components/etcd/view.hpp"
 #include "acpctl/util/strings.hpp"
+#include "run_root.hpp"
+#include "save_script.hpp"
 
 #include <charconv>
 #include <fmt/chrono.h>
@@ -15,32 +17,6 @@
 namespace acp::etcd {
 
 namespace {
-
-// $1 dir, $2 name, $3 ttl in minutes, then etcdctl's argv. The snapshot goes to a temp file
-// in the same directory, then is renamed with its .sha256: a killed save leaves no half
-// snapshot under a real name. Prints "expired NAME" per removed snapshot, then
-// "saved SHA256 SIZE MTIME".
-constexpr const char* k_save_script = R"SH(set -eu
-dir=$1 name=$2 ttl=$3
-shift 3
-umask 077
-mkdir -p -- "$dir"
-chmod 0700 -- "$dir"
-part="$dir/.$name.part"
-trap 'rm -f -- "$part" "$part.sha256"' EXIT
-"$@" snapshot save "$part" >/dev/null
-sum=$(sha256sum -- "$part")
-sum=${sum%% *}
-size=$(stat -c %s -- "$part")
-printf '%s  %s\n' "$sum" "$name" >"$part.sha256"
-mv -f -- "$part" "$dir/$name"
-mv -f -- "$part.sha256" "$dir/$name.sha256"
-find "$dir" -maxdepth 1 -type f -name 'snapshot-etcd-*.db' -mmin "+$ttl" | while IFS= read -r f; do
-  rm -f -- "$f" "$f.sha256"
-  echo "expired ${f##*/}"
-done
-echo "saved $sum $size $(stat -c %Y -- "$dir/$name")"
-)SH";
 
 // $1 dir: one line "NAME SIZE MTIME RECORDED ACTUAL" per snapshot ("-" when not recorded).
 constexpr const char* k_list_script = R"SH(dir=$1
@@ -59,6 +35,10 @@ template <class T> bool number(std::string_view text, T& out) {
   return ec == std::errc() && end == text.data() + text.size();
 }
 
+} // namespace
+
+namespace detail {
+
 Result<transport::CommandResult> run_root(transport::Transport& on, std::vector<std::string> argv,
                                           std::chrono::seconds limit) {
   transport::Command command;
@@ -74,7 +54,7 @@ Result<transport::CommandResult> run_root(transport::Transport& on, std::vector<
   return r;
 }
 
-} // namespace
+} // namespace detail
 
 std::string snapshot_name(std::chrono::system_clock::time_point at,
                           const std::string& node_address) {
@@ -123,10 +103,10 @@ Result<SavedSnapshot> save_snapshot(transport::Transport& on, const config::Clus
     return std::move(ttl).error();
   const auto dir = snapshot_dir(cluster);
   const auto name = snapshot_name(at, node.address);
-  std::vector<std::string> argv{"sh", "-c", k_save_script, "sh", dir, name, std::to_string(*ttl)};
+  std::vector<std::string> argv{"sh", "-c", detail::k_save_script, "sh", dir, name, std::to_string(*ttl)};
   for (auto& a : etcdctl({local_client_url(cluster)}, {}))
     argv.push_back(std::move(a));
-  auto r = run_root(on, std::move(argv), std::chrono::minutes(30));
+  auto r = detail::run_root(on, std::move(argv), std::chrono::minutes(30));
   if (!r)
     return Error(std::move(r).error()).context("taking an etcd snapshot");
   SavedSnapshot out;
@@ -166,7 +146,7 @@ std::vector<StoredSnapshot> parse_snapshot_list(std::string_view output, const s
 
 Result<std::vector<StoredSnapshot>>
 list_snapshots(transport::Transport& on, const config::Cluster& cluster, const config::Node& node) {
-  auto r = run_root(on, {"sh", "-c", k_list_script, "sh", snapshot_dir(cluster)},
+  auto r = detail::run_root(on, {"sh", "-c", k_list_script, "sh", snapshot_dir(cluster)},
                     std::chrono::minutes(10));
   if (!r)
     return Error(std::move(r).error()).context("listing etcd snapshots");

@@ -187,6 +187,7 @@ TEST_SUITE("plan::planner") {
     for (const auto* s : acp::components::registry().stages())
       names.emplace_back(s->name);
     CHECK(names ==
-          std::vector<std::string>{"distribute", "pki", "etcd", "keepalived", "services", "prune"});
+          std::vector<std::string>{"distribute", "pki", "etcd", "etcd-backup", "keepalived",
+                                     "services", "prune"});
   }
 }

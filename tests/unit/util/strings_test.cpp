@@ -29,6 +29,16 @@ TEST_SUITE("util::strings") {
     CHECK(human_bytes(std::uint64_t{1} << 30) == "1.0 GiB");
   }
 
+  TEST_CASE("human duration keeps at most two units, rounded down") {
+    using std::chrono::seconds;
+    CHECK(human_duration(seconds(45)) == "45s");
+    CHECK(human_duration(seconds(12 * 60 + 59)) == "12m");
+    CHECK(human_duration(seconds(3 * 3600)) == "3h");
+    CHECK(human_duration(seconds(3 * 3600 + 25 * 60)) == "3h 25m");
+    CHECK(human_duration(seconds(2 * 86400 + 4 * 3600 + 7)) == "2d 4h");
+    CHECK(human_duration(seconds(-5)) == "0s");
+  }
+
   TEST_CASE("quoted quotes a short value whole and escapes control characters") {
     CHECK(quoted("cp-1") == "\"cp-1\"");
     CHECK(quoted("a\nb\t\"c\"\x01") == "\"a\\nb\\t\\\"c\\\"\\x01\"");

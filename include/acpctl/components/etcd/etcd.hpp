@@ -86,6 +86,7 @@ struct EndpointStatus {
   std::uint64_t cluster_id = 0;
   std::uint64_t leader = 0; ///< 0: the member knows no leader (no quorum)
   std::uint64_t raft_term = 0;
+  std::uint64_t revision = 0; ///< the store's revision (header.revision)
   std::string version;
   std::vector<std::string> errors; ///< "etcdserver: no leader"
 };

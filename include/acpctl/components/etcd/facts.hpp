@@ -7,10 +7,17 @@
 #include "acpctl/facts/host_facts.hpp"
 #include "acpctl/facts/probe.hpp"
 
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace acp::etcd {
+
+/// The newest snapshot in the node's snapshot directory.
+struct LastSnapshot {
+  std::string name;
+  long long age_seconds = 0; ///< by the node's own clock
+};
 
 struct EtcdFacts {
   std::string endpoint;        ///< the local client URL it asked
@@ -19,6 +26,8 @@ struct EtcdFacts {
   std::vector<Member> members; ///< the member list; empty if it could not be read
   bool healthy = false;        ///< `endpoint health` passed (a leader and a quorum read)
   std::string error;           ///< etcdctl's words when it did not answer or is not healthy
+  bool scheduled = false;      ///< the snapshot scheduler is set up here (etcd-backup)
+  std::optional<LastSnapshot> last_snapshot;
 
   /// True when this member is the leader.
   bool leader() const {
@@ -26,7 +35,8 @@ struct EtcdFacts {
   }
 };
 
-/// The etcd probe: sections etcd-endpoint, etcd-status, etcd-members, etcd-health.
+/// The etcd probe: sections etcd-endpoint, etcd-status, etcd-members, etcd-health and,
+/// where snapshots are scheduled, etcd-snapshot.
 facts::Probe facts_probe();
 /// The node's etcd facts; null where the probe printed nothing (no member set up).
 const EtcdFacts* facts_of(const facts::HostFacts& facts);

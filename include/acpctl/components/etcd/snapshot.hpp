@@ -41,13 +41,19 @@ struct StoredSnapshot {
   std::uint64_t size = 0;
   std::int64_t modified = 0;   ///< seconds since 1970
   std::string recorded_sha256; ///< from NAME.sha256; empty when missing
-  std::string actual_sha256;   ///< of the file now
+  std::string actual_sha256;   ///< of the file now; empty when not read (in S3)
   bool digest_ok() const { return !recorded_sha256.empty() && recorded_sha256 == actual_sha256; }
   /// A recorded sha256 that the file no longer has: damaged (or changed) since it was saved.
-  bool damaged() const { return !recorded_sha256.empty() && recorded_sha256 != actual_sha256; }
-  /// "ok", "mismatch" or "unrecorded" (no NAME.sha256 beside it: not saved by acpctl).
+  bool damaged() const {
+    return !recorded_sha256.empty() && !actual_sha256.empty() && recorded_sha256 != actual_sha256;
+  }
+  /// "ok", "mismatch", "unrecorded" (no NAME.sha256 beside it: not saved by acpctl) or
+  /// "unchecked" (in S3: checked when fetched for a restore).
   std::string_view digest_state() const {
-    return digest_ok() ? "ok" : damaged() ? "mismatch" : "unrecorded";
+    return digest_ok()                ? "ok"
+           : damaged()                ? "mismatch"
+           : recorded_sha256.empty()  ? "unrecorded"
+                                      : "unchecked";
   }
 };
 

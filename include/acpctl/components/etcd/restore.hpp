@@ -1,0 +1,101 @@
+#pragma once
+// `acpctl etcd snapshot restore`: every member's data dir rebuilt from one snapshot, as a
+// plan the user sees first and then its execution:
+//   1. stage: the snapshot (already on the workstation, its sha256 checked against the one
+//      recorded at save time) is uploaded to every member, sha256 checked on each node;
+//   2. check: a trial restore on the first member proves etcd can read it (a truncated or
+//      damaged file fails here, with nothing stopped) and reads its revision;
+//   3. stop every member;
+//   4. on each member: the data dir is moved aside (<data-dir>.pre-restore-<stamp>) and
+//      restored from the snapshot with a new cluster token;
+//   5. start every member together and wait until all are healthy;
+//   6. the aside data dirs and staged copies are removed.
+// A failure in 4 or 5 puts the aside data dirs back and starts the members again.
+
+#include "acpctl/config/model.hpp"
+#include "acpctl/facts/host_facts.hpp"
+#include "acpctl/transport/transport.hpp"
+#include "acpctl/util/error.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace acp::etcd {
+
+/// The snapshot to restore, on the workstation.
+struct RestoreSource {
+  std::string name;            ///< its file name (what the members' copies are called)
+  std::string origin;          ///< "node n1", "s3://bucket/key", "file ./x.db"
+  std::filesystem::path local; ///< where it is now
+  std::string sha256;          ///< of the local file, checked against the recorded one
+  std::uint64_t size = 0;
+};
+
+/// What the restore does on one member.
+struct RestoreMember {
+  std::string node;
+  std::string data_dir;
+  std::string aside;  ///< where the current data dir goes until the cluster is healthy
+  std::string staged; ///< the snapshot's copy on the node
+};
+
+struct RestorePlan {
+  RestoreSource source;
+  std::string token;          ///< the new cluster token
+  std::string initial_cluster; ///< "n1=https://...:2380,..."
+  std::vector<RestoreMember> members;
+  /// The plan as lines for the user: one per step and node.
+  std::vector<std::string> lines() const;
+};
+
+/// The plan for the etcd nodes of `cluster` at time `at` (the stamp of the aside dirs and
+/// the token).
+RestorePlan plan_restore(const config::Cluster& cluster, RestoreSource source,
+                         std::chrono::system_clock::time_point at);
+
+/// How the restore reaches the nodes: a node's transport by name, and its facts (for its
+/// service manager).
+struct RestoreNodes {
+  std::function<transport::Transport&(const std::string&)> transport;
+  const std::map<std::string, facts::HostFacts>* facts = nullptr;
+  std::function<void(const std::string&)> progress; ///< one line per step done
+};
+
+struct Restored {
+  std::uint64_t snapshot_revision = 0; ///< from the snapshot (trial restore)
+  std::uint64_t revision = 0;          ///< the running cluster's, after the restore
+  std::uint64_t keys = 0;              ///< keys in the snapshot
+};
+
+/// Runs `plan`. Before anything stops it fails with Errc::verify when a node received
+/// other bytes or etcd cannot read the snapshot; after, it rolls the members back to
+/// their aside data dirs and says so.
+Result<Restored> apply_restore(const config::Cluster& cluster, const RestorePlan& plan,
+                               const RestoreNodes& nodes);
+
+} // namespace acp::etcd
+
+namespace acp::etcd {
+
+/// The snapshot `from` names, brought to the workstation into `work_dir` and checked:
+/// - a path to a local file (it exists, or holds a '/'): taken as it is; its sha256 must
+///   match FILE.sha256 when one is beside it;
+/// - a snapshot name: the first etcd node that holds it with a matching digest (a copy
+///   whose digest does not match its NAME.sha256 is never used), downloaded.
+/// Fails with Errc::verify when the bytes are not the ones recorded at save time, naming
+/// where they came from; with Errc::invalid_input when no node holds the name.
+Result<RestoreSource> fetch_snapshot(const config::Cluster& cluster, const std::string& from,
+                                     const RestoreNodes& nodes,
+                                     const std::filesystem::path& work_dir);
+
+/// Checks the file at `local` against `recorded` (may be empty: unrecorded) and fills the
+/// source's sha256 and size. Errc::verify naming `origin` on a mismatch.
+Result<RestoreSource> checked_source(std::string name, std::string origin,
+                                     std::filesystem::path local, const std::string& recorded);
+
+} // namespace acp::etcd

@@ -1,0 +1,188 @@
+// etcd restore: the plan, the checks of the snapshot's bytes, and the order of the restore
+// on three members over recording fake transports whose runit services go up and down: no
+// member stops before every member holds the snapshot and a trial restore passed; a failure
+// after the stop puts every member's old data dir back.
+
+#include "acpctl/components/etcd/restore.hpp"
+#include "acpctl/config/load.hpp"
+#include "acpctl/transport/fake.hpp"
+#include "acpctl/util/fs.hpp"
+#include "acpctl/util/hash.hpp"
+
+#include <doctest/doctest.h>
+#include <filesystem>
+#include <memory>
+
+using namespace acp;
+
+namespace {
+
+config::Cluster three() {
+  auto loaded = config::load_text(config::example_config(), "cluster.yaml");
+  REQUIRE(loaded.cluster.has_value());
+  auto c = *loaded.cluster;
+  c.nodes.resize(3);
+  for (std::size_t i = 0; i < 3; ++i) {
+    c.nodes[i].name = "r" + std::to_string(i + 1);
+    c.nodes[i].roles = {config::Role::etcd};
+  }
+  return c;
+}
+
+// A node whose acp-etcd goes down and up with sv, and which logs the restore's steps in one
+// list shared by all nodes (so the test sees the order across nodes).
+class Node : public transport::FakeTransport {
+public:
+  Node(std::string name, std::vector<std::string>& log) : FakeTransport(name), m_log(log) {}
+  std::string fail_on; ///< a step that fails here ("restore", "trial")
+
+  Result<transport::CommandResult> run(const transport::Command& c) override {
+    const auto& a = c.argv;
+    const std::string script = a.size() > 2 && a[0] == "sh" ? a[2] : "";
+    std::string step = a[0] == "sv"                                          ? "sv " + a[1]
+                       : a.size() == 6 && script.find("exec sv") != std::string::npos ? "sv " + a[5]
+                       : script.find("--name trial") != std::string::npos ? "trial"
+                       : script.find("--initial-cluster-token") != std::string::npos ? "restore"
+                       : script.find("mv -- \"$aside\" \"$data\"") != std::string::npos ? "undo"
+                       : a[0] == "rm"                                                  ? "clean"
+                                                                                       : "";
+    if (step == "sv up" || step == "sv down")
+      m_up = step == "sv up";
+    if (!step.empty() && step != "sv status")
+      m_log.push_back(host() + " " + step);
+    (void)FakeTransport::run(c);
+    if (!fail_on.empty() && step == fail_on)
+      return transport::CommandResult{1, "", "etcd said no"};
+    if (step == "sv status")
+      return transport::CommandResult{
+          0, m_up ? "run: /etc/service/acp-etcd: (pid 7) 1s\n" : "down: /etc/service/acp-etcd: 1s\n",
+          ""};
+    if (step == "trial")
+      return transport::CommandResult{0, R"({"hash":1,"revision":10042,"totalKey":10001,"totalSize":9})", ""};
+    if (a.size() > 2 && a[a.size() - 2] == "endpoint" && a.back() == "status")
+      return transport::CommandResult{
+          0,
+          R"([{"Endpoint":"https://127.0.0.1:2379","Status":{"header":{"cluster_id":1,"member_id":2,"revision":10043,"raft_term":3},"version":"3.4.23","leader":2,"raftTerm":3}}])",
+          ""};
+    return transport::CommandResult{};
+  }
+
+private:
+  std::vector<std::string>& m_log;
+  bool m_up = true;
+};
+
+struct Lab {
+  config::Cluster cluster = three();
+  std::vector<std::string> log;
+  std::map<std::string, std::unique_ptr<Node>> nodes;
+  std::map<std::string, facts::HostFacts> facts;
+  std::filesystem::path dir = std::filesystem::temp_directory_path() / "acpctl-restore-test";
+
+  Lab() {
+    std::filesystem::create_directories(dir);
+    for (const char* n : {"r1", "r2", "r3"}) {
+      nodes[n] = std::make_unique<Node>(n, log);
+      facts[n].service_manager = facts::ServiceManagerKind::runit;
+    }
+  }
+  ~Lab() { std::filesystem::remove_all(dir); }
+  etcd::RestoreNodes access() {
+    return {[this](const std::string& n) -> transport::Transport& { return *nodes.at(n); },
+            &facts, nullptr};
+  }
+  etcd::RestorePlan plan(const std::string& content = "snapshot bytes") {
+    const auto file = dir / "snapshot-etcd-20261202-020000-10.0.0.11.db";
+    util::write_file_atomic(file, content).take();
+    auto source = etcd::checked_source(file.filename().string(), "test", file, "").take();
+    return etcd::plan_restore(cluster, source, std::chrono::system_clock::from_time_t(1796176800));
+  }
+  std::size_t at(const std::string& entry) const {
+    const auto it = std::find(log.begin(), log.end(), entry);
+    REQUIRE_MESSAGE(it != log.end(), entry);
+    return static_cast<std::size_t>(it - log.begin());
+  }
+};
+
+} // namespace
+
+TEST_SUITE("etcd::restore") {
+  TEST_CASE("the plan: every etcd node, a new token, the old data dir kept aside") {
+    Lab lab;
+    const auto plan = lab.plan();
+    REQUIRE(plan.members.size() == 3);
+    CHECK(plan.token == "acp-" + lab.cluster.name + "-restore-20261202-020000");
+    CHECK(plan.members[1].node == "r2");
+    CHECK(plan.members[1].aside == lab.cluster.etcd.data_dir + ".pre-restore-20261202-020000");
+    CHECK(plan.members[1].staged.ends_with("/.restore-snapshot-etcd-20261202-020000-10.0.0.11.db"));
+    CHECK(plan.initial_cluster.find("r1=https://") == 0);
+    CHECK(plan.initial_cluster.find(",r3=https://") != std::string::npos);
+    CHECK(plan.source.sha256 == util::sha256_hex("snapshot bytes"));
+    const auto lines = plan.lines();
+    CHECK(lines.size() == 1 + 3 + 1 + 3 + 3 + 1 + 3);
+  }
+
+  TEST_CASE("nothing stops before every member holds the bytes and a trial restore passed") {
+    Lab lab;
+    const auto done = etcd::apply_restore(lab.cluster, lab.plan(), lab.access()).take();
+    CHECK(done.snapshot_revision == 10042);
+    CHECK(done.revision == 10043);
+    CHECK(done.keys == 10001);
+    for (const auto& [name, node] : lab.nodes)
+      CHECK(node->files().at(lab.plan().members[0].staged).content == "snapshot bytes");
+    CHECK(lab.at("r1 trial") < lab.at("r1 sv down"));
+    for (const char* n : {"r1", "r2", "r3"})
+      for (const char* m : {"r1", "r2", "r3"}) {
+        CHECK(lab.at(std::string(m) + " sv down") < lab.at(std::string(n) + " restore"));
+        CHECK(lab.at(std::string(m) + " restore") < lab.at(std::string(n) + " sv up"));
+      }
+    CHECK(lab.at("r3 sv up") < lab.at("r1 clean"));
+    CHECK(std::count(lab.log.begin(), lab.log.end(), "r2 undo") == 0);
+  }
+
+  TEST_CASE("a snapshot etcd cannot read is refused with every member running") {
+    Lab lab;
+    lab.nodes["r1"]->fail_on = "trial";
+    const auto r = etcd::apply_restore(lab.cluster, lab.plan(), lab.access());
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code() == Errc::verify);
+    CHECK(r.error().hint().find("nothing was stopped") != std::string::npos);
+    for (const auto& entry : lab.log)
+      CHECK(entry.find("sv down") == std::string::npos);
+  }
+
+  TEST_CASE("a failed member restore puts every old data dir back and starts the members") {
+    Lab lab;
+    lab.nodes["r2"]->fail_on = "restore";
+    const auto r = etcd::apply_restore(lab.cluster, lab.plan(), lab.access());
+    REQUIRE_FALSE(r);
+    CHECK(r.error().message().find("etcd said no") != std::string::npos);
+    CHECK(r.error().hint().find("rolled back") != std::string::npos);
+    CHECK(std::count(lab.log.begin(), lab.log.end(), "r3 restore") == 0);
+    for (const char* n : {"r1", "r2", "r3"}) {
+      CHECK(lab.at(std::string(n) + " undo") > lab.at("r2 restore"));
+      CHECK(lab.at(std::string("r3 undo")) < lab.at(std::string(n) + " sv up"));
+    }
+  }
+
+  TEST_CASE("bytes that are not the recorded ones are refused, naming where they came from") {
+    Lab lab;
+    const auto file = lab.dir / "snapshot-etcd-x.db";
+    util::write_file_atomic(file, "flipped").take();
+    const auto r = etcd::checked_source("snapshot-etcd-x.db", "node r2", file,
+                                        util::sha256_hex("original"));
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code() == Errc::verify);
+    CHECK(r.error().message().find("node r2") != std::string::npos);
+    // Beside a local file, FILE.sha256 is the record.
+    util::write_file_atomic(lab.dir / "snapshot-etcd-x.db.sha256",
+                            util::sha256_hex("original") + "  snapshot-etcd-x.db\n")
+        .take();
+    const auto local = etcd::fetch_snapshot(lab.cluster, file.string(), lab.access(), lab.dir);
+    REQUIRE_FALSE(local);
+    CHECK(local.error().code() == Errc::verify);
+    const auto name = etcd::fetch_snapshot(lab.cluster, "latest", lab.access(), lab.dir);
+    REQUIRE_FALSE(name);
+    CHECK(name.error().code() == Errc::invalid_input);
+  }
+}
