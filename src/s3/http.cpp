@@ -168,7 +168,7 @@ Transfer failed(CURLcode code, const char* detail, const Endpoint& endpoint) {
   Transfer t;
   switch (code) {
   case CURLE_OPERATION_TIMEDOUT:
-    t.error = Error(Errc::timeout, fmt::format("no answer from S3 at {} within {}s ({})",
+    t.error = Error(Errc::timeout, fmt::format("S3 at {} did not answer (no progress for {}s: {})",
                                                endpoint.url, endpoint.timeout.count(), why));
     t.transient = true;
     break;
