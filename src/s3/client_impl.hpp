@@ -29,7 +29,7 @@ struct Call {
 struct Client::Impl {
   Endpoint endpoint;
   Credentials credentials;
-  /// How the client waits between attempts (a seam for tests that count retries).
+  /// How the client waits between attempts (std::this_thread::sleep_for).
   std::function<void(std::chrono::milliseconds)> sleep;
 
   /// "s3://BUCKET/KEY", for the `doing` of messages.

@@ -185,7 +185,8 @@ Transfer failed(CURLcode code, const char* detail, const Endpoint& endpoint) {
   case CURLE_SSL_CACERT_BADFILE:
   case CURLE_SSL_CONNECT_ERROR:
     t.error = Error(Errc::connect, fmt::format("TLS with S3 at {} failed ({})", endpoint.url, why))
-                  .with_hint("give the CA that signed the endpoint's certificate in caFile");
+                  .with_hint("trust the CA that signed the endpoint's certificate (the system's CA "
+                             "store, or a CA file), or set skipTLSVerify where that is acceptable");
     break;
   default:
     t.error =

@@ -6,8 +6,9 @@
 # 3 parts and run again (s3rver lists no unfinished uploads, so it starts over; moto_server,
 # where present, lists them, so the re-run keeps the 3 parts); a wrong access key (403 naming
 # the bucket and the endpoint, never the secret, nothing of the Authorization header in the
-# debug log); a missing bucket; retries against a flaky local server (503 twice: 3 requests;
-# 400: exactly 1; no answer at all: a time-out naming the endpoint after 4 tries).
+# debug log); a missing bucket; TLS (refused, a CA file, verification off); retries against a
+# flaky local server (503 twice: 3 requests; 400: exactly 1; no answer at all: a time-out naming
+# the endpoint after 4 tries).
 # Only loopback is ever talked to. Exit 77 (skipped) when s3rver is not installed.
 #   usage: s3_client.sh S3_DRIVER
 set -euo pipefail
@@ -157,7 +158,28 @@ has "$work/err" 'the bucket "no-such-bucket" does not exist at '"$url"
 has "$work/err" "create the bucket"
 ok "a missing bucket is reported as such, with what to do"
 
-# 8. Retries, against a flaky server: 5xx and silence are tried again, 4xx never.
+# 8. TLS: verified unless turned off; an extra CA file is honoured.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=127.0.0.1 \
+  -addext subjectAltName=IP:127.0.0.1 -keyout "$work/tls.key" -out "$work/tls.crt" 2>/dev/null
+tls_port=$(free_port)
+tls_url=https://127.0.0.1:$tls_port
+"$s3rver" -d "$work/s3rver-tls" -a 127.0.0.1 -p "$tls_port" -s --key "$work/tls.key" \
+  --cert "$work/tls.crt" --configure-bucket "$bucket" >"$work/s3rver-tls.log" 2>&1 &
+pids+=($!)
+wait_port "$tls_port"
+if "$driver" "$tls_url" "$bucket" list "" >"$work/out" 2>"$work/err"; then
+  lab_fail "a self-signed certificate was accepted"
+fi
+has "$work/err" "TLS with S3 at $tls_url failed"
+has "$work/err" "skipTLSVerify"
+S3_DRIVER_CA_FILE=$work/tls.crt "$driver" "$tls_url" "$bucket" put tls.txt "$work/text" \
+  >"$work/out" 2>"$work/err" || lab_fail "with the CA file: $(cat "$work/err")"
+S3_DRIVER_INSECURE=1 "$driver" "$tls_url" "$bucket" cat tls.txt >"$work/out" 2>"$work/err" ||
+  lab_fail "without verification: $(cat "$work/err")"
+[ "$(cat "$work/out")" = "hello s3" ] || lab_fail "over TLS cat gave: $(cat "$work/out")"
+ok "TLS: a self-signed certificate is refused, trusted with its CA file, or with verification off"
+
+# 9. Retries, against a flaky server: 5xx and silence are tried again, 4xx never.
 # flaky MODE: start s3_flaky_server.py; sets flaky_url and flaky_count (its request counter).
 flaky() {
   rm -f "$work/flaky.port"

@@ -8,7 +8,8 @@
 //
 // Credentials from S3_ACCESS_KEY / S3_SECRET_KEY. S3_DRIVER_STOP_AFTER_PARTS=N exits (status
 // 3) right after the N-th part, as a killed run would; S3_DRIVER_TIMEOUT sets the time-out in
-// seconds; S3_DRIVER_DEBUG=1 logs at debug level. Errors: Error::describe() on stderr, exit 1.
+// seconds; S3_DRIVER_CA_FILE the CA bundle; S3_DRIVER_INSECURE=1 turns TLS verification off;
+// S3_DRIVER_DEBUG=1 logs at debug level. Errors: Error::describe() on stderr, exit 1.
 
 #include "acpctl/s3/client.hpp"
 #include "acpctl/util/log.hpp"
@@ -104,6 +105,8 @@ int main(int argc, char** argv) {
   endpoint.url = args[0];
   endpoint.bucket = args[1];
   endpoint.path_style = acp::s3::default_path_style(endpoint.url);
+  endpoint.ca_file = env("S3_DRIVER_CA_FILE");
+  endpoint.verify_tls = env("S3_DRIVER_INSECURE") != "1";
   if (const auto timeout = env("S3_DRIVER_TIMEOUT"); !timeout.empty())
     endpoint.timeout = std::chrono::seconds(std::stoi(timeout));
   acp::s3::Client client(std::move(endpoint), std::move(credentials));

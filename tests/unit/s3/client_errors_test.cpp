@@ -3,6 +3,7 @@
 
 #include "acpctl/s3/client.hpp"
 #include "acpctl/util/log.hpp"
+#include "s3/client_impl.hpp"
 
 #include <doctest/doctest.h>
 #include <string>
@@ -129,5 +130,12 @@ TEST_SUITE("s3::client") {
     CHECK_FALSE(has(text, secret));
     CHECK_FALSE(has(text, "\nforged"));
     CHECK(has(text, "***"));
+  }
+
+  TEST_CASE("only 5xx answers are tried again, and not 501 Not Implemented") {
+    for (long status : {500L, 502L, 503L, 504L, 599L})
+      CHECK(retryable_status(status));
+    for (long status : {200L, 204L, 301L, 400L, 403L, 404L, 409L, 501L})
+      CHECK_FALSE(retryable_status(status));
   }
 }
