@@ -113,7 +113,7 @@ _acpctl() {
       case "$prev" in
         -f|--file) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
       esac
-      COMPREPLY=($(compgen -W '-h --help -f --file' -- "$cur")) ;;
+      COMPREPLY=($(compgen -W '-h --help -f --file --s3 --no-s3' -- "$cur")) ;;
     "/etcd/snapshot/list")
       case "$prev" in
         -f|--file) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;

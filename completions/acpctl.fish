@@ -136,6 +136,8 @@ complete -c acpctl -n '__acpctl_path_is \'/etcd/snapshot\'' -a 'restore' -d 'Reb
 complete -c acpctl -n '__acpctl_path_is \'/etcd/snapshot\'' -s h -l help -x -d 'Print this help message and exit'
 complete -c acpctl -n '__acpctl_path_is \'/etcd/snapshot/save\'' -s h -l help -x -d 'Print this help message and exit'
 complete -c acpctl -n '__acpctl_path_is \'/etcd/snapshot/save\'' -s f -l file -r -F -d 'The cluster config'
+complete -c acpctl -n '__acpctl_path_is \'/etcd/snapshot/save\'' -l s3 -x -d 'Fail unless the snapshot goes to S3 as well'
+complete -c acpctl -n '__acpctl_path_is \'/etcd/snapshot/save\'' -l no-s3 -x -d 'Keep the snapshot on the node only'
 complete -c acpctl -n '__acpctl_path_is \'/etcd/snapshot/list\'' -s h -l help -x -d 'Print this help message and exit'
 complete -c acpctl -n '__acpctl_path_is \'/etcd/snapshot/list\'' -s f -l file -r -F -d 'The cluster config'
 complete -c acpctl -n '__acpctl_path_is \'/etcd/snapshot/restore\'' -s h -l help -x -d 'Print this help message and exit'

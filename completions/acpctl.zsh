@@ -146,7 +146,7 @@ _acpctl() {
       case "$prev" in
         -f|--file) _files; return ;;
       esac
-      compadd -- -h --help -f --file
+      compadd -- -h --help -f --file --s3 --no-s3
       ;;
     "/etcd/snapshot/list")
       case "$prev" in

@@ -3,6 +3,7 @@
 // expired ones (ttl) removed.
 // acpctl etcd snapshot list -f cluster.yaml: the snapshots on every etcd node, digests checked.
 
+#include "acpctl/components/etcd/s3_store.hpp"
 #include "acpctl/components/etcd/snapshot.hpp"
 #include "acpctl/runner/session.hpp"
 #include "acpctl/util/log.hpp"
@@ -10,6 +11,7 @@
 #include "app.hpp"
 #include "commands.hpp"
 #include "output.hpp"
+#include "temp_dir.hpp"
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
@@ -23,6 +25,8 @@ namespace {
 struct Options {
   std::string file;
   int parallel = 16;
+  bool s3 = false;    ///< --s3: S3 must be configured
+  bool no_s3 = false; ///< --no-s3: keep the snapshot on the node only
 };
 
 runner::Session open_session(const Options& o) {
@@ -49,6 +53,32 @@ nlohmann::json snapshot_json(const etcd::StoredSnapshot& s) {
           {"digestOk", s.digest_ok()}};
 }
 
+bool with_s3(const Options& o, const config::Cluster& cluster) {
+  const bool configured = cluster.etcd_backup && cluster.etcd_backup->s3;
+  if (o.s3 && !configured)
+    throw Failure(Error(Errc::invalid_input, "--s3: the config has no S3 storage for snapshots")
+                      .at(cluster.where("spec.etcdBackup"))
+                      .with_hint("add spec.etcdBackup.remoteStorage.s3, or leave out --s3"));
+  return configured && !o.no_s3;
+}
+
+// The snapshot comes to the workstation (the S3 credentials never go to a node), its bytes
+// are checked against the sha256 the node recorded, then it goes to S3.
+etcd::S3Upload upload(runner::Session& session, const std::string& source,
+                      const etcd::SavedSnapshot& saved) {
+  const auto& cluster = session.cluster();
+  auto client = etcd::s3_client(cluster).take();
+  TempDir work;
+  const auto local = work.path() / saved.snapshot.name;
+  session.node(source).download(saved.path, local, true).take();
+  etcd::checked_source(saved.snapshot.name, "node " + source, local,
+                       saved.snapshot.recorded_sha256)
+      .take();
+  return etcd::upload_snapshot(client, cluster, local, saved.snapshot.name,
+                               saved.snapshot.recorded_sha256, std::chrono::system_clock::now())
+      .take();
+}
+
 int run_save(const App& app, const Options& o) {
   auto session = open_session(o);
   const auto gathered = session.gather(etcd_nodes(session.cluster()));
@@ -59,10 +89,18 @@ int run_save(const App& app, const Options& o) {
   const auto saved = etcd::save_snapshot(session.node(source), session.cluster(), node,
                                          std::chrono::system_clock::now())
                          .take();
+  const auto uploaded = with_s3(o, session.cluster())
+                            ? std::optional(upload(session, source, saved))
+                            : std::nullopt;
   if (app.globals().json()) {
     auto doc = snapshot_json(saved.snapshot);
     doc["path"] = saved.path;
     doc["expired"] = saved.expired;
+    if (uploaded)
+      doc["s3"] = {{"key", uploaded->key},
+                   {"bytes", uploaded->put.bytes},
+                   {"multipart", uploaded->put.multipart},
+                   {"expired", uploaded->expired}};
     print_json({{"schema", 1}, {"type", "etcd_snapshot"}, {"snapshot", doc}});
     return k_exit_ok;
   }
@@ -70,7 +108,22 @@ int run_save(const App& app, const Options& o) {
              saved.snapshot.actual_sha256);
   for (const auto& name : saved.expired)
     fmt::print("{}: removed {} (older than the ttl)\n", source, name);
+  if (uploaded) {
+    fmt::print("s3: uploaded {}\n", uploaded->key);
+    for (const auto& name : uploaded->expired)
+      fmt::print("s3: removed {} (older than the ttl)\n", name);
+  }
   return k_exit_ok;
+}
+
+void print_line(const etcd::StoredSnapshot& s) {
+  const auto state = s.digest_state();
+  fmt::print("{:<10} {:<50} {:>10}  {:%Y-%m-%d %H:%M:%S}  {}\n", s.node, s.name,
+             util::human_bytes(s.size), fmt::gmtime(static_cast<std::time_t>(s.modified)),
+             state == "ok"           ? "digest ok"
+             : state == "mismatch"   ? "DIGEST MISMATCH"
+             : state == "unrecorded" ? "no .sha256 beside it"
+                                     : "sha256 recorded (checked when restored)");
 }
 
 int run_list(const App& app, const Options& o) {
@@ -88,12 +141,21 @@ int run_list(const App& app, const Options& o) {
     for (const auto& s : *found) {
       list.push_back(snapshot_json(s));
       if (!app.globals().json())
-        fmt::print("{:<10} {:<50} {:>10}  {:%Y-%m-%d %H:%M:%S}  {}\n", s.node, s.name,
-                   util::human_bytes(s.size), fmt::gmtime(static_cast<std::time_t>(s.modified)),
-                   s.digest_ok() ? "digest ok"
-                   : s.damaged() ? "DIGEST MISMATCH"
-                                 : "no .sha256 beside it");
+        print_line(s);
       code = s.damaged() ? k_exit_failed : code;
+    }
+  }
+  if (const auto& b = session.cluster().etcd_backup; b && b->s3) {
+    auto client = etcd::s3_client(session.cluster()).take();
+    auto found = etcd::list_s3(client, session.cluster());
+    if (!found) {
+      log::error(found.error().describe());
+      code = k_exit_failed;
+    }
+    for (const auto& s : found ? *found : std::vector<etcd::StoredSnapshot>{}) {
+      list.push_back(snapshot_json(s));
+      if (!app.globals().json())
+        print_line(s);
     }
   }
   if (app.globals().json())
@@ -116,7 +178,11 @@ void add_etcd_command(App& app) {
   app.path_option(save->add_option("-f,--file", o->file, "The cluster config")->required());
   save->footer("The snapshot is taken on a follower when there is one, stored on that node "
                "(directory 0700) as snapshot-etcd-<yyyymmdd>-<hhmmss>-<node-ip>.db with "
-               "NAME.sha256 beside it; snapshots older than localStorage.ttl are removed.");
+               "NAME.sha256 beside it; snapshots older than localStorage.ttl are removed. With "
+               "spec.etcdBackup.remoteStorage.s3 it is uploaded from the workstation as well "
+               "(with NAME.sha256; expired ones removed there too).");
+  save->add_flag("--s3", o->s3, "Fail unless the snapshot goes to S3 as well");
+  save->add_flag("--no-s3", o->no_s3, "Keep the snapshot on the node only");
   app.on(save, [&app, o] { return run_save(app, *o); });
   auto* list = snapshot->add_subcommand("list", "List the snapshots on every etcd node");
   app.path_option(list->add_option("-f,--file", o->file, "The cluster config")->required());

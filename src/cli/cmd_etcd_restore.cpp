@@ -8,10 +8,9 @@
 #include "commands.hpp"
 #include "output.hpp"
 #include "run_output.hpp"
+#include "temp_dir.hpp"
 
-#include <cstdlib>
 #include <fmt/format.h>
-#include <unistd.h>
 
 namespace acp::cli {
 
@@ -22,28 +21,6 @@ struct Options {
   std::string snapshot;
   bool yes = false;
   bool dry_run = false;
-};
-
-// A private scratch directory on the workstation for the fetched snapshot, removed on exit.
-class WorkDir {
-public:
-  WorkDir() {
-    const char* tmp = std::getenv("TMPDIR");
-    std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/acpctl-restore-XXXXXX";
-    if (::mkdtemp(pattern.data()) == nullptr)
-      throw Failure(Error(Errc::io, "cannot create a temporary directory in " + pattern));
-    m_path = pattern;
-  }
-  ~WorkDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(m_path, ec);
-  }
-  WorkDir(const WorkDir&) = delete;
-  WorkDir& operator=(const WorkDir&) = delete;
-  const std::filesystem::path& path() const { return m_path; }
-
-private:
-  std::filesystem::path m_path;
 };
 
 nlohmann::json plan_json(const etcd::RestorePlan& plan) {
@@ -76,7 +53,7 @@ int run_restore(const App& app, const Options& o) {
                              if (!json)
                                fmt::print(stderr, "{}\n", line);
                            }};
-  WorkDir work;
+  TempDir work;
   auto source = etcd::fetch_snapshot(cluster, o.snapshot, nodes, work.path()).take();
   const auto plan = etcd::plan_restore(cluster, std::move(source), std::chrono::system_clock::now());
   if (!json)

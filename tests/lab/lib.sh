@@ -139,3 +139,24 @@ lab_assert_clean() {
   grep -q '^unreachable 10.88.0.0/16' <<<"$text" || leftovers+=("the safety route is missing")
   [ ${#leftovers[@]} -eq 0 ] || lab_fail "lab left behind: ${leftovers[*]}"
 }
+
+# S3: s3rver (npm, installed by scripts/setup.sh) on 127.0.0.1 only, never a lab or other
+# address. lab_s3_up DIR BUCKET starts it with DIR as its storage and sets LAB_S3_URL and
+# LAB_S3_PID; the caller's lab_cleanup_hook stops it (kill "$LAB_S3_PID").
+LAB_S3RVER=${S3RVER:-/opt/acpctl-lab/s3rver/node_modules/.bin/s3rver}
+lab_free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+lab_s3_up() {
+  local port
+  [ -x "$LAB_S3RVER" ] || lab_fail "s3rver is not installed at $LAB_S3RVER; run: CI=true bash scripts/setup.sh"
+  port=$(lab_free_port)
+  "$LAB_S3RVER" -d "$1" -a 127.0.0.1 -p "$port" -s --configure-bucket "$2" >"$1.log" 2>&1 &
+  LAB_S3_PID=$!
+  LAB_S3_URL=http://127.0.0.1:$port
+  for _ in $(seq 1 100); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
+    sleep 0.2
+  done
+  lab_fail "s3rver does not listen on 127.0.0.1:$port after 20 s: $(cat "$1.log")"
+}

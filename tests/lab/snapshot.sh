@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# etcd snapshots on real etcd members: `acpctl etcd snapshot save` takes one from a follower
-# into spec.etcdBackup.localStorage.path (0700) with its sha256, removes snapshots older than
-# the ttl; the snapshot holds the keys written before (etcdctl snapshot status); `list`
-# shows it with its digest checked, and a flipped byte is reported (exit 1).
+# etcd snapshots on real etcd members and a real S3 server (s3rver on 127.0.0.1):
+#  1. `save` takes one from a follower into spec.etcdBackup.localStorage.path (0700) with its
+#     sha256, uploads it to S3, removes snapshots older than the ttl on the node and in S3;
+#  2. `list` shows both with digests, and a flipped byte is reported (exit 1);
+#  3. `restore`: a damaged or truncated snapshot is refused with no member restarted; 10,000
+#     keys come back from S3 after every data dir and every local snapshot were wiped;
+#     a wrong S3 access key is a clear 403 naming bucket and endpoint, never the secret;
+#  4. scheduled snapshots appear on every node and status shows their age.
 # Exit 77 (skipped) when not root.
 set -euo pipefail
 acpctl=$(readlink -f "${1:?usage: snapshot.sh ACPCTL_BINARY}")
@@ -13,8 +17,16 @@ lab_require_root
 command -v etcdctl >/dev/null || lab_fail "etcdctl is missing; run scripts/setup.sh"
 
 work=$(mktemp -d)
-lab_cleanup_hook() { rm -rf "$work"; }
+LAB_S3_PID=
+lab_cleanup_hook() {
+  if [ -n "$LAB_S3_PID" ]; then kill "$LAB_S3_PID" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
 export ACPCTL_HOME=$work/home
+bucket=etcd-backup
+lab_s3_up "$work/s3" "$bucket"
+export ACP_S3_KEY=S3RVER ACP_S3_SECRET=S3RVER
+driver=$(dirname "$acpctl")/tests/s3_driver
 
 ACPCTL=$acpctl bash "$root/scripts/build-lab-package.sh" "$work/pkg" demo >"$work/build.log" 2>&1 ||
   lab_fail "building the demo package failed: $(cat "$work/build.log")"
@@ -26,6 +38,8 @@ lab_up 3
 {
   lab_config
   printf '  etcdBackup:\n    schedule: "0 2 * * *"\n    localStorage:\n      path: %s\n      ttl: 1d\n' "$dir"
+  printf '    remoteStorage:\n      s3:\n        endpoint: %s\n        bucket: %s\n        dir: lab\n' "$LAB_S3_URL" "$bucket"
+  printf '        accessKey: {fromEnv: ACP_S3_KEY}\n        secretKey: {fromEnv: ACP_S3_SECRET}\n'
 } >"$work/lab.yaml"
 "$acpctl" apply -f "$work/lab.yaml" --package "$pkg" --key "$key" --yes >"$work/apply.out" 2>&1 ||
   lab_fail "apply failed: $(cat "$work/apply.out")"
@@ -43,6 +57,11 @@ for n in n1 n2 n3; do
   lab_ssh "$n" mkdir -p "$dir"
   lab_ssh "$n" touch -d '3 days ago' "$dir/snapshot-etcd-20200101-000000-old.db"
 done
+# And one in S3, made old in s3rver's storage (its LastModified is the file's mtime).
+echo old >"$work/old.db"
+S3_ACCESS_KEY=S3RVER S3_SECRET_KEY=S3RVER "$driver" "$LAB_S3_URL" "$bucket" put \
+  lab/snapshot-etcd-20200101-000000-old.db "$work/old.db" >/dev/null
+touch -d '3 days ago' "$work/s3/$bucket/lab/snapshot-etcd-20200101-000000-old.db._S3rver_"*
 
 # 1. Save: from a follower, into the directory, with its sha256.
 "$acpctl" etcd snapshot save -f "$work/lab.yaml" >"$work/save.out" 2>"$work/save.err" ||
@@ -67,7 +86,15 @@ has "$work/save.out" "removed snapshot-etcd-20200101-000000-old.db (older than t
 lab_ssh "$src" test ! -e "$dir/snapshot-etcd-20200101-000000-old.db" || lab_fail "the expired snapshot is still on $src"
 keys=$(lab_ssh "$src" etcdctl snapshot status "$path" -w json | python3 -c 'import json,sys; print(json.load(sys.stdin)["totalKey"])')
 [ "$keys" -ge 200 ] || lab_fail "the snapshot holds $keys keys, want at least 200"
-ok "saved on follower $src (leader $leader): $path, $keys keys, sha256 checked, the expired one removed"
+has "$work/save.out" "s3: uploaded lab/${path##*/}"
+has "$work/save.out" "s3: removed snapshot-etcd-20200101-000000-old.db (older than the ttl)"
+cmp -s "$work/s3/$bucket/lab/${path##*/}._S3rver_object" <(lab_ssh "$src" cat "$path") ||
+  lab_fail "the S3 copy differs from the node's"
+[ "$(cut -d' ' -f1 "$work/s3/$bucket/lab/${path##*/}.sha256._S3rver_object")" = "$sum" ] ||
+  lab_fail "the S3 NAME.sha256 does not hold the sha256"
+[ ! -e "$work/s3/$bucket/lab/snapshot-etcd-20200101-000000-old.db._S3rver_object" ] ||
+  lab_fail "the expired snapshot is still in S3"
+ok "saved on follower $src (leader $leader): $path, $keys keys, sha256 checked, uploaded to S3 byte for byte, the expired ones removed on the node and in S3"
 
 # 2. List: the snapshot with its digest ok, the other nodes' old ones too; then a flipped byte.
 "$acpctl" -o json etcd snapshot list -f "$work/lab.yaml" >"$work/list.json" 2>"$work/list.err" ||
@@ -80,6 +107,9 @@ mine = [s for s in doc["snapshots"] if s["node"] == sys.argv[2] and s["name"] ==
 assert len(mine) == 1 and mine[0]["digest"] == "ok" and mine[0]["sha256"] == sys.argv[4], doc
 old = [s for s in doc["snapshots"] if s["name"] == "snapshot-etcd-20200101-000000-old.db"]
 assert len(old) == 2 and all(s["digest"] == "unrecorded" for s in old), doc
+s3 = [s for s in doc["snapshots"] if s["node"] == "s3"]
+assert len(s3) == 1 and s3[0]["name"] == sys.argv[3] and s3[0]["digest"] == "unchecked", doc
+assert s3[0]["size"] == mine[0]["size"], doc
 PY
 # shellcheck disable=SC2016  # $1 expands on the node, in the remote sh
 lab_ssh "$src" sh -c 'printf X | dd of="$1" bs=1 seek=100 conv=notrunc status=none' sh "$path"
@@ -87,7 +117,7 @@ rc=0
 "$acpctl" etcd snapshot list -f "$work/lab.yaml" >"$work/list.out" 2>&1 || rc=$?
 [ "$rc" -eq 1 ] || lab_fail "list with a damaged snapshot exited $rc, want 1: $(cat "$work/list.out")"
 grep "${path##*/}" "$work/list.out" | grep -q "DIGEST MISMATCH" || lab_fail "the damaged snapshot is not flagged: $(cat "$work/list.out")"
-ok "list: digest ok in JSON, the hand-made old files unrecorded (exit 0); after one flipped byte: DIGEST MISMATCH, exit 1"
+ok "list: digest ok in JSON, the hand-made old files unrecorded, the S3 copy with its size (exit 0); after one flipped byte: DIGEST MISMATCH, exit 1"
 
 # 3. Restore. 10,000 keys in 79 transactions (etcd allows 128 operations per txn), then a
 # snapshot; its revision is what a restore must bring back.
@@ -125,16 +155,18 @@ has "$work/trunc.out" "etcd cannot read the snapshot"
 [ "$(pids)" = "$before" ] || lab_fail "an etcd member restarted although the truncated file was refused"
 ok "refused with every member untouched (PIDs $before): a flipped byte (sha256), a truncated file (trial restore)"
 
-# Every member's data dir wiped, then the restore: all keys and the revision back, writable.
+# Every member's data dir and every local snapshot wiped, then the restore from S3: all keys
+# and the revision back, writable.
 for n in n1 n2 n3; do
   lab_ssh "$n" sv down /etc/service/acp-etcd
-  lab_ssh "$n" rm -rf /var/lib/etcd
+  lab_ssh "$n" rm -rf /var/lib/etcd "$dir"
 done
 t0=$(date +%s%N)
 "$acpctl" etcd snapshot restore "$name2" -f "$work/lab.yaml" --yes >"$work/restore.out" 2>&1 ||
   lab_fail "restore failed: $(cat "$work/restore.out")"
 ms=$((($(date +%s%N) - t0) / 1000000))
 has "$work/restore.out" "every member healthy"
+has "$work/restore.out" "(s3://$bucket/lab/$name2 at $LAB_S3_URL"
 [ "$(count bulk/)" = 10000 ] || lab_fail "after the restore $(count bulk/) of 10,000 keys are there"
 [ "$(count snap/)" = 200 ] || lab_fail "after the restore $(count snap/) of 200 keys are there"
 [ "$(revision)" = "$rev" ] || lab_fail "revision after the restore: $(revision), want $rev"
@@ -148,7 +180,26 @@ done
 rc=0
 "$acpctl" plan -f "$work/lab.yaml" --package "$pkg" --key "$key" --detailed-exitcode >"$work/plan.out" 2>&1 || rc=$?
 [ "$rc" = 0 ] || lab_fail "plan after the restore wants changes (exit $rc): $(cat "$work/plan.out")"
-ok "wiped data dirs restored from $name2 in ${ms} ms: 10,000 + 200 keys, revision $rev, writable, nothing aside left, plan converged"
+ok "wiped data dirs and snapshots restored from S3's $name2 in ${ms} ms: 10,000 + 200 keys, revision $rev, writable, nothing aside left, plan converged"
+
+# The S3 copy with one flipped byte: refused before any member stops.
+before=$(pids)
+printf X | dd of="$work/s3/$bucket/lab/$name2._S3rver_object" bs=1 seek=100 conv=notrunc status=none
+rc=0
+"$acpctl" etcd snapshot restore "$name2" -f "$work/lab.yaml" --yes >"$work/bad3.out" 2>&1 || rc=$?
+[ "$rc" = 1 ] || lab_fail "restoring the damaged S3 copy exited $rc, want 1: $(cat "$work/bad3.out")"
+has "$work/bad3.out" "was recorded when it was saved"
+[ "$(pids)" = "$before" ] || lab_fail "an etcd member restarted although the S3 copy was refused"
+# A wrong access key (s3rver checks the key, not the signature): a clear 403, no secret.
+rc=0
+ACP_S3_KEY=NOSUCHKEY ACP_S3_SECRET=hunter2-never-shown "$acpctl" etcd snapshot list -f "$work/lab.yaml" \
+  >"$work/denied.out" 2>&1 || rc=$?
+[ "$rc" = 1 ] || lab_fail "list with a wrong key exited $rc, want 1: $(cat "$work/denied.out")"
+has "$work/denied.out" "403"
+has "$work/denied.out" "bucket \"$bucket\""
+has "$work/denied.out" "$LAB_S3_URL"
+if grep -q hunter2 "$work/denied.out"; then lab_fail "the secret is in the output: $(cat "$work/denied.out")"; fi
+ok "refused: the S3 copy with a flipped byte (members untouched); a wrong key: 403 naming bucket and endpoint, no secret"
 
 # 4. Scheduled snapshots: the scheduler runs on every etcd node; with "* * * * *" each node
 # takes one within about a minute, and status shows the age of the newest.

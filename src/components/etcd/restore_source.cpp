@@ -3,6 +3,7 @@
 // before the plan is even shown.
 
 #include "acpctl/components/etcd/restore.hpp"
+#include "acpctl/components/etcd/s3_store.hpp"
 #include "acpctl/components/etcd/snapshot.hpp"
 #include "acpctl/util/fs.hpp"
 #include "acpctl/util/hash.hpp"
@@ -97,7 +98,15 @@ Result<RestoreSource> fetch_snapshot(const config::Cluster& cluster, const std::
     return Error(Errc::invalid_input,
                  fmt::format("{} is neither a file nor a snapshot's name", util::quoted(from)))
         .with_hint("names look like snapshot-etcd-20261202-020000-10.0.0.11.db");
-  return from_node(cluster, from, nodes, work_dir);
+  auto found = from_node(cluster, from, nodes, work_dir);
+  const bool s3 = cluster.etcd_backup && cluster.etcd_backup->s3;
+  if (found || found.error().code() != Errc::invalid_input || !s3)
+    return found;
+  // On no node: the S3 copy (the disaster the S3 copy is for: the nodes lost their disks).
+  auto client = s3_client(cluster);
+  if (!client)
+    return std::move(client).error();
+  return fetch_s3(*client, cluster, from, work_dir);
 }
 
 } // namespace acp::etcd

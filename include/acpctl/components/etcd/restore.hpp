@@ -86,7 +86,8 @@ namespace acp::etcd {
 /// - a path to a local file (it exists, or holds a '/'): taken as it is; its sha256 must
 ///   match FILE.sha256 when one is beside it;
 /// - a snapshot name: the first etcd node that holds it with a matching digest (a copy
-///   whose digest does not match its NAME.sha256 is never used), downloaded.
+///   whose digest does not match its NAME.sha256 is never used), downloaded; when no node
+///   has it and S3 is configured, the S3 copy (checked against its NAME.sha256 object).
 /// Fails with Errc::verify when the bytes are not the ones recorded at save time, naming
 /// where they came from; with Errc::invalid_input when no node holds the name.
 Result<RestoreSource> fetch_snapshot(const config::Cluster& cluster, const std::string& from,
