@@ -152,7 +152,9 @@ lab_s3_up() {
   [ -x "$LAB_S3RVER" ] || lab_fail "s3rver is not installed at $LAB_S3RVER; run: CI=true bash scripts/setup.sh"
   port=$(lab_free_port)
   "$LAB_S3RVER" -d "$1" -a 127.0.0.1 -p "$port" -s --configure-bucket "$2" >"$1.log" 2>&1 &
+  # shellcheck disable=SC2034  # both are for the calling test
   LAB_S3_PID=$!
+  # shellcheck disable=SC2034
   LAB_S3_URL=http://127.0.0.1:$port
   for _ in $(seq 1 100); do
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
