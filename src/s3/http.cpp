@@ -198,14 +198,15 @@ Transfer failed(CURLcode code, const char* detail, const Endpoint& endpoint) {
 } // namespace
 
 Transfer perform(const Endpoint& endpoint, const HttpRequest& request) {
+  // Declared before the handle that points at them, so they outlive it.
   Exchange x;
   x.request = &request;
-  CurlEasy easy;
   CurlHeaders headers;
+  char error_buffer[CURL_ERROR_SIZE] = {};
+  CurlEasy easy;
   bool ok = easy.get() != nullptr;
   for (const auto& [name, value] : request.headers)
     ok = ok && headers.append(name + ": " + value);
-  char error_buffer[CURL_ERROR_SIZE] = {};
   x.curl = easy.get();
   if (!ok || !set_options(easy.get(), endpoint, x, headers.get(), error_buffer))
     return {{},
