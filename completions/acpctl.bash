@@ -6,7 +6,7 @@ _acpctl() {
   for ((i = 1; i < COMP_CWORD; i++)); do
     w="${COMP_WORDS[i]}"
     case "${cmdpath}/${w}" in
-      "/version"|"/init"|"/validate"|"/package"|"/package/build"|"/package/keygen"|"/package/show"|"/package/verify"|"/package/unpack"|"/exec"|"/upload"|"/plan"|"/apply"|"/status"|"/reset"|"/certs"|"/certs/check"|"/certs/renew"|"/etcd"|"/etcd/snapshot"|"/etcd/snapshot/save"|"/etcd/snapshot/list"|"/etcd/snapshot/restore"|"/completion") cmdpath="${cmdpath}/${w}" ;;
+      "/version"|"/init"|"/validate"|"/package"|"/package/build"|"/package/keygen"|"/package/show"|"/package/verify"|"/package/unpack"|"/exec"|"/upload"|"/plan"|"/apply"|"/status"|"/reset"|"/certs"|"/certs/check"|"/certs/renew"|"/etcd"|"/etcd/snapshot"|"/etcd/snapshot/save"|"/etcd/snapshot/list"|"/etcd/snapshot/upload"|"/etcd/snapshot/restore"|"/completion") cmdpath="${cmdpath}/${w}" ;;
     esac
   done
   case "$prev" in
@@ -108,7 +108,7 @@ _acpctl() {
     "/etcd")
       COMPREPLY=($(compgen -W 'snapshot -h --help' -- "$cur")) ;;
     "/etcd/snapshot")
-      COMPREPLY=($(compgen -W 'save list restore -h --help' -- "$cur")) ;;
+      COMPREPLY=($(compgen -W 'save list upload restore -h --help' -- "$cur")) ;;
     "/etcd/snapshot/save")
       case "$prev" in
         -f|--file) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
@@ -119,11 +119,16 @@ _acpctl() {
         -f|--file) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
       esac
       COMPREPLY=($(compgen -W '-h --help -f --file' -- "$cur")) ;;
+    "/etcd/snapshot/upload")
+      case "$prev" in
+        -f|--file) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+      esac
+      COMPREPLY=($(compgen -W '-h --help -f --file' -- "$cur")) ;;
     "/etcd/snapshot/restore")
       case "$prev" in
         -f|--file) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
       esac
-      COMPREPLY=($(compgen -W '-h --help -f --file -y --yes --dry-run' -- "$cur")) ;;
+      COMPREPLY=($(compgen -W '-h --help -f --file -y --yes --dry-run --force-unlock' -- "$cur")) ;;
     "/completion")
       COMPREPLY=($(compgen -W 'bash zsh fish -h --help' -- "$cur")) ;;
   esac

@@ -4,7 +4,7 @@ function __acpctl_path
     set -l path ""
     for w in (commandline -opc)[2..-1]
         switch "$path/$w"
-            case /version /init /validate /package /package/build /package/keygen /package/show /package/verify /package/unpack /exec /upload /plan /apply /status /reset /certs /certs/check /certs/renew /etcd /etcd/snapshot /etcd/snapshot/save /etcd/snapshot/list /etcd/snapshot/restore /completion
+            case /version /init /validate /package /package/build /package/keygen /package/show /package/verify /package/unpack /exec /upload /plan /apply /status /reset /certs /certs/check /certs/renew /etcd /etcd/snapshot /etcd/snapshot/save /etcd/snapshot/list /etcd/snapshot/upload /etcd/snapshot/restore /completion
                 set path "$path/$w"
         end
     end
@@ -132,6 +132,7 @@ complete -c acpctl -n '__acpctl_path_is \'/etcd\'' -a 'snapshot' -d 'Take, list 
 complete -c acpctl -n '__acpctl_path_is \'/etcd\'' -s h -l help -x -d 'Print this help message and exit'
 complete -c acpctl -n '__acpctl_path_is \'/etcd/snapshot\'' -a 'save' -d 'Take a snapshot from a healthy member into spec.etcdBackup.localStorage.path'
 complete -c acpctl -n '__acpctl_path_is \'/etcd/snapshot\'' -a 'list' -d 'List the snapshots on every etcd node'
+complete -c acpctl -n '__acpctl_path_is \'/etcd/snapshot\'' -a 'upload' -d 'Send a node\'s snapshot to S3 (again)'
 complete -c acpctl -n '__acpctl_path_is \'/etcd/snapshot\'' -a 'restore' -d 'Rebuild every etcd member from a snapshot (shows the plan, then asks)'
 complete -c acpctl -n '__acpctl_path_is \'/etcd/snapshot\'' -s h -l help -x -d 'Print this help message and exit'
 complete -c acpctl -n '__acpctl_path_is \'/etcd/snapshot/save\'' -s h -l help -x -d 'Print this help message and exit'
@@ -140,9 +141,12 @@ complete -c acpctl -n '__acpctl_path_is \'/etcd/snapshot/save\'' -l s3 -x -d 'Fa
 complete -c acpctl -n '__acpctl_path_is \'/etcd/snapshot/save\'' -l no-s3 -x -d 'Keep the snapshot on the node only'
 complete -c acpctl -n '__acpctl_path_is \'/etcd/snapshot/list\'' -s h -l help -x -d 'Print this help message and exit'
 complete -c acpctl -n '__acpctl_path_is \'/etcd/snapshot/list\'' -s f -l file -r -F -d 'The cluster config'
+complete -c acpctl -n '__acpctl_path_is \'/etcd/snapshot/upload\'' -s h -l help -x -d 'Print this help message and exit'
+complete -c acpctl -n '__acpctl_path_is \'/etcd/snapshot/upload\'' -s f -l file -r -F -d 'The cluster config'
 complete -c acpctl -n '__acpctl_path_is \'/etcd/snapshot/restore\'' -s h -l help -x -d 'Print this help message and exit'
 complete -c acpctl -n '__acpctl_path_is \'/etcd/snapshot/restore\'' -s f -l file -r -F -d 'The cluster config'
 complete -c acpctl -n '__acpctl_path_is \'/etcd/snapshot/restore\'' -s y -l yes -x -d 'Do not ask for confirmation (needed without a terminal)'
 complete -c acpctl -n '__acpctl_path_is \'/etcd/snapshot/restore\'' -l dry-run -x -d 'Fetch and check the snapshot, show the plan, stop'
+complete -c acpctl -n '__acpctl_path_is \'/etcd/snapshot/restore\'' -l force-unlock -x -d 'Take over the nodes\' apply lock even if another acpctl holds it'
 complete -c acpctl -n '__acpctl_path_is \'/completion\'' -a 'bash zsh fish'
 complete -c acpctl -n '__acpctl_path_is \'/completion\'' -s h -l help -x -d 'Print this help message and exit'

@@ -7,7 +7,7 @@ _acpctl() {
   for ((i = 2; i < CURRENT; i++)); do
     w="${words[i]}"
     case "${cmdpath}/${w}" in
-      "/version"|"/init"|"/validate"|"/package"|"/package/build"|"/package/keygen"|"/package/show"|"/package/verify"|"/package/unpack"|"/exec"|"/upload"|"/plan"|"/apply"|"/status"|"/reset"|"/certs"|"/certs/check"|"/certs/renew"|"/etcd"|"/etcd/snapshot"|"/etcd/snapshot/save"|"/etcd/snapshot/list"|"/etcd/snapshot/restore"|"/completion") cmdpath="${cmdpath}/${w}" ;;
+      "/version"|"/init"|"/validate"|"/package"|"/package/build"|"/package/keygen"|"/package/show"|"/package/verify"|"/package/unpack"|"/exec"|"/upload"|"/plan"|"/apply"|"/status"|"/reset"|"/certs"|"/certs/check"|"/certs/renew"|"/etcd"|"/etcd/snapshot"|"/etcd/snapshot/save"|"/etcd/snapshot/list"|"/etcd/snapshot/upload"|"/etcd/snapshot/restore"|"/completion") cmdpath="${cmdpath}/${w}" ;;
     esac
   done
   case "$prev" in
@@ -138,7 +138,7 @@ _acpctl() {
       compadd -- -h --help
       ;;
     "/etcd/snapshot")
-      subs=('save:Take a snapshot from a healthy member into spec.etcdBackup.localStorage.path' 'list:List the snapshots on every etcd node' 'restore:Rebuild every etcd member from a snapshot (shows the plan, then asks)')
+      subs=('save:Take a snapshot from a healthy member into spec.etcdBackup.localStorage.path' 'list:List the snapshots on every etcd node' 'upload:Send a node'\''s snapshot to S3 (again)' 'restore:Rebuild every etcd member from a snapshot (shows the plan, then asks)')
       _describe 'command' subs
       compadd -- -h --help
       ;;
@@ -154,11 +154,17 @@ _acpctl() {
       esac
       compadd -- -h --help -f --file
       ;;
+    "/etcd/snapshot/upload")
+      case "$prev" in
+        -f|--file) _files; return ;;
+      esac
+      compadd -- -h --help -f --file
+      ;;
     "/etcd/snapshot/restore")
       case "$prev" in
         -f|--file) _files; return ;;
       esac
-      compadd -- -h --help -f --file -y --yes --dry-run
+      compadd -- -h --help -f --file -y --yes --dry-run --force-unlock
       ;;
     "/completion")
       compadd -- bash zsh fish -h --help

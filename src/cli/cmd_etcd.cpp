@@ -3,6 +3,7 @@
 // expired ones (ttl) removed.
 // acpctl etcd snapshot list -f cluster.yaml: the snapshots on every etcd node, digests checked.
 
+#include "acpctl/components/etcd/restore.hpp"
 #include "acpctl/components/etcd/s3_store.hpp"
 #include "acpctl/components/etcd/snapshot.hpp"
 #include "acpctl/runner/session.hpp"
@@ -64,19 +65,31 @@ bool with_s3(const Options& o, const config::Cluster& cluster) {
 
 // The snapshot comes to the workstation (the S3 credentials never go to a node), its bytes
 // are checked against the sha256 the node recorded, then it goes to S3.
-etcd::S3Upload upload(runner::Session& session, const std::string& source,
-                      const etcd::SavedSnapshot& saved) {
+Result<etcd::S3Upload> upload(runner::Session& session, const std::string& name) {
   const auto& cluster = session.cluster();
-  auto client = etcd::s3_client(cluster).take();
+  auto client = etcd::s3_client(cluster);
+  if (!client)
+    return std::move(client).error();
   TempDir work;
-  const auto local = work.path() / saved.snapshot.name;
-  session.node(source).download(saved.path, local, true).take();
-  etcd::checked_source(saved.snapshot.name, "node " + source, local,
-                       saved.snapshot.recorded_sha256)
-      .take();
-  return etcd::upload_snapshot(client, cluster, local, saved.snapshot.name,
-                               saved.snapshot.recorded_sha256, std::chrono::system_clock::now())
-      .take();
+  const etcd::RestoreNodes nodes{
+      [&session](const std::string& n) -> transport::Transport& { return session.node(n); },
+      nullptr, nullptr};
+  auto source = etcd::fetch_from_node(cluster, name, nodes, work.path());
+  if (!source)
+    return std::move(source).error();
+  return etcd::upload_snapshot(*client, cluster, source->local, name, source->sha256,
+                               std::chrono::system_clock::now());
+}
+
+etcd::S3Upload upload_or_throw(runner::Session& session, const std::string& node,
+                               const std::string& name) {
+  auto done = upload(session, name);
+  if (!done)
+    throw Failure(std::move(done).error().with_hint(fmt::format(
+        "the snapshot is saved on {} as {}; send it again with `acpctl etcd snapshot upload "
+        "{} -f {}` (an interrupted multipart upload resumes)",
+        node, name, name, session.cluster().source)));
+  return *done;
 }
 
 int run_save(const App& app, const Options& o) {
@@ -90,7 +103,7 @@ int run_save(const App& app, const Options& o) {
                                          std::chrono::system_clock::now())
                          .take();
   const auto uploaded = with_s3(o, session.cluster())
-                            ? std::optional(upload(session, source, saved))
+                            ? std::optional(upload_or_throw(session, source, saved.snapshot.name))
                             : std::nullopt;
   if (app.globals().json()) {
     auto doc = snapshot_json(saved.snapshot);
@@ -124,6 +137,28 @@ void print_line(const etcd::StoredSnapshot& s) {
              : state == "mismatch"   ? "DIGEST MISMATCH"
              : state == "unrecorded" ? "no .sha256 beside it"
                                      : "sha256 recorded (checked when restored)");
+}
+
+int run_upload(const App& app, const Options& o, const std::string& name) {
+  auto session = open_session(o);
+  const auto done = upload(session, name).take();
+  if (app.globals().json())
+    print_json({{"schema", 1},
+                {"type", "etcd_snapshot_upload"},
+                {"key", done.key},
+                {"bytes", done.put.bytes},
+                {"partsSent", done.put.parts_sent},
+                {"partsReused", done.put.parts_reused},
+                {"expired", done.expired}});
+  else {
+    fmt::print("s3: uploaded {} ({}{})\n", done.key, util::human_bytes(done.put.bytes),
+               done.put.parts_reused > 0
+                   ? fmt::format(", {} parts already there", done.put.parts_reused)
+                   : "");
+    for (const auto& gone : done.expired)
+      fmt::print("s3: removed {} (older than the ttl)\n", gone);
+  }
+  return k_exit_ok;
 }
 
 int run_list(const App& app, const Options& o) {
@@ -190,6 +225,14 @@ void add_etcd_command(App& app) {
                "its NAME.sha256 (damaged since it was saved); a file without one is listed as "
                "unrecorded.");
   app.on(list, [&app, o] { return run_list(app, *o); });
+  auto name = std::make_shared<std::string>();
+  auto* up = snapshot->add_subcommand("upload", "Send a node's snapshot to S3 (again)");
+  up->add_option("name", *name, "The snapshot's name, as `snapshot list` shows it")->required();
+  app.path_option(up->add_option("-f,--file", o->file, "The cluster config")->required());
+  up->footer("Fetches the snapshot from the first etcd node that holds it, checks it against "
+             "its NAME.sha256, and uploads it; a multipart upload that was interrupted resumes "
+             "with the parts already sent.");
+  app.on(up, [&app, o, name] { return run_upload(app, *o, *name); });
   add_etcd_restore_command(app, snapshot);
 }
 

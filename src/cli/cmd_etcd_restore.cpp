@@ -2,6 +2,7 @@
 // checks the snapshot, shows the restore plan, asks, then rebuilds every member from it.
 
 #include "acpctl/components/etcd/restore.hpp"
+#include "acpctl/runner/lock.hpp"
 #include "acpctl/runner/session.hpp"
 #include "acpctl/util/log.hpp"
 #include "app.hpp"
@@ -21,6 +22,7 @@ struct Options {
   std::string snapshot;
   bool yes = false;
   bool dry_run = false;
+  bool force_unlock = false;
 };
 
 nlohmann::json plan_json(const etcd::RestorePlan& plan) {
@@ -65,6 +67,14 @@ int run_restore(const App& app, const Options& o) {
     return k_exit_ok;
   }
   confirm_or_throw(o.yes, "Stop every etcd member and restore it from this snapshot?");
+  // An apply must not run while the members are down and their data dirs change.
+  std::vector<transport::Transport*> members;
+  for (const auto& m : plan.members)
+    members.push_back(&session.node(m.node));
+  const auto locks = runner::NodeLocks::take(
+                         members, runner::this_process("acpctl etcd snapshot restore"),
+                         o.force_unlock)
+                         .take();
   const auto done = etcd::apply_restore(cluster, plan, nodes).take();
   if (json)
     print_json({{"schema", 1},
@@ -92,10 +102,13 @@ void add_etcd_restore_command(App& app, CLI::App* snapshot) {
   app.path_option(cmd->add_option("-f,--file", o->file, "The cluster config")->required());
   cmd->add_flag("-y,--yes", o->yes, "Do not ask for confirmation (needed without a terminal)");
   cmd->add_flag("--dry-run", o->dry_run, "Fetch and check the snapshot, show the plan, stop");
+  cmd->add_flag("--force-unlock", o->force_unlock,
+                "Take over the nodes' apply lock even if another acpctl holds it");
   cmd->footer("The snapshot's sha256 is checked against the one recorded when it was saved, "
-              "and a trial restore on one member proves etcd can read it, before any member "
+              "and etcd restores it on every member into a prepared data dir, before any member "
               "stops. Each member's old data dir is kept aside until every member is healthy; "
-              "a failure after the stop puts them back.");
+              "a failure after the stop puts them back. The nodes' apply lock is held "
+              "throughout.");
   app.on(cmd, [&app, o] { return run_restore(app, *o); });
 }
 

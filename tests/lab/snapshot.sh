@@ -145,7 +145,8 @@ rc=0
 [ "$rc" = 1 ] || lab_fail "restoring the damaged snapshot exited $rc, want 1: $(cat "$work/bad.out")"
 has "$work/bad.out" "nothing was stopped"
 [ "$(pids)" = "$before" ] || lab_fail "an etcd member restarted although the snapshot was refused: $before -> $(pids)"
-# A truncated file with no record is refused by etcd's own check (trial restore on one node).
+# A truncated file with no record is refused by etcd's own check (the restore into the
+# prepared data dirs, before anything stops).
 lab_ssh "$src2" cat "$path2" >"$work/whole.db"
 head -c "$(($(stat -c %s "$work/whole.db") / 2))" "$work/whole.db" >"$work/truncated.db"
 rc=0
@@ -153,7 +154,23 @@ rc=0
 [ "$rc" = 1 ] || lab_fail "restoring a truncated file exited $rc, want 1: $(cat "$work/trunc.out")"
 has "$work/trunc.out" "etcd cannot read the snapshot"
 [ "$(pids)" = "$before" ] || lab_fail "an etcd member restarted although the truncated file was refused"
-ok "refused with every member untouched (PIDs $before): a flipped byte (sha256), a truncated file (trial restore)"
+for n in n1 n2 n3; do
+  # shellcheck disable=SC2016  # $1 expands on the node
+  left=$(lab_ssh "$n" sh -c 'ls -d /var/lib/etcd.restore-* "$1"/.restore-* 2>/dev/null || true' sh "$dir")
+  [ -z "$left" ] || lab_fail "$n kept $left after a refused restore"
+done
+# An apply from another controller holds n2's lock: the restore waits for nobody, it refuses.
+printf '{"controller":"ci-runner-7","pid":4242,"pidStart":"1","startedAt":"%s","command":"acpctl apply"}' \
+  "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >"$work/lock.json"
+lab_ssh n2 mkdir -p /var/lib/acp
+lab_ssh n2 sh -c 'cat >/var/lib/acp/apply.lock' <"$work/lock.json"
+rc=0
+"$acpctl" etcd snapshot restore "$name2" -f "$work/lab.yaml" --yes >"$work/locked.out" 2>&1 || rc=$?
+[ "$rc" = 1 ] || lab_fail "restore with n2 locked exited $rc, want 1: $(cat "$work/locked.out")"
+has "$work/locked.out" "locked by acpctl apply (pid 4242 on ci-runner-7"
+[ "$(pids)" = "$before" ] || lab_fail "an etcd member restarted although n2 was locked"
+lab_ssh n2 rm -f /var/lib/acp/apply.lock
+ok "refused with every member untouched (PIDs $before): a flipped byte (sha256), a truncated file (etcd's own check while preparing; nothing left behind), a node locked by another apply"
 
 # Every member's data dir and every local snapshot wiped, then the restore from S3: all keys
 # and the revision back, writable.
@@ -230,3 +247,12 @@ last = doc["etcd"]["lastSnapshot"]
 assert last["stale"] is False and 0 <= last["ageSeconds"] < 120 and last["periodSeconds"] == 60, last
 PY
 ok "scheduled: a snapshot on each node within a minute of the schedule change, digest ok; status shows it fresh"
+
+# 5. A node's snapshot sent to S3 afterwards (what a failed upload's hint says to run).
+sched=${newest##*/}
+"$acpctl" etcd snapshot upload "$sched" -f "$work/lab.yaml" >"$work/upload.out" 2>&1 ||
+  lab_fail "upload failed: $(cat "$work/upload.out")"
+has "$work/upload.out" "s3: uploaded lab/$sched"
+cmp -s "$work/s3/$bucket/lab/$sched._S3rver_object" <(lab_ssh n3 cat "$dir/$sched") ||
+  lab_fail "the uploaded copy of $sched differs from n3's"
+ok "upload: n3's scheduled snapshot sent to S3 on demand, byte for byte"

@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace acp::runner {
 
@@ -50,5 +51,26 @@ Status release_lock(transport::Transport& node, const LockOwner& me,
 /// error, or with Errc::invalid_input if the lock file is not an owner record.
 Result<std::optional<LockOwner>> read_lock(transport::Transport& node,
                                            const std::string& path = k_lock_path);
+
+/// The apply lock on several nodes for a command other than apply that changes them (an etcd
+/// restore): taken on every node or on none, released when it goes out of scope.
+class NodeLocks {
+public:
+  /// Takes the lock on each node in turn; on a refusal releases those taken and fails with
+  /// the refusal, naming the node.
+  static Result<NodeLocks> take(std::vector<transport::Transport*> nodes, LockOwner me,
+                                bool force_unlock);
+  NodeLocks(NodeLocks&& other) noexcept;
+  NodeLocks& operator=(NodeLocks&&) = delete;
+  NodeLocks(const NodeLocks&) = delete;
+  NodeLocks& operator=(const NodeLocks&) = delete;
+  ~NodeLocks();
+
+private:
+  NodeLocks(std::vector<transport::Transport*> held, LockOwner me)
+      : m_held(std::move(held)), m_me(std::move(me)) {}
+  std::vector<transport::Transport*> m_held;
+  LockOwner m_me;
+};
 
 } // namespace acp::runner

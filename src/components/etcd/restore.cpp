@@ -22,6 +22,7 @@ RestorePlan plan_restore(const config::Cluster& cluster, RestoreSource source,
   for (const auto* n : cluster.nodes_with(config::Role::etcd)) {
     initial.push_back(n->name + "=" + peer_url(cluster, *n));
     plan.members.push_back({n->name, cluster.etcd.data_dir,
+                            cluster.etcd.data_dir + ".restore-" + stamp,
                             cluster.etcd.data_dir + ".pre-restore-" + stamp,
                             snapshot_dir(cluster) + "/.restore-" + source.name});
   }
@@ -37,14 +38,12 @@ std::vector<std::string> RestorePlan::lines() const {
   for (const auto& m : members)
     out.push_back(fmt::format("  {}: upload the snapshot to {} (sha256 checked on the node)",
                               m.node, m.staged));
-  out.push_back(fmt::format("  {}: trial restore: etcd must read the snapshot before anything "
-                            "stops",
-                            members.empty() ? "-" : members.front().node));
   for (const auto& m : members)
-    out.push_back(fmt::format("  {}: stop etcd", m.node));
+    out.push_back(fmt::format("  {}: restore it into {} with cluster token {} (etcd still runs)",
+                              m.node, m.prepared, token));
   for (const auto& m : members)
-    out.push_back(fmt::format("  {}: move {} aside to {}; restore it with cluster token {}",
-                              m.node, m.data_dir, m.aside, token));
+    out.push_back(fmt::format("  {}: stop etcd; move {} aside to {}, {} into its place", m.node,
+                              m.data_dir, m.aside, m.prepared));
   out.push_back("  every member: start together, wait until all are healthy");
   for (const auto& m : members)
     out.push_back(fmt::format("  {}: remove {} and {}", m.node, m.aside, m.staged));

@@ -1,9 +1,11 @@
-// Running a restore plan (see restore.hpp for the order and why). Until the members stop,
-// a failure changes nothing; after, the members are rolled back to their aside data dirs.
+// Running a restore plan (see restore.hpp for the order and why). Each step runs on every
+// member at once. Until the members stop, a failure changes nothing (what was prepared is
+// removed); after, the members are rolled back to their aside data dirs.
 
 #include "acpctl/components/etcd/etcd.hpp"
 #include "acpctl/components/etcd/restore.hpp"
 #include "acpctl/components/etcd/snapshot.hpp"
+#include "acpctl/transport/parallel.hpp"
 #include "acpctl/util/strings.hpp"
 #include "restore_node.hpp"
 
@@ -18,10 +20,28 @@ constexpr auto k_switch_limit = std::chrono::seconds(30);
 constexpr auto k_gate_limit = std::chrono::seconds(60);
 
 using Managers = std::map<std::string, std::unique_ptr<service::ServiceManager>>;
+using MemberStep = std::function<Status(transport::Transport&, const RestoreMember&)>;
 
 void say(const RestoreNodes& nodes, const std::string& line) {
   if (nodes.progress)
     nodes.progress(line);
+}
+
+// Runs `step` on every member at once; the first failure (in member order), naming its node.
+Status each(const RestorePlan& plan, const RestoreNodes& nodes, const MemberStep& step) {
+  const auto results = transport::run_bounded<bool>(
+      plan.members.size(), 8, [&](std::size_t i) -> Result<bool> {
+        const auto& m = plan.members[i];
+        if (auto ok = step(nodes.transport(m.node), m); !ok) {
+          auto error = std::move(ok).error();
+          return error.host().empty() ? std::move(error).with_host(m.node) : std::move(error);
+        }
+        return true;
+      });
+  for (const auto& r : results)
+    if (!r)
+      return r.error();
+  return {};
 }
 
 Result<Managers> managers_of(const RestorePlan& plan, const RestoreNodes& nodes) {
@@ -43,12 +63,12 @@ Result<Managers> managers_of(const RestorePlan& plan, const RestoreNodes& nodes)
   return out;
 }
 
-// Steps 1 and 2: nothing stops until every member holds the same bytes and etcd read them.
-Result<detail::SnapshotStatus> stage(const config::Cluster& cluster, const RestorePlan& plan,
-                                     const RestoreNodes& nodes) {
-  for (const auto& m : plan.members) {
-    auto& on = nodes.transport(m.node);
-    if (auto r = detail::run_root(on, {"mkdir", "-p", "-m", "0700", "--", snapshot_dir(cluster)},
+// Steps 1 and 2: nothing stops until every member holds the same bytes and etcd restored
+// them into the prepared dir.
+Status prepare(const config::Cluster& cluster, const RestorePlan& plan, const RestoreNodes& nodes) {
+  const auto dir = snapshot_dir(cluster);
+  auto staged = each(plan, nodes, [&](transport::Transport& on, const RestoreMember& m) -> Status {
+    if (auto r = detail::run_root(on, {"mkdir", "-p", "-m", "0700", "--", dir},
                                   std::chrono::seconds(30));
         !r)
       return std::move(r).error();
@@ -56,49 +76,48 @@ Result<detail::SnapshotStatus> stage(const config::Cluster& cluster, const Resto
     if (!up)
       return Error(std::move(up).error()).context("staging the snapshot");
     if (up->sha256 != plan.source.sha256)
-      return Error(Errc::verify, fmt::format("the node holds sha256 {} for {}, not {}", up->sha256,
-                                             m.staged, plan.source.sha256))
-          .with_host(m.node);
-    say(nodes, fmt::format("{}: snapshot staged at {}", m.node, m.staged));
-  }
-  const auto& first = plan.members.front();
-  auto status = detail::trial_restore(nodes.transport(first.node), first.staged,
-                                      snapshot_dir(cluster) + "/.restore-check");
-  if (status)
-    say(nodes, fmt::format("{}: trial restore passed: revision {}, {} keys", first.node,
-                           status->revision, status->keys));
-  return status;
+      return Error(Errc::verify, fmt::format("the node holds sha256 {} for {}, not {}",
+                                             up->sha256, m.staged, plan.source.sha256));
+    return {};
+  });
+  if (!staged)
+    return staged;
+  say(nodes, fmt::format("snapshot staged on {} member(s), sha256 checked", plan.members.size()));
+  return each(plan, nodes, [&](transport::Transport& on, const RestoreMember& m) {
+    return detail::prepare_member(on, plan, m, peer_url(cluster, *cluster.find_node(m.node)));
+  });
 }
 
 Status switch_all(const RestorePlan& plan, const RestoreNodes& nodes, const Managers& managers,
                   bool up) {
-  for (const auto& m : plan.members)
-    if (auto ok = detail::switch_service(nodes.transport(m.node), *managers.at(m.node), k_service,
-                                         up, k_switch_limit);
-        !ok)
-      return ok;
-  say(nodes, up ? "every member started" : "every member stopped");
-  return {};
+  auto ok = each(plan, nodes, [&](transport::Transport& on, const RestoreMember& m) {
+    return detail::switch_service(on, *managers.at(m.node), k_service, up, k_switch_limit);
+  });
+  if (ok)
+    say(nodes, up ? "every member started" : "every member stopped");
+  return ok;
 }
+
+} // namespace
+
+namespace {
 
 // Step 5's gate: every member healthy; returns the cluster's revision.
 Result<std::uint64_t> wait_healthy(const config::Cluster& cluster, const RestorePlan& plan,
                                    const RestoreNodes& nodes) {
   const auto deadline = std::chrono::steady_clock::now() + k_gate_limit;
-  std::vector<std::string> waiting;
+  const auto health = etcdctl({local_client_url(cluster)}, {"endpoint", "health"});
   while (true) {
-    waiting.clear();
+    std::vector<std::string> waiting;
     for (const auto& m : plan.members)
-      if (!detail::run_root(nodes.transport(m.node),
-                            etcdctl({local_client_url(cluster)}, {"endpoint", "health"}),
-                            std::chrono::seconds(10)))
+      if (!detail::run_root(nodes.transport(m.node), health, std::chrono::seconds(10)))
         waiting.push_back(m.node);
     if (waiting.empty())
       break;
     if (std::chrono::steady_clock::now() >= deadline)
       return Error(Errc::timeout, fmt::format("etcd is not healthy on {} {}s after the restore",
                                               util::join(waiting, ", "), k_gate_limit.count()));
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
   }
   auto r = detail::run_root(nodes.transport(plan.members.front().node),
                             etcdctl({local_client_url(cluster)}, {"endpoint", "status"}),
@@ -111,29 +130,24 @@ Result<std::uint64_t> wait_healthy(const config::Cluster& cluster, const Restore
   return st->revision;
 }
 
-Status rebuild(const config::Cluster& cluster, const RestorePlan& plan, const RestoreNodes& nodes) {
-  for (const auto& m : plan.members) {
-    const auto* node = cluster.find_node(m.node);
-    if (auto ok = detail::restore_member(nodes.transport(m.node), plan, m, peer_url(cluster, *node));
-        !ok)
-      return ok;
-    say(nodes, fmt::format("{}: {} restored ({} kept aside)", m.node, m.data_dir, m.aside));
-  }
-  return {};
+// Before the stop: remove what was prepared; the members never noticed.
+Error give_up(const RestorePlan& plan, const RestoreNodes& nodes, Error why) {
+  (void)each(plan, nodes, detail::discard_member);
+  return why;
 }
 
 // After a failure past the stop: the old data dirs back, the members started again.
 Error roll_back(const RestorePlan& plan, const RestoreNodes& nodes, const Managers& managers,
                 Error why) {
   std::vector<std::string> problems;
-  for (const auto& m : plan.members) {
-    auto& on = nodes.transport(m.node);
-    (void)detail::switch_service(on, *managers.at(m.node), k_service, false, k_switch_limit);
-    if (auto ok = detail::undo_member(on, m); !ok)
-      problems.push_back(ok.error().describe());
-  }
+  (void)each(plan, nodes, [&](transport::Transport& on, const RestoreMember& m) {
+    return detail::switch_service(on, *managers.at(m.node), k_service, false, k_switch_limit);
+  });
+  if (auto ok = each(plan, nodes, detail::undo_member); !ok)
+    problems.push_back(ok.error().describe());
   if (auto ok = switch_all(plan, nodes, managers, true); !ok)
     problems.push_back(ok.error().describe());
+  (void)each(plan, nodes, detail::discard_member);
   why.context("restoring etcd");
   return std::move(why).with_hint(
       problems.empty() ? "the members were rolled back to their data as it was before the restore"
@@ -150,22 +164,25 @@ Result<Restored> apply_restore(const config::Cluster& cluster, const RestorePlan
   auto managers = managers_of(plan, nodes);
   if (!managers)
     return std::move(managers).error();
-  auto status = stage(cluster, plan, nodes);
+  if (auto ok = prepare(cluster, plan, nodes); !ok)
+    return give_up(plan, nodes, std::move(ok).error());
+  auto status = detail::snapshot_status(nodes.transport(plan.members.front().node),
+                                   plan.members.front().staged);
   if (!status)
-    return std::move(status).error();
+    return give_up(plan, nodes, std::move(status).error());
+  say(nodes, fmt::format("restored into the prepared data dirs: revision {}, {} keys",
+                         status->revision, status->keys));
   if (auto ok = switch_all(plan, nodes, *managers, false); !ok)
     return roll_back(plan, nodes, *managers, std::move(ok).error());
-  if (auto ok = rebuild(cluster, plan, nodes); !ok)
+  if (auto ok = each(plan, nodes, detail::swap_member); !ok)
     return roll_back(plan, nodes, *managers, std::move(ok).error());
   if (auto ok = switch_all(plan, nodes, *managers, true); !ok)
     return roll_back(plan, nodes, *managers, std::move(ok).error());
   auto revision = wait_healthy(cluster, plan, nodes);
   if (!revision)
     return roll_back(plan, nodes, *managers, std::move(revision).error());
-  for (const auto& m : plan.members)
-    if (auto ok = detail::clean_member(nodes.transport(m.node), m); !ok)
-      say(nodes, fmt::format("{}: could not remove {}: {}", m.node, m.aside,
-                             ok.error().message()));
+  if (auto ok = each(plan, nodes, detail::clean_member); !ok)
+    say(nodes, "could not remove everything left over: " + ok.error().describe());
   return Restored{status->revision, *revision, status->keys};
 }
 

@@ -1,5 +1,7 @@
 // The restore's per-node scripts. etcd 3.5+ restores with etcdutl (3.6 dropped `etcdctl
 // snapshot restore`); 3.4 has only etcdctl: the scripts take etcdutl when the package has it.
+// etcd's restore checks the hash etcdctl appended when it saved the snapshot, so a truncated
+// or damaged file fails in prepare_member.
 
 #include "restore_node.hpp"
 
@@ -19,26 +21,31 @@ u=${tool%/*}/etcdutl
 [ -x "$u" ] && tool=$u
 )SH";
 
-// $1 tool $2 staged $3 scratch: restore into the scratch dir, then the snapshot's status.
-constexpr const char* k_trial = R"SH(set -eu
-file=$1 scratch=$2
-rm -rf -- "$scratch"
-trap 'rm -rf -- "$scratch"' EXIT
-"$tool" snapshot restore "$file" --data-dir "$scratch" --name trial \
-  --initial-cluster trial=http://127.0.0.1:2380 --initial-advertise-peer-urls http://127.0.0.1:2380 >/dev/null
-"$tool" snapshot status "$file" -w json
+// $1 staged: the snapshot's status as JSON.
+constexpr const char* k_status = R"SH(set -eu
+"$tool" snapshot status "$1" -w json
 )SH";
 
-// $1 tool, then data aside staged name initial-cluster token peer-url.
-constexpr const char* k_restore = R"SH(set -eu
-data=$1 aside=$2 file=$3
+// $1 prepared $2 staged, then name initial-cluster token peer-url. A failed restore leaves
+// no half-prepared dir behind.
+constexpr const char* k_prepare = R"SH(set -eu
+prepared=$1 file=$2
+rm -rf -- "$prepared"
+trap 'rm -rf -- "$prepared"' EXIT
+"$tool" snapshot restore "$file" --name "$3" --initial-cluster "$4" \
+  --initial-cluster-token "$5" --initial-advertise-peer-urls "$6" --data-dir "$prepared" >/dev/null
+chmod 0700 -- "$prepared"
+trap - EXIT
+)SH";
+
+// $1 data $2 aside $3 prepared.
+constexpr const char* k_swap = R"SH(set -eu
+data=$1 aside=$2
 if [ -e "$data" ]; then
   [ ! -e "$aside" ] || { echo "$aside exists already" >&2; exit 1; }
   mv -- "$data" "$aside"
 fi
-"$tool" snapshot restore "$file" --name "$4" --initial-cluster "$5" \
-  --initial-cluster-token "$6" --initial-advertise-peer-urls "$7" --data-dir "$data" >/dev/null
-chmod 0700 -- "$data"
+mv -- "$3" "$data"
 )SH";
 
 constexpr const char* k_undo = R"SH(set -eu
@@ -56,34 +63,48 @@ std::vector<std::string> script(const char* body, std::vector<std::string> args)
 
 } // namespace
 
-Result<SnapshotStatus> trial_restore(transport::Transport& on, const std::string& staged,
-                                     const std::string& scratch) {
-  auto r = run_root(on, script(k_trial, {staged, scratch}), std::chrono::minutes(10));
-  if (!r) {
-    if (r.error().code() != Errc::remote)
-      return std::move(r).error();
-    return Error(Errc::verify, "etcd cannot read the snapshot: " + r.error().message())
-        .with_host(on.host())
-        .with_hint("the file is damaged or not an etcd snapshot; nothing was stopped. Take "
-                   "another snapshot or restore an older one (`acpctl etcd snapshot list`)");
-  }
+Result<SnapshotStatus> snapshot_status(transport::Transport& on, const std::string& staged) {
+  auto r = run_root(on, script(k_status, {staged}), std::chrono::minutes(10));
+  if (!r)
+    return std::move(r).error();
   const auto text = std::string(util::trim(r->out));
-  const auto doc = nlohmann::json::parse(text.substr(text.rfind('{')), nullptr, false);
-  if (doc.is_discarded() || !doc.contains("revision"))
+  const auto brace = text.rfind('{');
+  const auto doc = nlohmann::json::parse(brace == std::string::npos ? text : text.substr(brace),
+                                         nullptr, false);
+  if (doc.is_discarded() || !doc.is_object() || !doc.contains("revision"))
     return Error(Errc::remote, "unexpected `snapshot status` output: " + util::quoted(text))
         .with_host(on.host());
   return SnapshotStatus{doc.value("revision", std::uint64_t{0}),
                         doc.value("totalKey", std::uint64_t{0})};
 }
 
-Status restore_member(transport::Transport& on, const RestorePlan& plan, const RestoreMember& m,
+Status prepare_member(transport::Transport& on, const RestorePlan& plan, const RestoreMember& m,
                       const std::string& peer_url) {
   auto r = run_root(on,
-                    script(k_restore, {m.data_dir, m.aside, m.staged, m.node, plan.initial_cluster,
+                    script(k_prepare, {m.prepared, m.staged, m.node, plan.initial_cluster,
                                        plan.token, peer_url}),
                     std::chrono::minutes(10));
+  if (!r && r.error().code() == Errc::remote)
+    return Error(Errc::verify, "etcd cannot read the snapshot: " + r.error().message())
+        .with_host(on.host())
+        .with_hint("the file is damaged or not an etcd snapshot; nothing was stopped. Take "
+                   "another snapshot or restore an older one (`acpctl etcd snapshot list`)");
   if (!r)
-    return Error(std::move(r).error()).context("restoring " + m.data_dir);
+    return std::move(r).error();
+  return {};
+}
+
+Status swap_member(transport::Transport& on, const RestoreMember& m) {
+  auto r = run_root(on, script(k_swap, {m.data_dir, m.aside, m.prepared}), std::chrono::minutes(1));
+  if (!r)
+    return Error(std::move(r).error()).context("putting the restored data dir in place");
+  return {};
+}
+
+Status discard_member(transport::Transport& on, const RestoreMember& m) {
+  auto r = run_root(on, {"rm", "-rf", "--", m.prepared, m.staged}, std::chrono::minutes(5));
+  if (!r)
+    return std::move(r).error();
   return {};
 }
 

@@ -8,23 +8,24 @@
 
 namespace acp::etcd::detail {
 
-
-/// What the trial restore learnt from the snapshot.
+/// What `snapshot status` says of a snapshot.
 struct SnapshotStatus {
   std::uint64_t revision = 0;
   std::uint64_t keys = 0;
 };
-/// A restore of `staged` into a scratch dir on the node (then removed), and the snapshot's
-/// status. Fails with Errc::verify quoting etcd when it cannot read the snapshot.
-Result<SnapshotStatus> trial_restore(transport::Transport& on, const std::string& staged,
-                                     const std::string& scratch);
+Result<SnapshotStatus> snapshot_status(transport::Transport& on, const std::string& staged);
 
-/// Moves the data dir aside and restores it from the staged snapshot.
-Status restore_member(transport::Transport& on, const RestorePlan& plan, const RestoreMember& m,
+/// Restores the staged snapshot into m.prepared (etcd keeps running). Fails with
+/// Errc::verify quoting etcd when it cannot read the snapshot, leaving nothing behind.
+Status prepare_member(transport::Transport& on, const RestorePlan& plan, const RestoreMember& m,
                       const std::string& peer_url);
+/// Moves the data dir aside and the prepared one into its place (etcd stopped).
+Status swap_member(transport::Transport& on, const RestoreMember& m);
 /// Puts the aside data dir back (when there is one).
 Status undo_member(transport::Transport& on, const RestoreMember& m);
-/// Removes the aside data dir and the staged copy.
+/// Removes the prepared dir and the staged copy (a restore that stopped nothing).
+Status discard_member(transport::Transport& on, const RestoreMember& m);
+/// Removes the aside data dir and the staged copy (a restore that worked).
 Status clean_member(transport::Transport& on, const RestoreMember& m);
 
 /// Stops (`up` false) or starts the service and waits until the supervisor says so.

@@ -28,27 +28,27 @@ Result<std::string> recorded_beside(const std::filesystem::path& file) {
   return std::string(util::trim(text->substr(0, text->find(' '))));
 }
 
-Result<RestoreSource> from_node(const config::Cluster& cluster, const std::string& name,
-                                const RestoreNodes& nodes, const std::filesystem::path& work_dir) {
+} // namespace
+
+Result<RestoreSource> fetch_from_node(const config::Cluster& cluster, const std::string& name,
+                                      const RestoreNodes& nodes,
+                                      const std::filesystem::path& work_dir) {
   std::vector<std::string> damaged;
   for (const auto* node : cluster.nodes_with(config::Role::etcd)) {
-    auto found = list_snapshots(nodes.transport(node->name), cluster, *node);
+    auto found = find_snapshot(nodes.transport(node->name), cluster, *node, name);
     if (!found)
       return Error(std::move(found).error()).with_host(node->name);
-    for (const auto& s : *found) {
-      if (s.name != name)
-        continue;
-      if (s.damaged()) {
-        damaged.push_back(node->name);
-        continue;
-      }
-      const auto local = work_dir / name;
-      if (auto ok = nodes.transport(node->name).download(snapshot_dir(cluster) + "/" + name, local,
-                                                          true);
-          !ok)
-        return std::move(ok).error();
-      return checked_source(name, "node " + node->name, local, s.recorded_sha256);
-    }
+    if (!*found)
+      continue;
+    const auto local = work_dir / name;
+    if (auto ok = nodes.transport(node->name).download(snapshot_dir(cluster) + "/" + name, local,
+                                                        true);
+        !ok)
+      return std::move(ok).error();
+    auto checked = checked_source(name, "node " + node->name, local, (*found)->recorded_sha256);
+    if (checked || checked.error().code() != Errc::verify)
+      return checked;
+    damaged.push_back(node->name); // another node may hold a good copy
   }
   if (!damaged.empty())
     return Error(Errc::verify,
@@ -59,8 +59,6 @@ Result<RestoreSource> from_node(const config::Cluster& cluster, const std::strin
       .with_hint("`acpctl etcd snapshot list -f cluster.yaml` shows the snapshots there are; give "
                  "a path (./file.db) for a local file");
 }
-
-} // namespace
 
 Result<RestoreSource> checked_source(std::string name, std::string origin,
                                      std::filesystem::path local, const std::string& recorded) {
@@ -98,7 +96,7 @@ Result<RestoreSource> fetch_snapshot(const config::Cluster& cluster, const std::
     return Error(Errc::invalid_input,
                  fmt::format("{} is neither a file nor a snapshot's name", util::quoted(from)))
         .with_hint("names look like snapshot-etcd-20261202-020000-10.0.0.11.db");
-  auto found = from_node(cluster, from, nodes, work_dir);
+  auto found = fetch_from_node(cluster, from, nodes, work_dir);
   const bool s3 = cluster.etcd_backup && cluster.etcd_backup->s3;
   if (found || found.error().code() != Errc::invalid_input || !s3)
     return found;

@@ -18,7 +18,8 @@ chmod 0700 -- "$dir"
 part="$dir/.$name.part"
 trap 'rm -f -- "$part" "$part.sha256"' EXIT
 "$@" snapshot save "$part" >/dev/null
-sum=$(sha256sum -- "$part")
+# openssl's sha256 uses the CPU's SHA instructions: several times faster than coreutils'.
+if command -v openssl >/dev/null 2>&1; then sum=$(openssl dgst -sha256 -r "$part"); else sum=$(sha256sum -- "$part"); fi
 sum=${sum%% *}
 size=$(stat -c %s -- "$part")
 printf '%s  %s\n' "$sum" "$name" >"$part.sha256"

@@ -25,9 +25,17 @@ for f in "$dir"/snapshot-etcd-*.db; do
   [ -f "$f" ] || continue
   rec=-
   if [ -r "$f.sha256" ]; then read -r rec _ <"$f.sha256" || rec=-; fi
-  act=$(sha256sum -- "$f")
+  if command -v openssl >/dev/null 2>&1; then act=$(openssl dgst -sha256 -r "$f"); else act=$(sha256sum -- "$f"); fi
   echo "${f##*/} $(stat -c '%s %Y' -- "$f") ${rec:--} ${act%% *}"
 done
+)SH";
+
+// $1 dir $2 name: that snapshot's line as the list prints it, its digest not computed ("-").
+constexpr const char* k_find_script = R"SH(f=$1/$2
+[ -f "$f" ] || exit 0
+rec=-
+if [ -r "$f.sha256" ]; then read -r rec _ <"$f.sha256" || rec=-; fi
+echo "$2 $(stat -c '%s %Y' -- "$f") ${rec:--} -"
 )SH";
 
 template <class T> bool number(std::string_view text, T& out) {
@@ -138,7 +146,7 @@ std::vector<StoredSnapshot> parse_snapshot_list(std::string_view output, const s
     s.node = node;
     s.name = f[0];
     s.recorded_sha256 = f[3] == "-" ? "" : f[3];
-    s.actual_sha256 = f[4];
+    s.actual_sha256 = f[4] == "-" ? "" : f[4];
     out.push_back(std::move(s));
   }
   return out;
@@ -151,6 +159,24 @@ list_snapshots(transport::Transport& on, const config::Cluster& cluster, const c
   if (!r)
     return Error(std::move(r).error()).context("listing etcd snapshots");
   return parse_snapshot_list(r->out, node.name);
+}
+
+} // namespace acp::etcd
+
+namespace acp::etcd {
+
+Result<std::optional<StoredSnapshot>> find_snapshot(transport::Transport& on,
+                                                    const config::Cluster& cluster,
+                                                    const config::Node& node,
+                                                    const std::string& name) {
+  auto r = detail::run_root(on, {"sh", "-c", k_find_script, "sh", snapshot_dir(cluster), name},
+                            std::chrono::minutes(1));
+  if (!r)
+    return Error(std::move(r).error()).context("looking for " + name);
+  auto found = parse_snapshot_list(r->out, node.name);
+  if (found.empty())
+    return std::optional<StoredSnapshot>();
+  return std::optional(std::move(found.front()));
 }
 
 } // namespace acp::etcd

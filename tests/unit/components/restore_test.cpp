@@ -12,6 +12,7 @@
 #include <doctest/doctest.h>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 
 using namespace acp;
 
@@ -33,23 +34,29 @@ config::Cluster three() {
 // list shared by all nodes (so the test sees the order across nodes).
 class Node : public transport::FakeTransport {
 public:
-  Node(std::string name, std::vector<std::string>& log) : FakeTransport(name), m_log(log) {}
+  Node(std::string name, std::vector<std::string>& log, std::mutex& mutex)
+      : FakeTransport(name), m_log(log), m_mutex(&mutex) {}
   std::string fail_on; ///< a step that fails here ("restore", "trial")
 
   Result<transport::CommandResult> run(const transport::Command& c) override {
     const auto& a = c.argv;
     const std::string script = a.size() > 2 && a[0] == "sh" ? a[2] : "";
-    std::string step = a[0] == "sv"                                          ? "sv " + a[1]
-                       : a.size() == 6 && script.find("exec sv") != std::string::npos ? "sv " + a[5]
-                       : script.find("--name trial") != std::string::npos ? "trial"
-                       : script.find("--initial-cluster-token") != std::string::npos ? "restore"
-                       : script.find("mv -- \"$aside\" \"$data\"") != std::string::npos ? "undo"
-                       : a[0] == "rm"                                                  ? "clean"
-                                                                                       : "";
+    const auto has = [&](const char* text) { return script.find(text) != std::string::npos; };
+    std::string step = a[0] == "sv"                                    ? "sv " + a[1]
+                       : a.size() == 6 && has("exec sv")               ? "sv " + a[5]
+                       : has("--data-dir \"$prepared\"")               ? "prepare"
+                       : has("snapshot status")                        ? "status"
+                       : has("mv -- \"$3\" \"$data\"")                 ? "swap"
+                       : has("mv -- \"$aside\" \"$data\"")             ? "undo"
+                       : a[0] == "rm" && a[3].find(".pre-restore-") != std::string::npos ? "clean"
+                       : a[0] == "rm"                                  ? "discard"
+                                                                       : "";
     if (step == "sv up" || step == "sv down")
       m_up = step == "sv up";
-    if (!step.empty() && step != "sv status")
+    if (!step.empty() && step != "sv status") {
+      std::lock_guard lock(*m_mutex);
       m_log.push_back(host() + " " + step);
+    }
     (void)FakeTransport::run(c);
     if (!fail_on.empty() && step == fail_on)
       return transport::CommandResult{1, "", "etcd said no"};
@@ -57,7 +64,7 @@ public:
       return transport::CommandResult{
           0, m_up ? "run: /etc/service/acp-etcd: (pid 7) 1s\n" : "down: /etc/service/acp-etcd: 1s\n",
           ""};
-    if (step == "trial")
+    if (step == "status")
       return transport::CommandResult{0, R"({"hash":1,"revision":10042,"totalKey":10001,"totalSize":9})", ""};
     if (a.size() > 2 && a[a.size() - 2] == "endpoint" && a.back() == "status")
       return transport::CommandResult{
@@ -69,12 +76,14 @@ public:
 
 private:
   std::vector<std::string>& m_log;
+  std::mutex* m_mutex;
   bool m_up = true;
 };
 
 struct Lab {
   config::Cluster cluster = three();
   std::vector<std::string> log;
+  std::mutex mutex;
   std::map<std::string, std::unique_ptr<Node>> nodes;
   std::map<std::string, facts::HostFacts> facts;
   std::filesystem::path dir = std::filesystem::temp_directory_path() / "acpctl-restore-test";
@@ -82,7 +91,7 @@ struct Lab {
   Lab() {
     std::filesystem::create_directories(dir);
     for (const char* n : {"r1", "r2", "r3"}) {
-      nodes[n] = std::make_unique<Node>(n, log);
+      nodes[n] = std::make_unique<Node>(n, log, mutex);
       facts[n].service_manager = facts::ServiceManagerKind::runit;
     }
   }
@@ -113,16 +122,17 @@ TEST_SUITE("etcd::restore") {
     REQUIRE(plan.members.size() == 3);
     CHECK(plan.token == "acp-" + lab.cluster.name + "-restore-20261202-020000");
     CHECK(plan.members[1].node == "r2");
+    CHECK(plan.members[1].prepared == lab.cluster.etcd.data_dir + ".restore-20261202-020000");
     CHECK(plan.members[1].aside == lab.cluster.etcd.data_dir + ".pre-restore-20261202-020000");
     CHECK(plan.members[1].staged.ends_with("/.restore-snapshot-etcd-20261202-020000-10.0.0.11.db"));
     CHECK(plan.initial_cluster.find("r1=https://") == 0);
     CHECK(plan.initial_cluster.find(",r3=https://") != std::string::npos);
     CHECK(plan.source.sha256 == util::sha256_hex("snapshot bytes"));
     const auto lines = plan.lines();
-    CHECK(lines.size() == 1 + 3 + 1 + 3 + 3 + 1 + 3);
+    CHECK(lines.size() == 1 + 3 + 3 + 3 + 1 + 3);
   }
 
-  TEST_CASE("nothing stops before every member holds the bytes and a trial restore passed") {
+  TEST_CASE("the members stop only after every one holds the bytes and restored them aside") {
     Lab lab;
     const auto done = etcd::apply_restore(lab.cluster, lab.plan(), lab.access()).take();
     CHECK(done.snapshot_revision == 10042);
@@ -130,39 +140,43 @@ TEST_SUITE("etcd::restore") {
     CHECK(done.keys == 10001);
     for (const auto& [name, node] : lab.nodes)
       CHECK(node->files().at(lab.plan().members[0].staged).content == "snapshot bytes");
-    CHECK(lab.at("r1 trial") < lab.at("r1 sv down"));
     for (const char* n : {"r1", "r2", "r3"})
       for (const char* m : {"r1", "r2", "r3"}) {
-        CHECK(lab.at(std::string(m) + " sv down") < lab.at(std::string(n) + " restore"));
-        CHECK(lab.at(std::string(m) + " restore") < lab.at(std::string(n) + " sv up"));
+        const std::string a = n, b = m;
+        CHECK(lab.at(a + " prepare") < lab.at(b + " sv down"));
+        CHECK(lab.at(a + " sv down") < lab.at(b + " swap"));
+        CHECK(lab.at(a + " swap") < lab.at(b + " sv up"));
+        CHECK(lab.at(a + " sv up") < lab.at(b + " clean"));
       }
-    CHECK(lab.at("r3 sv up") < lab.at("r1 clean"));
     CHECK(std::count(lab.log.begin(), lab.log.end(), "r2 undo") == 0);
   }
 
   TEST_CASE("a snapshot etcd cannot read is refused with every member running") {
     Lab lab;
-    lab.nodes["r1"]->fail_on = "trial";
+    lab.nodes["r2"]->fail_on = "prepare";
     const auto r = etcd::apply_restore(lab.cluster, lab.plan(), lab.access());
     REQUIRE_FALSE(r);
     CHECK(r.error().code() == Errc::verify);
+    CHECK(r.error().host() == "r2");
     CHECK(r.error().hint().find("nothing was stopped") != std::string::npos);
     for (const auto& entry : lab.log)
       CHECK(entry.find("sv down") == std::string::npos);
+    for (const char* n : {"r1", "r2", "r3"})
+      CHECK(lab.at(std::string(n) + " discard") > lab.at("r2 prepare"));
   }
 
-  TEST_CASE("a failed member restore puts every old data dir back and starts the members") {
+  TEST_CASE("a failed swap puts every old data dir back and starts the members") {
     Lab lab;
-    lab.nodes["r2"]->fail_on = "restore";
+    lab.nodes["r2"]->fail_on = "swap";
     const auto r = etcd::apply_restore(lab.cluster, lab.plan(), lab.access());
     REQUIRE_FALSE(r);
     CHECK(r.error().message().find("etcd said no") != std::string::npos);
     CHECK(r.error().hint().find("rolled back") != std::string::npos);
-    CHECK(std::count(lab.log.begin(), lab.log.end(), "r3 restore") == 0);
-    for (const char* n : {"r1", "r2", "r3"}) {
-      CHECK(lab.at(std::string(n) + " undo") > lab.at("r2 restore"));
-      CHECK(lab.at(std::string("r3 undo")) < lab.at(std::string(n) + " sv up"));
-    }
+    for (const char* n : {"r1", "r2", "r3"})
+      for (const char* m : {"r1", "r2", "r3"}) {
+        CHECK(lab.at(std::string(n) + " undo") > lab.at("r2 swap"));
+        CHECK(lab.at(std::string(n) + " undo") < lab.at(std::string(m) + " sv up"));
+      }
   }
 
   TEST_CASE("bytes that are not the recorded ones are refused, naming where they came from") {

@@ -1,16 +1,17 @@
 #pragma once
 // `acpctl etcd snapshot restore`: every member's data dir rebuilt from one snapshot, as a
-// plan the user sees first and then its execution:
+// plan the user sees first and then its execution. Everything slow happens while the
+// members still run; they are down only for two renames each:
 //   1. stage: the snapshot (already on the workstation, its sha256 checked against the one
 //      recorded at save time) is uploaded to every member, sha256 checked on each node;
-//   2. check: a trial restore on the first member proves etcd can read it (a truncated or
-//      damaged file fails here, with nothing stopped) and reads its revision;
+//   2. prepare: on every member at once, etcd restores it into <data-dir>.restore-<stamp>
+//      with a new cluster token (a truncated or damaged file fails here, nothing stopped);
 //   3. stop every member;
-//   4. on each member: the data dir is moved aside (<data-dir>.pre-restore-<stamp>) and
-//      restored from the snapshot with a new cluster token;
+//   4. swap: the data dir goes aside (<data-dir>.pre-restore-<stamp>), the prepared one
+//      takes its place;
 //   5. start every member together and wait until all are healthy;
 //   6. the aside data dirs and staged copies are removed.
-// A failure in 4 or 5 puts the aside data dirs back and starts the members again.
+// A failure in 3 to 5 puts the aside data dirs back and starts the members again.
 
 #include "acpctl/config/model.hpp"
 #include "acpctl/facts/host_facts.hpp"
@@ -40,8 +41,9 @@ struct RestoreSource {
 struct RestoreMember {
   std::string node;
   std::string data_dir;
-  std::string aside;  ///< where the current data dir goes until the cluster is healthy
-  std::string staged; ///< the snapshot's copy on the node
+  std::string prepared; ///< where etcd restores the snapshot before anything stops
+  std::string aside;    ///< where the current data dir goes until the cluster is healthy
+  std::string staged;   ///< the snapshot's copy on the node
 };
 
 struct RestorePlan {
@@ -67,14 +69,14 @@ struct RestoreNodes {
 };
 
 struct Restored {
-  std::uint64_t snapshot_revision = 0; ///< from the snapshot (trial restore)
+  std::uint64_t snapshot_revision = 0; ///< from the snapshot (`snapshot status`)
   std::uint64_t revision = 0;          ///< the running cluster's, after the restore
   std::uint64_t keys = 0;              ///< keys in the snapshot
 };
 
 /// Runs `plan`. Before anything stops it fails with Errc::verify when a node received
-/// other bytes or etcd cannot read the snapshot; after, it rolls the members back to
-/// their aside data dirs and says so.
+/// other bytes or etcd cannot read the snapshot (and removes what it prepared); after, it
+/// rolls the members back to their aside data dirs and says so.
 Result<Restored> apply_restore(const config::Cluster& cluster, const RestorePlan& plan,
                                const RestoreNodes& nodes);
 
@@ -93,6 +95,10 @@ namespace acp::etcd {
 Result<RestoreSource> fetch_snapshot(const config::Cluster& cluster, const std::string& from,
                                      const RestoreNodes& nodes,
                                      const std::filesystem::path& work_dir);
+/// As fetch_snapshot for a name, from the nodes only (never S3).
+Result<RestoreSource> fetch_from_node(const config::Cluster& cluster, const std::string& name,
+                                      const RestoreNodes& nodes,
+                                      const std::filesystem::path& work_dir);
 
 /// Checks the file at `local` against `recorded` (may be empty: unrecorded) and fills the
 /// source's sha256 and size. Errc::verify naming `origin` on a mismatch.

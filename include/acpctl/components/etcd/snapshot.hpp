@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -75,6 +76,13 @@ Result<SavedSnapshot> save_snapshot(transport::Transport& on, const config::Clus
 /// does not exist.
 Result<std::vector<StoredSnapshot>>
 list_snapshots(transport::Transport& on, const config::Cluster& cluster, const config::Node& node);
+
+/// The snapshot `name` on `node` with its recorded sha256 (the file's own is not computed:
+/// the caller checks the bytes it fetches); none when the node does not hold it.
+Result<std::optional<StoredSnapshot>> find_snapshot(transport::Transport& on,
+                                                    const config::Cluster& cluster,
+                                                    const config::Node& node,
+                                                    const std::string& name);
 
 /// Parses the list script's lines ("NAME SIZE MTIME RECORDED ACTUAL").
 std::vector<StoredSnapshot> parse_snapshot_list(std::string_view output, const std::string& node);
