@@ -111,6 +111,7 @@ drill() {
   "$acpctl" etcd snapshot restore "$name" -f "$work/lab.yaml" --yes >"$work/restore.out" 2>&1 ||
     lab_fail "restore failed: $(cat "$work/restore.out")"
   ms=$(ms_since "$t0")
+  grep '^\[' "$work/restore.out" | sed 's/^/    /' >&2
   [ "$(count bench/)" = "$keys" ] || lab_fail "after the restore $(count bench/) of $keys keys are there"
   [ "$(revision)" = "$rev" ] || lab_fail "revision after the restore: $(revision), want $rev"
   echo "$ms"

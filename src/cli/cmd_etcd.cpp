@@ -94,16 +94,23 @@ etcd::S3Upload upload_or_throw(runner::Session& session, const std::string& node
 
 int run_save(const App& app, const Options& o) {
   auto session = open_session(o);
-  const auto gathered = session.gather(etcd_nodes(session.cluster()));
-  for (const auto& [host, err] : gathered.errors)
-    log::warn(Error(err).with_host(host).describe());
-  const auto source = etcd::snapshot_source(session.cluster(), gathered.facts).take();
-  const auto& node = *session.cluster().find_node(source);
-  const auto saved = etcd::save_snapshot(session.node(source), session.cluster(), node,
+  auto source = etcd::quick_snapshot_source(
+      session.cluster(), [&session](const std::string& n) -> transport::Transport& {
+        return session.node(n);
+      });
+  if (!source) {
+    // No member answered as it should: the full facts say which and why.
+    const auto gathered = session.gather(etcd_nodes(session.cluster()));
+    for (const auto& [host, err] : gathered.errors)
+      log::warn(Error(err).with_host(host).describe());
+    source = etcd::snapshot_source(session.cluster(), gathered.facts).take();
+  }
+  const auto& node = *session.cluster().find_node(*source);
+  const auto saved = etcd::save_snapshot(session.node(*source), session.cluster(), node,
                                          std::chrono::system_clock::now())
                          .take();
   const auto uploaded = with_s3(o, session.cluster())
-                            ? std::optional(upload_or_throw(session, source, saved.snapshot.name))
+                            ? std::optional(upload_or_throw(session, *source, saved.snapshot.name))
                             : std::nullopt;
   if (app.globals().json()) {
     auto doc = snapshot_json(saved.snapshot);
@@ -117,10 +124,10 @@ int run_save(const App& app, const Options& o) {
     print_json({{"schema", 1}, {"type", "etcd_snapshot"}, {"snapshot", doc}});
     return k_exit_ok;
   }
-  fmt::print("{}: {} ({}, sha256 {})\n", source, saved.path, util::human_bytes(saved.snapshot.size),
+  fmt::print("{}: {} ({}, sha256 {})\n", *source, saved.path, util::human_bytes(saved.snapshot.size),
              saved.snapshot.actual_sha256);
   for (const auto& name : saved.expired)
-    fmt::print("{}: removed {} (older than the ttl)\n", source, name);
+    fmt::print("{}: removed {} (older than the ttl)\n", *source, name);
   if (uploaded) {
     fmt::print("s3: uploaded {}\n", uploaded->key);
     for (const auto& name : uploaded->expired)

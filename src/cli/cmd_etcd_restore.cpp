@@ -51,12 +51,17 @@ int run_restore(const App& app, const Options& o) {
                              return session.node(n);
                            },
                            &gathered.facts,
-                           [json](const std::string& line) {
+                           [json, t0 = std::chrono::steady_clock::now()](const std::string& line) {
                              if (!json)
-                               fmt::print(stderr, "{}\n", line);
+                               fmt::print(stderr, "[{:5.1f}s] {}\n",
+                                          std::chrono::duration<double>(
+                                              std::chrono::steady_clock::now() - t0)
+                                              .count(),
+                                          line);
                            }};
   TempDir work;
   auto source = etcd::fetch_snapshot(cluster, o.snapshot, nodes, work.path()).take();
+  nodes.progress(fmt::format("fetched {} from {}, sha256 checked", source.name, source.origin));
   const auto plan = etcd::plan_restore(cluster, std::move(source), std::chrono::system_clock::now());
   if (!json)
     for (const auto& line : plan.lines())

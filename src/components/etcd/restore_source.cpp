@@ -9,6 +9,8 @@
 #include "acpctl/util/hash.hpp"
 #include "acpctl/util/strings.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <fmt/format.h>
 
 namespace acp::etcd {
@@ -30,9 +32,23 @@ Result<std::string> recorded_beside(const std::filesystem::path& file) {
 
 } // namespace
 
+Status check_snapshot_name(const std::string& name) {
+  const bool plain = std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_' ||
+           c == ':';
+  });
+  if (plain && name.size() <= 200 && name.starts_with("snapshot-etcd-") && name.ends_with(".db"))
+    return {};
+  return Error(Errc::invalid_input, fmt::format("{} is not a snapshot's name", util::quoted(name)))
+      .with_hint("names look like snapshot-etcd-20261202-020000-10.0.0.11.db, as `acpctl etcd "
+                 "snapshot list` shows them");
+}
+
 Result<RestoreSource> fetch_from_node(const config::Cluster& cluster, const std::string& name,
                                       const RestoreNodes& nodes,
                                       const std::filesystem::path& work_dir) {
+  if (auto ok = check_snapshot_name(name); !ok)
+    return std::move(ok).error();
   std::vector<std::string> damaged;
   for (const auto* node : cluster.nodes_with(config::Role::etcd)) {
     auto found = find_snapshot(nodes.transport(node->name), cluster, *node, name);
@@ -92,10 +108,10 @@ Result<RestoreSource> fetch_snapshot(const config::Cluster& cluster, const std::
       return std::move(recorded).error();
     return checked_source(local.filename().string(), "file " + from, local, *recorded);
   }
-  if (!from.starts_with("snapshot-etcd-") || !from.ends_with(".db"))
+  if (auto ok = check_snapshot_name(from); !ok)
     return Error(Errc::invalid_input,
                  fmt::format("{} is neither a file nor a snapshot's name", util::quoted(from)))
-        .with_hint("names look like snapshot-etcd-20261202-020000-10.0.0.11.db");
+        .with_hint(ok.error().hint());
   auto found = fetch_from_node(cluster, from, nodes, work_dir);
   const bool s3 = cluster.etcd_backup && cluster.etcd_backup->s3;
   if (found || found.error().code() != Errc::invalid_input || !s3)

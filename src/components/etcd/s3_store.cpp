@@ -127,6 +127,8 @@ Result<std::vector<StoredSnapshot>> list_s3(s3::Client& client, const config::Cl
 
 Result<RestoreSource> fetch_s3(s3::Client& client, const config::Cluster& cluster,
                                const std::string& name, const std::filesystem::path& work_dir) {
+  if (auto ok = check_snapshot_name(name); !ok)
+    return std::move(ok).error();
   const auto key = s3_key(cluster, name);
   auto record = client.get_text(key + ".sha256", 4096);
   if (!record)

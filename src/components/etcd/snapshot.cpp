@@ -6,6 +6,7 @@
 
 #include "acpctl/components/etcd/etcd.hpp"
 #include "acpctl/components/etcd/view.hpp"
+#include "acpctl/transport/parallel.hpp"
 #include "acpctl/util/strings.hpp"
 #include "run_root.hpp"
 #include "save_script.hpp"
@@ -177,6 +178,37 @@ Result<std::optional<StoredSnapshot>> find_snapshot(transport::Transport& on,
   if (found.empty())
     return std::optional<StoredSnapshot>();
   return std::optional(std::move(found.front()));
+}
+
+} // namespace acp::etcd
+
+namespace acp::etcd {
+
+std::optional<std::string>
+quick_snapshot_source(const config::Cluster& cluster,
+                      const std::function<transport::Transport&(const std::string&)>& node) {
+  const auto members = cluster.nodes_with(config::Role::etcd);
+  const auto argv = etcdctl({local_client_url(cluster)}, {"endpoint", "status"});
+  const auto statuses = transport::run_bounded<EndpointStatus>(
+      members.size(), 8, [&](std::size_t i) -> Result<EndpointStatus> {
+        auto r = detail::run_root(node(members[i]->name), argv, std::chrono::seconds(10));
+        if (!r)
+          return std::move(r).error();
+        return parse_endpoint_status(r->out + "\n" + r->err);
+      });
+  std::optional<std::string> pick;
+  bool pick_is_leader = true;
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    const auto& st = statuses[i];
+    if (!st || st->leader == 0 || !st->errors.empty())
+      continue;
+    const bool leader = st->leader == st->member_id;
+    if (!pick || (pick_is_leader && !leader)) {
+      pick = members[i]->name;
+      pick_is_leader = leader;
+    }
+  }
+  return pick;
 }
 
 } // namespace acp::etcd

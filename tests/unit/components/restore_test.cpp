@@ -199,4 +199,22 @@ TEST_SUITE("etcd::restore") {
     REQUIRE_FALSE(name);
     CHECK(name.error().code() == Errc::invalid_input);
   }
+
+  TEST_CASE("a snapshot's name never reaches outside the snapshot directory or the S3 prefix") {
+    CHECK(etcd::check_snapshot_name("snapshot-etcd-20261202-020000-10.0.0.11.db").ok());
+    CHECK(etcd::check_snapshot_name("snapshot-etcd-20261202-020000-fd00::11.db").ok());
+    for (const char* bad : {"../../etc/shadow", "snapshot-etcd-a/../../b.db", "snapshot-etcd-.db\n",
+                            "snapshot-etcd-$(reboot).db", "snapshot-etcd- x.db", "x.db", ""}) {
+      CAPTURE(bad);
+      const auto r = etcd::check_snapshot_name(bad);
+      REQUIRE_FALSE(r);
+      CHECK(r.error().code() == Errc::invalid_input);
+    }
+    Lab lab;
+    const auto r = etcd::fetch_from_node(lab.cluster, "../../etc/shadow", lab.access(), lab.dir);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code() == Errc::invalid_input);
+    for (const auto& [name, node] : lab.nodes)
+      CHECK(node->calls().empty());
+  }
 }

@@ -6,10 +6,13 @@
 #include "acpctl/components/registry.hpp"
 #include "acpctl/config/load.hpp"
 #include "acpctl/facts/gather.hpp"
+#include "acpctl/transport/fake.hpp"
 #include "acpctl/util/fs.hpp"
 
 #include <doctest/doctest.h>
 #include <filesystem>
+#include <fmt/format.h>
+#include <memory>
 
 using namespace acp;
 
@@ -107,5 +110,36 @@ TEST_SUITE("etcd::snapshot") {
     CHECK_FALSE(list[2].digest_ok());
     CHECK_FALSE(list[2].damaged());
     CHECK(list[2].digest_state() == "unrecorded");
+  }
+
+  TEST_CASE("the quick source: a follower that knows its leader, by each member's own status") {
+    const auto c = three();
+    std::map<std::string, std::unique_ptr<transport::FakeTransport>> nodes;
+    const auto status = [](int member, int leader) {
+      return transport::CommandResult{
+          0,
+          fmt::format(R"([{{"Endpoint":"https://127.0.0.1:2379","Status":{{"header":{{"cluster_id":9,)"
+                      R"("member_id":{},"revision":5,"raft_term":2}},"version":"3.4.23",)"
+                      R"("leader":{},"raftTerm":2}}}}])",
+                      member, leader),
+          ""};
+    };
+    for (int i = 1; i <= 3; ++i)
+      nodes["r" + std::to_string(i)] =
+          std::make_unique<transport::FakeTransport>("r" + std::to_string(i));
+    const auto pick = [&] {
+      return etcd::quick_snapshot_source(
+          c, [&](const std::string& n) -> transport::Transport& { return *nodes.at(n); });
+    };
+    nodes["r1"]->respond({etcd::k_etcdctl}, status(1, 1));
+    nodes["r2"]->respond({etcd::k_etcdctl}, status(2, 1));
+    nodes["r3"]->respond({etcd::k_etcdctl}, status(3, 1));
+    CHECK(pick() == std::optional<std::string>("r2"));
+    nodes["r2"]->fail({etcd::k_etcdctl}, Error(Errc::connect, "down"));
+    CHECK(pick() == std::optional<std::string>("r3"));
+    nodes["r3"]->respond({etcd::k_etcdctl}, status(3, 0)); // no leader known: not a source
+    CHECK(pick() == std::optional<std::string>("r1"));
+    nodes["r1"]->respond({etcd::k_etcdctl}, status(1, 0));
+    CHECK_FALSE(pick().has_value());
   }
 }

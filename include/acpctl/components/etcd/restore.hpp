@@ -95,6 +95,10 @@ namespace acp::etcd {
 Result<RestoreSource> fetch_snapshot(const config::Cluster& cluster, const std::string& from,
                                      const RestoreNodes& nodes,
                                      const std::filesystem::path& work_dir);
+/// Ok for "snapshot-etcd-...db" made of letters, digits and - . _ : (IPv6 addresses), at
+/// most 200 bytes: a name can never reach outside the snapshot directory or the S3 prefix.
+/// Errc::invalid_input otherwise.
+Status check_snapshot_name(const std::string& name);
 /// As fetch_snapshot for a name, from the nodes only (never S3).
 Result<RestoreSource> fetch_from_node(const config::Cluster& cluster, const std::string& name,
                                       const RestoreNodes& nodes,

@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -34,6 +35,14 @@ std::string snapshot_dir(const config::Cluster& cluster);
 /// is (the leader keeps serving writes). Fails saying what is wrong when none is.
 Result<std::string> snapshot_source(const config::Cluster& cluster,
                                     const std::map<std::string, facts::HostFacts>& facts);
+
+/// The node to take a snapshot from, asked quickly: each etcd node's own `endpoint status`
+/// (one etcdctl call per node, all at once). A member that knows a leader, a follower when
+/// there is one. Nullopt when no member answered so: the caller gathers the full facts and
+/// lets snapshot_source say what is wrong.
+std::optional<std::string>
+quick_snapshot_source(const config::Cluster& cluster,
+                      const std::function<transport::Transport&(const std::string&)>& node);
 
 /// One snapshot file on a node.
 struct StoredSnapshot {
