@@ -3,6 +3,7 @@
 // removed); after, the members are rolled back to their aside data dirs.
 
 #include "acpctl/components/etcd/etcd.hpp"
+#include "acpctl/components/etcd/facts.hpp"
 #include "acpctl/components/etcd/restore.hpp"
 #include "acpctl/components/etcd/snapshot.hpp"
 #include "acpctl/transport/parallel.hpp"
@@ -27,11 +28,13 @@ void say(const RestoreNodes& nodes, const std::string& line) {
     nodes.progress(line);
 }
 
-// Runs `step` on every member at once; the first failure (in member order), naming its node.
-Status each(const RestorePlan& plan, const RestoreNodes& nodes, const MemberStep& step) {
+// Runs `step` on every one of `members` at once; the first failure (in member order),
+// naming its node.
+Status each(const std::vector<RestoreMember>& members, const RestoreNodes& nodes,
+            const MemberStep& step) {
   const auto results = transport::run_bounded<bool>(
-      plan.members.size(), 8, [&](std::size_t i) -> Result<bool> {
-        const auto& m = plan.members[i];
+      members.size(), 8, [&](std::size_t i) -> Result<bool> {
+        const auto& m = members[i];
         if (auto ok = step(nodes.transport(m.node), m); !ok) {
           auto error = std::move(ok).error();
           return error.host().empty() ? std::move(error).with_host(m.node) : std::move(error);
@@ -42,6 +45,10 @@ Status each(const RestorePlan& plan, const RestoreNodes& nodes, const MemberStep
     if (!r)
       return r.error();
   return {};
+}
+
+Status each(const RestorePlan& plan, const RestoreNodes& nodes, const MemberStep& step) {
+  return each(plan.members, nodes, step);
 }
 
 Result<Managers> managers_of(const RestorePlan& plan, const RestoreNodes& nodes) {
@@ -88,14 +95,36 @@ Status prepare(const config::Cluster& cluster, const RestorePlan& plan, const Re
   });
 }
 
+// The followers, then the leader: a leader stopped while its followers stop too waits for a
+// leadership transfer that cannot happen (seconds); alone, it stops at once.
+std::vector<std::vector<RestoreMember>> stop_order(const RestorePlan& plan,
+                                                   const RestoreNodes& nodes) {
+  std::vector<RestoreMember> followers;
+  std::vector<RestoreMember> leader;
+  for (const auto& m : plan.members) {
+    const EtcdFacts* e = nullptr;
+    if (nodes.facts)
+      if (const auto it = nodes.facts->find(m.node); it != nodes.facts->end())
+        e = facts_of(it->second);
+    (e && e->leader() ? leader : followers).push_back(m);
+  }
+  return {followers, leader};
+}
+
 Status switch_all(const RestorePlan& plan, const RestoreNodes& nodes, const Managers& managers,
                   bool up) {
-  auto ok = each(plan, nodes, [&](transport::Transport& on, const RestoreMember& m) {
-    return detail::switch_service(on, *managers.at(m.node), k_service, up, k_switch_limit);
-  });
-  if (ok)
-    say(nodes, up ? "every member started" : "every member stopped");
-  return ok;
+  const auto groups =
+      up ? std::vector<std::vector<RestoreMember>>{plan.members} : stop_order(plan, nodes);
+  for (const auto& group : groups)
+    if (auto ok = each(group, nodes,
+                       [&](transport::Transport& on, const RestoreMember& m) {
+                         return detail::switch_service(on, *managers.at(m.node), k_service, up,
+                                                       k_switch_limit);
+                       });
+        !ok)
+      return ok;
+  say(nodes, up ? "every member started" : "every member stopped");
+  return {};
 }
 
 } // namespace

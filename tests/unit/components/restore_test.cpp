@@ -3,6 +3,7 @@
 // member stops before every member holds the snapshot and a trial restore passed; a failure
 // after the stop puts every member's old data dir back.
 
+#include "acpctl/components/etcd/facts.hpp"
 #include "acpctl/components/etcd/restore.hpp"
 #include "acpctl/config/load.hpp"
 #include "acpctl/transport/fake.hpp"
@@ -216,5 +217,17 @@ TEST_SUITE("etcd::restore") {
     CHECK(r.error().code() == Errc::invalid_input);
     for (const auto& [name, node] : lab.nodes)
       CHECK(node->calls().empty());
+  }
+
+  TEST_CASE("the leader stops after its followers (alone, it does not wait for a transfer)") {
+    Lab lab;
+    etcd::EtcdFacts leader;
+    leader.answered = true;
+    leader.status.member_id = 2;
+    leader.status.leader = 2;
+    etcd::set_facts(lab.facts["r2"], leader);
+    etcd::apply_restore(lab.cluster, lab.plan(), lab.access()).take();
+    CHECK(lab.at("r1 sv down") < lab.at("r2 sv down"));
+    CHECK(lab.at("r3 sv down") < lab.at("r2 sv down"));
   }
 }
