@@ -34,11 +34,11 @@ const config::Node& etcd_node(const config::Cluster& c) {
 
 // Runs the script's schedule test (everything before its loop) for one minute.
 bool due(const std::string& script, const std::string& minute) {
-  const auto path = std::filesystem::temp_directory_path() / "acpctl-due-test.sh";
+  const util::TempDir dir{"acpctl-due-test"}; // ctest runs test cases as parallel processes
+  const auto path = dir.path() / "due.sh";
   util::write_file_atomic(path, script.substr(0, script.find("last=")) + "due " + minute + "\n")
       .take();
   const int rc = std::system(("sh " + path.string() + " >/dev/null 2>&1").c_str());
-  std::filesystem::remove(path);
   return rc == 0;
 }
 

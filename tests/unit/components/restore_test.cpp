@@ -87,16 +87,16 @@ struct Lab {
   std::mutex mutex;
   std::map<std::string, std::unique_ptr<Node>> nodes;
   std::map<std::string, facts::HostFacts> facts;
-  std::filesystem::path dir = std::filesystem::temp_directory_path() / "acpctl-restore-test";
+  // Its own directory: ctest runs the test cases as parallel processes.
+  util::TempDir scratch{"acpctl-restore-test"};
+  std::filesystem::path dir = scratch.path();
 
   Lab() {
-    std::filesystem::create_directories(dir);
     for (const char* n : {"r1", "r2", "r3"}) {
       nodes[n] = std::make_unique<Node>(n, log, mutex);
       facts[n].service_manager = facts::ServiceManagerKind::runit;
     }
   }
-  ~Lab() { std::filesystem::remove_all(dir); }
   etcd::RestoreNodes access() {
     return {[this](const std::string& n) -> transport::Transport& { return *nodes.at(n); },
             &facts, nullptr};
