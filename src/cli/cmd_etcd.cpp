@@ -7,12 +7,12 @@
 #include "acpctl/components/etcd/s3_store.hpp"
 #include "acpctl/components/etcd/snapshot.hpp"
 #include "acpctl/runner/session.hpp"
+#include "acpctl/util/fs.hpp"
 #include "acpctl/util/log.hpp"
 #include "acpctl/util/strings.hpp"
 #include "app.hpp"
 #include "commands.hpp"
 #include "output.hpp"
-#include "temp_dir.hpp"
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
@@ -70,7 +70,7 @@ Result<etcd::S3Upload> upload(runner::Session& session, const std::string& name)
   auto client = etcd::s3_client(cluster);
   if (!client)
     return std::move(client).error();
-  TempDir work;
+  util::TempDir work{"acpctl-snapshot"};
   const etcd::RestoreNodes nodes{
       [&session](const std::string& n) -> transport::Transport& { return session.node(n); },
       nullptr, nullptr};
@@ -94,10 +94,13 @@ etcd::S3Upload upload_or_throw(runner::Session& session, const std::string& node
 
 int run_save(const App& app, const Options& o) {
   auto session = open_session(o);
+  // S3 settings and credentials are checked before the snapshot is taken.
+  const bool to_s3 = with_s3(o, session.cluster());
+  if (to_s3)
+    (void)etcd::s3_client(session.cluster()).take();
   auto source = etcd::quick_snapshot_source(
-      session.cluster(), [&session](const std::string& n) -> transport::Transport& {
-        return session.node(n);
-      });
+      session.cluster(),
+      [&session](const std::string& n) -> transport::Transport& { return session.node(n); });
   if (!source) {
     // No member answered as it should: the full facts say which and why.
     const auto gathered = session.gather(etcd_nodes(session.cluster()));
@@ -109,9 +112,8 @@ int run_save(const App& app, const Options& o) {
   const auto saved = etcd::save_snapshot(session.node(*source), session.cluster(), node,
                                          std::chrono::system_clock::now())
                          .take();
-  const auto uploaded = with_s3(o, session.cluster())
-                            ? std::optional(upload_or_throw(session, *source, saved.snapshot.name))
-                            : std::nullopt;
+  const auto uploaded =
+      to_s3 ? std::optional(upload_or_throw(session, *source, saved.snapshot.name)) : std::nullopt;
   if (app.globals().json()) {
     auto doc = snapshot_json(saved.snapshot);
     doc["path"] = saved.path;
@@ -124,8 +126,8 @@ int run_save(const App& app, const Options& o) {
     print_json({{"schema", 1}, {"type", "etcd_snapshot"}, {"snapshot", doc}});
     return k_exit_ok;
   }
-  fmt::print("{}: {} ({}, sha256 {})\n", *source, saved.path, util::human_bytes(saved.snapshot.size),
-             saved.snapshot.actual_sha256);
+  fmt::print("{}: {} ({}, sha256 {})\n", *source, saved.path,
+             util::human_bytes(saved.snapshot.size), saved.snapshot.actual_sha256);
   for (const auto& name : saved.expired)
     fmt::print("{}: removed {} (older than the ttl)\n", *source, name);
   if (uploaded) {

@@ -4,12 +4,12 @@
 #include "acpctl/components/etcd/restore.hpp"
 #include "acpctl/runner/lock.hpp"
 #include "acpctl/runner/session.hpp"
+#include "acpctl/util/fs.hpp"
 #include "acpctl/util/log.hpp"
 #include "app.hpp"
 #include "commands.hpp"
 #include "output.hpp"
 #include "run_output.hpp"
-#include "temp_dir.hpp"
 
 #include <fmt/format.h>
 
@@ -47,22 +47,20 @@ int run_restore(const App& app, const Options& o) {
     throw Failure(Error(err).with_host(host).with_hint(
         "every etcd node must be reachable for a restore; nothing was stopped"));
   const bool json = app.globals().json();
-  etcd::RestoreNodes nodes{[&session](const std::string& n) -> transport::Transport& {
-                             return session.node(n);
-                           },
-                           &gathered.facts,
-                           [json, t0 = std::chrono::steady_clock::now()](const std::string& line) {
-                             if (!json)
-                               fmt::print(stderr, "[{:5.1f}s] {}\n",
-                                          std::chrono::duration<double>(
-                                              std::chrono::steady_clock::now() - t0)
-                                              .count(),
-                                          line);
-                           }};
-  TempDir work;
+  etcd::RestoreNodes nodes{
+      [&session](const std::string& n) -> transport::Transport& { return session.node(n); },
+      &gathered.facts,
+      [json, t0 = std::chrono::steady_clock::now()](const std::string& line) {
+        if (!json)
+          fmt::print(stderr, "[{:5.1f}s] {}\n",
+                     std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
+                     line);
+      }};
+  util::TempDir work{"acpctl-snapshot"};
   auto source = etcd::fetch_snapshot(cluster, o.snapshot, nodes, work.path()).take();
   nodes.progress(fmt::format("fetched {} from {}, sha256 checked", source.name, source.origin));
-  const auto plan = etcd::plan_restore(cluster, std::move(source), std::chrono::system_clock::now());
+  const auto plan =
+      etcd::plan_restore(cluster, std::move(source), std::chrono::system_clock::now());
   if (!json)
     for (const auto& line : plan.lines())
       fmt::print("{}\n", line);
@@ -76,10 +74,10 @@ int run_restore(const App& app, const Options& o) {
   std::vector<transport::Transport*> members;
   for (const auto& m : plan.members)
     members.push_back(&session.node(m.node));
-  const auto locks = runner::NodeLocks::take(
-                         members, runner::this_process("acpctl etcd snapshot restore"),
-                         o.force_unlock)
-                         .take();
+  const auto locks =
+      runner::NodeLocks::take(members, runner::this_process("acpctl etcd snapshot restore"),
+                              o.force_unlock)
+          .take();
   const auto done = etcd::apply_restore(cluster, plan, nodes).take();
   if (json)
     print_json({{"schema", 1},

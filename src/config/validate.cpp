@@ -97,8 +97,7 @@ void check_backup(Checker& ck) {
                         cron.error().message()),
             "five fields: minute hour day-of-month month day-of-week, e.g. \"0 2 * * *\"");
   else if (util::cron_period(*cron, std::chrono::system_clock::now()).count() == 0)
-    ck.fail(path + ".schedule",
-            fmt::format("schedule {} never fires", util::quoted(b->schedule)),
+    ck.fail(path + ".schedule", fmt::format("schedule {} never fires", util::quoted(b->schedule)),
             "pick days that exist, e.g. \"0 2 * * *\" for 02:00 every day");
   static const std::regex k_ttl("[0-9]+[mhd]");
   if (!short_match(b->ttl, k_ttl, 32))

@@ -26,7 +26,9 @@ constexpr std::array<FieldSpec, 5> k_fields{{
     {"minute", 0, 59, {}},
     {"hour", 0, 23, {}},
     {"day of month", 1, 31, {}},
-    {"month", 1, 12,
+    {"month",
+     1,
+     12,
      {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}},
     {"day of week", 0, 7, {"sun", "mon", "tue", "wed", "thu", "fri", "sat"}},
 }};

@@ -17,7 +17,7 @@ namespace acp::util {
 struct Cron {
   std::bitset<60> minutes;
   std::bitset<24> hours;
-  std::bitset<32> days; ///< 1..31
+  std::bitset<32> days;   ///< 1..31
   std::bitset<13> months; ///< 1..12
   std::bitset<7> weekdays;
   /// crontab(5): when both day fields are restricted (neither starts with '*'), a day

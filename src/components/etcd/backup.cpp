@@ -71,8 +71,8 @@ Result<std::string> render_schedule_script(const config::Cluster& cluster,
          var("either", cron->days_restricted && cron->weekdays_restricted ? "1" : "0");
   const auto argv = etcdctl({local_client_url(cluster)}, {});
   // save.sh takes etcdctl's argv after the ttl.
-  out += "snapshot() { /bin/sh " + std::string(k_backup_dir) + "/save.sh \"$dir\" \"$1\" \"$ttl\" " +
-         util::shell_join(argv) + "; }\n";
+  out += "snapshot() { /bin/sh " + std::string(k_backup_dir) +
+         "/save.sh \"$dir\" \"$1\" \"$ttl\" " + util::shell_join(argv) + "; }\n";
   return out + k_loop;
 }
 

@@ -1,5 +1,5 @@
-// Registration of the etcd component: one serial stage after pki, the snapshot scheduler, its facts probe, its
-// ports on control-plane and etcd nodes, its status lines.
+// Registration of the etcd component: one serial stage after pki, the snapshot scheduler, its facts
+// probe, its ports on control-plane and etcd nodes, its status lines.
 
 #include "acpctl/components/etcd/backup.hpp"
 #include "acpctl/components/etcd/facts.hpp"

@@ -54,7 +54,8 @@ void read_snapshot(const std::string& body, EtcdFacts& e) {
     const auto now = std::stoll(lines[0]);
     const auto mtime = std::stoll(lines[1].substr(0, space));
     if (space != std::string::npos)
-      e.last_snapshot = LastSnapshot{lines[1].substr(space + 1), std::max<long long>(now - mtime, 0)};
+      e.last_snapshot =
+          LastSnapshot{lines[1].substr(space + 1), std::max<long long>(now - mtime, 0)};
   } catch (const std::exception&) {
     // Not the probe's output (a damaged node): as if there were no snapshot.
   }

@@ -32,8 +32,8 @@ void say(const RestoreNodes& nodes, const std::string& line) {
 // naming its node.
 Status each(const std::vector<RestoreMember>& members, const RestoreNodes& nodes,
             const MemberStep& step) {
-  const auto results = transport::run_bounded<bool>(
-      members.size(), 8, [&](std::size_t i) -> Result<bool> {
+  const auto results =
+      transport::run_bounded<bool>(members.size(), 8, [&](std::size_t i) -> Result<bool> {
         const auto& m = members[i];
         if (auto ok = step(nodes.transport(m.node), m); !ok) {
           auto error = std::move(ok).error();
@@ -83,8 +83,8 @@ Status prepare(const config::Cluster& cluster, const RestorePlan& plan, const Re
     if (!up)
       return Error(std::move(up).error()).context("staging the snapshot");
     if (up->sha256 != plan.source.sha256)
-      return Error(Errc::verify, fmt::format("the node holds sha256 {} for {}, not {}",
-                                             up->sha256, m.staged, plan.source.sha256));
+      return Error(Errc::verify, fmt::format("the node holds sha256 {} for {}, not {}", up->sha256,
+                                             m.staged, plan.source.sha256));
     return {};
   });
   if (!staged)
@@ -196,7 +196,7 @@ Result<Restored> apply_restore(const config::Cluster& cluster, const RestorePlan
   if (auto ok = prepare(cluster, plan, nodes); !ok)
     return give_up(plan, nodes, std::move(ok).error());
   auto status = detail::snapshot_status(nodes.transport(plan.members.front().node),
-                                   plan.members.front().staged);
+                                        plan.members.front().staged);
   if (!status)
     return give_up(plan, nodes, std::move(status).error());
   say(nodes, fmt::format("restored into the prepared data dirs: revision {}, {} keys",

@@ -69,8 +69,8 @@ Result<SnapshotStatus> snapshot_status(transport::Transport& on, const std::stri
     return std::move(r).error();
   const auto text = std::string(util::trim(r->out));
   const auto brace = text.rfind('{');
-  const auto doc = nlohmann::json::parse(brace == std::string::npos ? text : text.substr(brace),
-                                         nullptr, false);
+  const auto doc =
+      nlohmann::json::parse(brace == std::string::npos ? text : text.substr(brace), nullptr, false);
   if (doc.is_discarded() || !doc.is_object() || !doc.contains("revision"))
     return Error(Errc::remote, "unexpected `snapshot status` output: " + util::quoted(text))
         .with_host(on.host());
@@ -80,10 +80,10 @@ Result<SnapshotStatus> snapshot_status(transport::Transport& on, const std::stri
 
 Status prepare_member(transport::Transport& on, const RestorePlan& plan, const RestoreMember& m,
                       const std::string& peer_url) {
-  auto r = run_root(on,
-                    script(k_prepare, {m.prepared, m.staged, m.node, plan.initial_cluster,
-                                       plan.token, peer_url}),
-                    std::chrono::minutes(10));
+  auto r = run_root(
+      on,
+      script(k_prepare, {m.prepared, m.staged, m.node, plan.initial_cluster, plan.token, peer_url}),
+      std::chrono::minutes(10));
   if (!r && r.error().code() == Errc::remote)
     return Error(Errc::verify, "etcd cannot read the snapshot: " + r.error().message())
         .with_host(on.host())

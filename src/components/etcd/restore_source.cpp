@@ -57,8 +57,8 @@ Result<RestoreSource> fetch_from_node(const config::Cluster& cluster, const std:
     if (!*found)
       continue;
     const auto local = work_dir / name;
-    if (auto ok = nodes.transport(node->name).download(snapshot_dir(cluster) + "/" + name, local,
-                                                        true);
+    if (auto ok =
+            nodes.transport(node->name).download(snapshot_dir(cluster) + "/" + name, local, true);
         !ok)
       return std::move(ok).error();
     auto checked = checked_source(name, "node " + node->name, local, (*found)->recorded_sha256);

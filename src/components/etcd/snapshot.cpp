@@ -112,7 +112,8 @@ Result<SavedSnapshot> save_snapshot(transport::Transport& on, const config::Clus
     return std::move(ttl).error();
   const auto dir = snapshot_dir(cluster);
   const auto name = snapshot_name(at, node.address);
-  std::vector<std::string> argv{"sh", "-c", detail::k_save_script, "sh", dir, name, std::to_string(*ttl)};
+  std::vector<std::string> argv{"sh", "-c", detail::k_save_script, "sh",
+                                dir,  name, std::to_string(*ttl)};
   for (auto& a : etcdctl({local_client_url(cluster)}, {}))
     argv.push_back(std::move(a));
   auto r = detail::run_root(on, std::move(argv), std::chrono::minutes(30));
@@ -156,7 +157,7 @@ std::vector<StoredSnapshot> parse_snapshot_list(std::string_view output, const s
 Result<std::vector<StoredSnapshot>>
 list_snapshots(transport::Transport& on, const config::Cluster& cluster, const config::Node& node) {
   auto r = detail::run_root(on, {"sh", "-c", k_list_script, "sh", snapshot_dir(cluster)},
-                    std::chrono::minutes(10));
+                            std::chrono::minutes(10));
   if (!r)
     return Error(std::move(r).error()).context("listing etcd snapshots");
   return parse_snapshot_list(r->out, node.name);

@@ -48,11 +48,12 @@ std::optional<SnapshotAge> snapshot_age(const config::Cluster& cluster,
     }
   if (!scheduled)
     return std::nullopt;
-  const auto period = std::chrono::seconds(util::cron_period(*cron, std::chrono::system_clock::now()));
+  const auto period =
+      std::chrono::seconds(util::cron_period(*cron, std::chrono::system_clock::now()));
   SnapshotAge out;
   out.stale = !newest || newest->age_seconds > 2 * period.count();
-  out.text = newest ? fmt::format("last snapshot {} ago", util::human_duration(
-                                                               std::chrono::seconds(newest->age_seconds)))
+  out.text = newest ? fmt::format("last snapshot {} ago",
+                                  util::human_duration(std::chrono::seconds(newest->age_seconds)))
                     : "no snapshot yet";
   if (out.stale)
     out.text += fmt::format(" (STALE: schedule {} runs every {})", cluster.etcd_backup->schedule,

@@ -11,9 +11,9 @@
 #include "acpctl/util/fs.hpp"
 
 #include <cstdio>
-#include <fmt/format.h>
 #include <doctest/doctest.h>
 #include <filesystem>
+#include <fmt/format.h>
 
 using namespace acp;
 

@@ -43,15 +43,15 @@ public:
     const auto& a = c.argv;
     const std::string script = a.size() > 2 && a[0] == "sh" ? a[2] : "";
     const auto has = [&](const char* text) { return script.find(text) != std::string::npos; };
-    std::string step = a[0] == "sv"                                    ? "sv " + a[1]
-                       : a.size() == 6 && has("exec sv")               ? "sv " + a[5]
-                       : has("--data-dir \"$prepared\"")               ? "prepare"
-                       : has("snapshot status")                        ? "status"
-                       : has("mv -- \"$3\" \"$data\"")                 ? "swap"
-                       : has("mv -- \"$aside\" \"$data\"")             ? "undo"
+    std::string step = a[0] == "sv"                        ? "sv " + a[1]
+                       : a.size() == 6 && has("exec sv")   ? "sv " + a[5]
+                       : has("--data-dir \"$prepared\"")   ? "prepare"
+                       : has("snapshot status")            ? "status"
+                       : has("mv -- \"$3\" \"$data\"")     ? "swap"
+                       : has("mv -- \"$aside\" \"$data\"") ? "undo"
                        : a[0] == "rm" && a[3].find(".pre-restore-") != std::string::npos ? "clean"
-                       : a[0] == "rm"                                  ? "discard"
-                                                                       : "";
+                       : a[0] == "rm"                                                    ? "discard"
+                                                                                         : "";
     if (step == "sv up" || step == "sv down")
       m_up = step == "sv up";
     if (!step.empty() && step != "sv status") {
@@ -62,11 +62,13 @@ public:
     if (!fail_on.empty() && step == fail_on)
       return transport::CommandResult{1, "", "etcd said no"};
     if (step == "sv status")
-      return transport::CommandResult{
-          0, m_up ? "run: /etc/service/acp-etcd: (pid 7) 1s\n" : "down: /etc/service/acp-etcd: 1s\n",
-          ""};
+      return transport::CommandResult{0,
+                                      m_up ? "run: /etc/service/acp-etcd: (pid 7) 1s\n"
+                                           : "down: /etc/service/acp-etcd: 1s\n",
+                                      ""};
     if (step == "status")
-      return transport::CommandResult{0, R"({"hash":1,"revision":10042,"totalKey":10001,"totalSize":9})", ""};
+      return transport::CommandResult{
+          0, R"({"hash":1,"revision":10042,"totalKey":10001,"totalSize":9})", ""};
     if (a.size() > 2 && a[a.size() - 2] == "endpoint" && a.back() == "status")
       return transport::CommandResult{
           0,
@@ -98,8 +100,8 @@ struct Lab {
     }
   }
   etcd::RestoreNodes access() {
-    return {[this](const std::string& n) -> transport::Transport& { return *nodes.at(n); },
-            &facts, nullptr};
+    return {[this](const std::string& n) -> transport::Transport& { return *nodes.at(n); }, &facts,
+            nullptr};
   }
   etcd::RestorePlan plan(const std::string& content = "snapshot bytes") {
     const auto file = dir / "snapshot-etcd-20261202-020000-10.0.0.11.db";
@@ -184,8 +186,8 @@ TEST_SUITE("etcd::restore") {
     Lab lab;
     const auto file = lab.dir / "snapshot-etcd-x.db";
     util::write_file_atomic(file, "flipped").take();
-    const auto r = etcd::checked_source("snapshot-etcd-x.db", "node r2", file,
-                                        util::sha256_hex("original"));
+    const auto r =
+        etcd::checked_source("snapshot-etcd-x.db", "node r2", file, util::sha256_hex("original"));
     REQUIRE_FALSE(r);
     CHECK(r.error().code() == Errc::verify);
     CHECK(r.error().message().find("node r2") != std::string::npos);

@@ -118,10 +118,11 @@ TEST_SUITE("etcd::snapshot") {
     const auto status = [](int member, int leader) {
       return transport::CommandResult{
           0,
-          fmt::format(R"([{{"Endpoint":"https://127.0.0.1:2379","Status":{{"header":{{"cluster_id":9,)"
-                      R"("member_id":{},"revision":5,"raft_term":2}},"version":"3.4.23",)"
-                      R"("leader":{},"raftTerm":2}}}}])",
-                      member, leader),
+          fmt::format(
+              R"([{{"Endpoint":"https://127.0.0.1:2379","Status":{{"header":{{"cluster_id":9,)"
+              R"("member_id":{},"revision":5,"raft_term":2}},"version":"3.4.23",)"
+              R"("leader":{},"raftTerm":2}}}}])",
+              member, leader),
           ""};
     };
     for (int i = 1; i <= 3; ++i)

@@ -53,9 +53,9 @@ TEST_SUITE("util::cron") {
   }
 
   TEST_CASE("refuses what crontab refuses, naming the field") {
-    for (const char* bad : {"0 2 * *", "60 * * * *", "* 24 * * *", "* * 0 * *", "* * * 13 *",
-                            "* * * * 8", "5-1 * * * *", "*/0 * * * *", "a * * * *", "1,,2 * * * *",
-                            "@often"}) {
+    for (const char* bad :
+         {"0 2 * *", "60 * * * *", "* 24 * * *", "* * 0 * *", "* * * 13 *", "* * * * 8",
+          "5-1 * * * *", "*/0 * * * *", "a * * * *", "1,,2 * * * *", "@often"}) {
       CAPTURE(bad);
       const auto r = util::parse_cron(bad);
       REQUIRE_FALSE(r);

@@ -48,7 +48,7 @@ struct RestoreMember {
 
 struct RestorePlan {
   RestoreSource source;
-  std::string token;          ///< the new cluster token
+  std::string token;           ///< the new cluster token
   std::string initial_cluster; ///< "n1=https://...:2380,..."
   std::vector<RestoreMember> members;
   /// The plan as lines for the user: one per step and node.

@@ -60,10 +60,10 @@ struct StoredSnapshot {
   /// "ok", "mismatch", "unrecorded" (no NAME.sha256 beside it: not saved by acpctl) or
   /// "unchecked" (in S3: checked when fetched for a restore).
   std::string_view digest_state() const {
-    return digest_ok()                ? "ok"
-           : damaged()                ? "mismatch"
-           : recorded_sha256.empty()  ? "unrecorded"
-                                      : "unchecked";
+    return digest_ok()               ? "ok"
+           : damaged()               ? "mismatch"
+           : recorded_sha256.empty() ? "unrecorded"
+                                     : "unchecked";
   }
 };
 
