@@ -163,10 +163,6 @@ list_snapshots(transport::Transport& on, const config::Cluster& cluster, const c
   return parse_snapshot_list(r->out, node.name);
 }
 
-} // namespace acp::etcd
-
-namespace acp::etcd {
-
 Result<std::optional<StoredSnapshot>> find_snapshot(transport::Transport& on,
                                                     const config::Cluster& cluster,
                                                     const config::Node& node,
@@ -180,10 +176,6 @@ Result<std::optional<StoredSnapshot>> find_snapshot(transport::Transport& on,
     return std::optional<StoredSnapshot>();
   return std::optional(std::move(found.front()));
 }
-
-} // namespace acp::etcd
-
-namespace acp::etcd {
 
 std::optional<std::string>
 quick_snapshot_source(const config::Cluster& cluster,
