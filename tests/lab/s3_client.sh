@@ -34,10 +34,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
 # wait_port PORT: until something listens on 127.0.0.1:PORT (20 s at most).
 wait_port() {
   for _ in $(seq 1 100); do
@@ -49,7 +45,7 @@ wait_port() {
 
 export S3_ACCESS_KEY=S3RVER S3_SECRET_KEY=S3RVER
 bucket=lab-bucket
-port=$(free_port)
+port=$(lab_free_port)
 url=http://127.0.0.1:$port
 "$s3rver" -d "$work/s3rver" -a 127.0.0.1 -p "$port" -s --configure-bucket "$bucket" \
   >"$work/s3rver.log" 2>&1 &
@@ -116,7 +112,7 @@ rm -f "$work/big.back"
 ok "s3rver: an interrupted multipart upload is started over and completes"
 
 if command -v moto_server >/dev/null; then
-  moto_port=$(free_port)
+  moto_port=$(lab_free_port)
   moto_server -H 127.0.0.1 -p "$moto_port" >"$work/moto.log" 2>&1 &
   pids+=($!)
   wait_port "$moto_port"
@@ -161,7 +157,7 @@ ok "a missing bucket is reported as such, with what to do"
 # 8. TLS: verified unless turned off; an extra CA file is honoured.
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=127.0.0.1 \
   -addext subjectAltName=IP:127.0.0.1 -keyout "$work/tls.key" -out "$work/tls.crt" 2>/dev/null
-tls_port=$(free_port)
+tls_port=$(lab_free_port)
 tls_url=https://127.0.0.1:$tls_port
 "$s3rver" -d "$work/s3rver-tls" -a 127.0.0.1 -p "$tls_port" -s --key "$work/tls.key" \
   --cert "$work/tls.crt" --configure-bucket "$bucket" >"$work/s3rver-tls.log" 2>&1 &
