@@ -36,7 +36,7 @@ std::string uri_encode(std::string_view text, bool encode_slash) {
 
 namespace detail {
 
-std::string canonical_query(const std::vector<Field>& query) {
+std::string canonical_query(const std::vector<Field>& query, bool bare_names) {
   std::vector<Field> encoded;
   encoded.reserve(query.size());
   for (const auto& [name, value] : query)
@@ -48,8 +48,8 @@ std::string canonical_query(const std::vector<Field>& query) {
     if (!out.empty())
       out += '&';
     out += name;
-    out += '=';
-    out += value;
+    if (!bare_names || !value.empty())
+      out += '=' + value;
   }
   return out;
 }

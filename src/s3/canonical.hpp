@@ -12,7 +12,9 @@ namespace acp::s3::detail {
 
 /// The canonical query string: names and values encoded (slash too), sorted by name then
 /// value, "name=value" joined by '&'; "" without parameters.
-std::string canonical_query(const std::vector<Field>& query);
+/// `bare_names`: a parameter without a value is written without '=' ("uploads"), as a URL
+/// carries it; SigV4's canonical form always has the '='.
+std::string canonical_query(const std::vector<Field>& query, bool bare_names = false);
 
 /// A header value as signed: leading and trailing blanks removed, inner runs of blanks
 /// (spaces, tabs) made one space.

@@ -4,6 +4,7 @@
 #include "url.hpp"
 
 #include "acpctl/util/strings.hpp"
+#include "canonical.hpp"
 
 #include <algorithm>
 
@@ -55,19 +56,7 @@ Result<BaseUrl> parse_base_url(std::string_view url) {
 }
 
 std::string query_string(const std::vector<Field>& query) {
-  std::vector<Field> encoded;
-  for (const auto& [name, value] : query)
-    encoded.emplace_back(uri_encode(name, true), uri_encode(value, true));
-  std::sort(encoded.begin(), encoded.end());
-  std::string out;
-  for (const auto& [name, value] : encoded) {
-    if (!out.empty())
-      out += '&';
-    out += name;
-    if (!value.empty())
-      out += '=' + value;
-  }
-  return out;
+  return detail::canonical_query(query, true);
 }
 
 Result<Target> make_target(const Endpoint& endpoint, std::string_view key,

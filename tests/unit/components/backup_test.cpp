@@ -6,9 +6,9 @@
 #include "acpctl/components/etcd/facts.hpp"
 #include "acpctl/components/etcd/status.hpp"
 #include "acpctl/components/registry.hpp"
-#include "acpctl/config/load.hpp"
 #include "acpctl/facts/gather.hpp"
 #include "acpctl/util/fs.hpp"
+#include "etcd_cluster.hpp"
 
 #include <cstdio>
 #include <doctest/doctest.h>
@@ -20,9 +20,7 @@ using namespace acp;
 namespace {
 
 config::Cluster with_backup(const std::string& schedule) {
-  auto loaded = config::load_text(config::example_config(), "cluster.yaml");
-  REQUIRE(loaded.cluster.has_value());
-  auto c = *loaded.cluster;
+  auto c = test::example_cluster();
   c.etcd_backup = config::EtcdBackup{};
   c.etcd_backup->schedule = schedule;
   return c;
@@ -40,16 +38,6 @@ bool due(const std::string& script, const std::string& minute) {
       .take();
   const int rc = std::system(("sh " + path.string() + " >/dev/null 2>&1").c_str());
   return rc == 0;
-}
-
-config::Cluster three(const std::string& schedule) {
-  auto c = with_backup(schedule);
-  c.nodes.resize(3);
-  for (std::size_t i = 0; i < 3; ++i) {
-    c.nodes[i].name = "r" + std::to_string(i + 1);
-    c.nodes[i].roles = {config::Role::etcd};
-  }
-  return c;
 }
 
 // A healthy 3-member cluster recorded from real etcd 3.4 (tests/data/etcd), r1 with a
@@ -110,7 +98,7 @@ TEST_SUITE("etcd::backup") {
   }
 
   TEST_CASE("status shows the newest snapshot's age and flags one older than two periods") {
-    const auto c = three("0 2 * * *");
+    const auto c = test::three_etcd_nodes(with_backup("0 2 * * *"));
     auto fresh = snapshot_facts(3 * 3600);
     const auto* e = etcd::facts_of(fresh.at("r1"));
     REQUIRE(e);

@@ -5,10 +5,10 @@
 
 #include "acpctl/components/etcd/facts.hpp"
 #include "acpctl/components/etcd/restore.hpp"
-#include "acpctl/config/load.hpp"
 #include "acpctl/transport/fake.hpp"
 #include "acpctl/util/fs.hpp"
 #include "acpctl/util/hash.hpp"
+#include "etcd_cluster.hpp"
 
 #include <doctest/doctest.h>
 #include <filesystem>
@@ -18,18 +18,6 @@
 using namespace acp;
 
 namespace {
-
-config::Cluster three() {
-  auto loaded = config::load_text(config::example_config(), "cluster.yaml");
-  REQUIRE(loaded.cluster.has_value());
-  auto c = *loaded.cluster;
-  c.nodes.resize(3);
-  for (std::size_t i = 0; i < 3; ++i) {
-    c.nodes[i].name = "r" + std::to_string(i + 1);
-    c.nodes[i].roles = {config::Role::etcd};
-  }
-  return c;
-}
 
 // A node whose acp-etcd goes down and up with sv, and which logs the restore's steps in one
 // list shared by all nodes (so the test sees the order across nodes).
@@ -84,7 +72,7 @@ private:
 };
 
 struct Lab {
-  config::Cluster cluster = three();
+  config::Cluster cluster = test::three_etcd_nodes();
   std::vector<std::string> log;
   std::mutex mutex;
   std::map<std::string, std::unique_ptr<Node>> nodes;

@@ -4,10 +4,10 @@
 #include "acpctl/components/etcd/facts.hpp"
 #include "acpctl/components/etcd/snapshot.hpp"
 #include "acpctl/components/registry.hpp"
-#include "acpctl/config/load.hpp"
 #include "acpctl/facts/gather.hpp"
 #include "acpctl/transport/fake.hpp"
 #include "acpctl/util/fs.hpp"
+#include "etcd_cluster.hpp"
 
 #include <doctest/doctest.h>
 #include <filesystem>
@@ -17,18 +17,6 @@
 using namespace acp;
 
 namespace {
-
-config::Cluster three() {
-  auto loaded = config::load_text(config::example_config(), "cluster.yaml");
-  REQUIRE(loaded.cluster.has_value());
-  auto c = *loaded.cluster;
-  for (int i = 0; i < 3; ++i) {
-    c.nodes[static_cast<std::size_t>(i)].name = "r" + std::to_string(i + 1);
-    c.nodes[static_cast<std::size_t>(i)].roles = {config::Role::etcd};
-  }
-  c.nodes.resize(3);
-  return c;
-}
 
 std::map<std::string, facts::HostFacts> recorded(const std::string& prefix) {
   std::map<std::string, facts::HostFacts> out;
@@ -53,7 +41,7 @@ TEST_SUITE("etcd::snapshot") {
   }
 
   TEST_CASE("ttl is whole days, hours or minutes") {
-    auto c = three();
+    auto c = test::three_etcd_nodes();
     c.etcd_backup = config::EtcdBackup{};
     CHECK(etcd::ttl_minutes(c).take() == 7 * 24 * 60);
     c.etcd_backup->ttl = "12h";
@@ -75,16 +63,16 @@ TEST_SUITE("etcd::snapshot") {
     const auto* r2 = etcd::facts_of(facts.at("r2"));
     REQUIRE(r2 != nullptr);
     REQUIRE(r2->leader()); // the recording's leader
-    const auto source = etcd::snapshot_source(three(), facts);
+    const auto source = etcd::snapshot_source(test::three_etcd_nodes(), facts);
     REQUIRE(source.ok());
     CHECK(*source != "r2");
   }
 
   TEST_CASE("without a healthy member: refused, saying why") {
-    const auto none = etcd::snapshot_source(three(), {});
+    const auto none = etcd::snapshot_source(test::three_etcd_nodes(), {});
     REQUIRE_FALSE(none.ok());
     CHECK(none.error().message() == "this cluster has no etcd member yet");
-    const auto lost = etcd::snapshot_source(three(), recorded("quorumlost"));
+    const auto lost = etcd::snapshot_source(test::three_etcd_nodes(), recorded("quorumlost"));
     REQUIRE_FALSE(lost.ok());
     CHECK(lost.error().message().find("no etcd member is up and healthy") != std::string::npos);
   }
@@ -113,7 +101,7 @@ TEST_SUITE("etcd::snapshot") {
   }
 
   TEST_CASE("the quick source: a follower that knows its leader, by each member's own status") {
-    const auto c = three();
+    const auto c = test::three_etcd_nodes();
     std::map<std::string, std::unique_ptr<transport::FakeTransport>> nodes;
     const auto status = [](int member, int leader) {
       return transport::CommandResult{

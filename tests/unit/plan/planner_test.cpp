@@ -186,8 +186,7 @@ TEST_SUITE("plan::planner") {
     std::vector<std::string> names;
     for (const auto* s : acp::components::registry().stages())
       names.emplace_back(s->name);
-    CHECK(names ==
-          std::vector<std::string>{"distribute", "pki", "etcd", "etcd-backup", "keepalived",
-                                     "services", "prune"});
+    CHECK(names == std::vector<std::string>{"distribute", "pki", "etcd", "etcd-backup",
+                                            "keepalived", "services", "prune"});
   }
 }

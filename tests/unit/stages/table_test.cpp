@@ -26,9 +26,8 @@ TEST_SUITE("stages::registry") {
     std::vector<std::string> names;
     for (const auto* s : components::registry().stages())
       names.emplace_back(s->name);
-    CHECK(names ==
-          std::vector<std::string>{"distribute", "pki", "etcd", "etcd-backup", "keepalived",
-                                     "services", "prune"});
+    CHECK(names == std::vector<std::string>{"distribute", "pki", "etcd", "etcd-backup",
+                                            "keepalived", "services", "prune"});
     CHECK(components::registry().phase("etcd")->stage.serial);
     CHECK_FALSE(components::registry().phase("distribute")->stage.serial);
     CHECK(components::registry().phase("nope") == nullptr);
