@@ -6,7 +6,7 @@ _acpctl() {
   for ((i = 1; i < COMP_CWORD; i++)); do
     w="${COMP_WORDS[i]}"
     case "${cmdpath}/${w}" in
-      "/version"|"/init"|"/validate"|"/package"|"/package/build"|"/package/keygen"|"/package/show"|"/package/verify"|"/package/unpack"|"/exec"|"/upload"|"/plan"|"/apply"|"/status"|"/reset"|"/certs"|"/certs/check"|"/certs/renew"|"/etcd"|"/etcd/snapshot"|"/etcd/snapshot/save"|"/etcd/snapshot/list"|"/etcd/snapshot/upload"|"/etcd/snapshot/restore"|"/completion") cmdpath="${cmdpath}/${w}" ;;
+      "/version"|"/init"|"/validate"|"/package"|"/package/build"|"/package/keygen"|"/package/show"|"/package/verify"|"/package/unpack"|"/exec"|"/upload"|"/plan"|"/apply"|"/status"|"/reset"|"/certs"|"/certs/check"|"/certs/renew"|"/etcd"|"/etcd/snapshot"|"/etcd/snapshot/save"|"/etcd/snapshot/list"|"/etcd/snapshot/upload"|"/etcd/snapshot/restore"|"/upgrade"|"/upgrade/plan"|"/upgrade/apply"|"/upgrade/rollback"|"/upgrade/status"|"/history"|"/completion") cmdpath="${cmdpath}/${w}" ;;
     esac
   done
   case "$prev" in
@@ -15,7 +15,7 @@ _acpctl() {
   esac
   case "$cmdpath" in
     "")
-      COMPREPLY=($(compgen -W 'version init validate package exec upload plan apply status reset certs etcd completion -h --help -o --output -v --verbose --no-color --log-file --timeout' -- "$cur")) ;;
+      COMPREPLY=($(compgen -W 'version init validate package exec upload plan apply status reset certs etcd upgrade history completion -h --help -o --output -v --verbose --no-color --log-file --timeout' -- "$cur")) ;;
     "/version")
       COMPREPLY=($(compgen -W '-h --help' -- "$cur")) ;;
     "/init")
@@ -129,6 +129,37 @@ _acpctl() {
         -f|--file) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
       esac
       COMPREPLY=($(compgen -W '-h --help -f --file -y --yes --dry-run --force-unlock' -- "$cur")) ;;
+    "/upgrade")
+      COMPREPLY=($(compgen -W 'plan apply rollback status -h --help' -- "$cur")) ;;
+    "/upgrade/plan")
+      case "$prev" in
+        -f|--file) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --package) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --key) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+      esac
+      COMPREPLY=($(compgen -W '-h --help -f --file --package --key --insecure-skip-signature --detailed-exitcode' -- "$cur")) ;;
+    "/upgrade/apply")
+      case "$prev" in
+        -f|--file) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --package) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --key) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+      esac
+      COMPREPLY=($(compgen -W '-h --help -f --file --package --key --insecure-skip-signature -y --yes --force-unlock --dry-run --no-snapshot --max-unavailable --gate-timeout --parallel' -- "$cur")) ;;
+    "/upgrade/rollback")
+      case "$prev" in
+        -f|--file) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+      esac
+      COMPREPLY=($(compgen -W '-h --help -f --file -y --yes --force-unlock --dry-run --no-snapshot --max-unavailable --gate-timeout --parallel' -- "$cur")) ;;
+    "/upgrade/status")
+      case "$prev" in
+        -f|--file) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+      esac
+      COMPREPLY=($(compgen -W '-h --help -f --file' -- "$cur")) ;;
+    "/history")
+      case "$prev" in
+        -f|--file) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+      esac
+      COMPREPLY=($(compgen -W '-h --help -f --file' -- "$cur")) ;;
     "/completion")
       COMPREPLY=($(compgen -W 'bash zsh fish -h --help' -- "$cur")) ;;
   esac

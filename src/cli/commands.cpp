@@ -19,6 +19,8 @@ void add_commands(App& app) {
   add_reset_command(app);
   add_certs_command(app);
   add_etcd_command(app);
+  add_upgrade_command(app);
+  add_history_command(app);
   add_completion_command(app);
 }
 

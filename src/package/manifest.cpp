@@ -42,6 +42,14 @@ const Component* Manifest::find_component(std::string_view wanted) const {
 }
 
 std::string Component::digest() const {
+  return digest_of(true);
+}
+
+std::string Component::content_digest() const {
+  return digest_of(false);
+}
+
+std::string Component::digest_of(bool with_version) const {
   // A canonical text of everything that changes what lands on a node; NUL-separated so no
   // two different components share it.
   util::Sha256 hash;
@@ -50,7 +58,8 @@ std::string Component::digest() const {
     hash.update(std::string_view("\0", 1));
   };
   add(name);
-  add(version);
+  if (with_version)
+    add(version);
   for (const auto& r : roles)
     add("role=" + r);
   for (const auto& f : files)

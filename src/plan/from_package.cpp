@@ -51,6 +51,8 @@ Result<std::vector<DesiredComponent>> desired_from_manifest(const package::Manif
     d.name = c.name;
     d.version = c.version;
     d.digest = c.digest();
+    d.content_digest = c.content_digest();
+    d.release = manifest.version;
     for (const auto& r : c.roles) {
       auto role = role_of(r, c.name);
       if (!role)

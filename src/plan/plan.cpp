@@ -1,6 +1,7 @@
 #include "acpctl/plan/plan.hpp"
 
 #include "acpctl/plan/desired.hpp"
+#include "acpctl/plan/release.hpp"
 
 #include <algorithm>
 
@@ -50,14 +51,19 @@ bool DesiredComponent::wanted_on(const std::vector<config::Role>& node_roles) co
 state::InstalledComponent record_of(const DesiredComponent& component,
                                     std::vector<state::InstalledFile> files,
                                     std::string installed_at) {
-  return {component.name,
-          component.version,
-          component.digest,
-          std::move(files),
-          component.service ? component.service->name : "",
-          component.ports,
-          std::move(installed_at),
-          ""};
+  state::InstalledComponent record;
+  record.name = component.name;
+  record.version = component.version;
+  record.digest = component.digest;
+  record.files = std::move(files);
+  record.service = component.service ? component.service->name : "";
+  record.ports = component.ports;
+  record.installed_at = std::move(installed_at);
+  record.content_digest = component.content_digest;
+  record.release = component.release;
+  if (component.service)
+    record.service_spec = spec_to_json(*component.service);
+  return record;
 }
 
 Summary Plan::summary() const {

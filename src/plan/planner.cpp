@@ -3,6 +3,8 @@
 
 #include "acpctl/plan/planner.hpp"
 
+#include "acpctl/plan/release.hpp"
+
 #include <algorithm>
 #include <fmt/format.h>
 
@@ -20,7 +22,7 @@ Result<std::vector<HostContext>> hosts_of(const PlanInput& input) {
           .with_hint("check that the node is reachable over SSH, then plan again");
     HostContext host{node, it->second, {}};
     for (const auto& c : input.components)
-      if (c.wanted_on(node.roles))
+      if (c.installed_only ? it->second.state.find(c.name) != nullptr : c.wanted_on(node.roles))
         host.desired.push_back(&c);
     hosts.push_back(std::move(host));
   }
@@ -61,6 +63,8 @@ Result<Plan> make_plan(const PlanInput& input, Stages stages) {
   auto hosts = hosts_of(input);
   if (!hosts)
     return std::move(hosts).error();
+  if (auto ok = check_versions(input.components, input.facts); !ok)
+    return std::move(ok).error();
   Plan plan;
   plan.config_digest = input.config_digest;
   plan.package_digest = input.package_digest;

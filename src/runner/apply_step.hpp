@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <span>
 #include <vector>
 
 namespace acp::runner::detail {
@@ -28,11 +29,22 @@ struct ApplyShared {
   transport::Transport& workstation;
   Progress& progress;
   const ApplyOptions& options;
+  /// The components the steps install; empty: the session's (a rollback brings its own).
+  std::span<const plan::DesiredComponent> desired{};
 };
 
 /// Runs `steps` (one stage, one host, in order) through the stage's apply half; a node
 /// step's state change is committed to the node's state.json before the next step.
 Status run_host_stage(ApplyShared& shared, const stages::Phase& phase,
                       const std::vector<const plan::Step*>& steps, HostRun& run);
+
+/// Sends ahead the bytes of the host's steps whose stage can (Phase::prestage); commits
+/// nothing.
+Status prestage_host(ApplyShared& shared, const std::vector<const plan::Step*>& steps,
+                     HostRun& run);
+
+/// Commits `change` to the host's state.json (mkdir, atomic upload) and to `run.state`.
+Status commit_change(ApplyShared& shared, stages::Actions& actions, HostRun& run,
+                     const state::StateChange& change);
 
 } // namespace acp::runner::detail

@@ -7,6 +7,7 @@
 #include "acpctl/pki/pki.hpp"
 #include "acpctl/plan/from_package.hpp"
 #include "acpctl/plan/planner.hpp"
+#include "acpctl/plan/release.hpp"
 #include "acpctl/transport/parallel.hpp"
 #include "acpctl/transport/ssh.hpp"
 #include "acpctl/util/fs.hpp"
@@ -65,9 +66,38 @@ Result<Session> Session::open(const SessionOptions& options, Connect connect) {
     if (!desired)
       return Error(std::move(desired).error()).context(options.package->string());
     s.m_desired = std::move(*desired);
+    s.m_carried = s.m_desired;
+    s.m_release = plan::release_of(pkg->manifest, s.m_package_digest);
     s.m_package = std::move(*pkg);
   }
   return s;
+}
+
+Status Session::resolve_target(const facts::Gathered& gathered) {
+  if (m_options.rollback) {
+    auto back = plan::rollback_of(gathered.facts);
+    if (!back)
+      return std::move(back).error();
+    m_desired = std::move(back->components);
+    m_release = std::move(back->target);
+    m_release_action = "rollback";
+    return {};
+  }
+  if (!m_package || m_package->manifest.type != "patch")
+    return {};
+  const auto& m = m_package->manifest;
+  if (!m_options.upgrade)
+    return Error(Errc::usage,
+                 fmt::format("{} is a patch ({} {} on {}): a patch is applied with "
+                             "`acpctl upgrade`",
+                             m_options.package->string(), m.name, m.version, m.base_version))
+        .with_hint(fmt::format("run `acpctl upgrade plan -f {} --package {}`",
+                               m_options.config.string(), m_options.package->string()));
+  auto overlay = plan::overlay_patch(m, m_carried, gathered.facts);
+  if (!overlay)
+    return std::move(overlay).error();
+  m_desired = std::move(*overlay);
+  return {};
 }
 
 Status Session::load_pki() {
@@ -164,6 +194,8 @@ Result<Planned> plan_cluster(Session& session) {
   log::debug(fmt::format("plan: facts from every node in {} ms", ms_since(t0)));
   if (!out.gathered.ok())
     return out;
+  if (auto ok = session.resolve_target(out.gathered); !ok)
+    return std::move(ok).error();
   std::uint64_t bytes = 0;
   if (session.package())
     bytes = session.package()->manifest.total_size();
@@ -180,8 +212,11 @@ Result<Planned> plan_cluster(Session& session) {
   auto platform = session.registry().platform_input(session.platform(out.gathered));
   if (!platform)
     return std::move(platform).error();
-  auto p = session.registry().plan({session.cluster(), session.desired(), out.gathered.facts,
-                                    session.config_digest(), session.package_digest(), &*platform});
+  plan::PlanInput input{session.cluster(),       session.desired(),        out.gathered.facts,
+                        session.config_digest(), session.package_digest(), &*platform};
+  input.release = session.release();
+  input.release_action = session.release_action();
+  auto p = session.registry().plan(input);
   if (!p)
     return std::move(p).error();
   if (p->has_changes()) {

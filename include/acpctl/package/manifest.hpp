@@ -67,8 +67,14 @@ struct Component {
   /// sha256 over the component's name, version, roles, service and each file's path, mode,
   /// size and sha256: equal digests mean an identical component, so it need not be re-sent.
   std::string digest() const;
+  /// The same without the version: equal content digests under two versions mean the same
+  /// bytes and service relabelled (no bytes to send, nothing to restart).
+  std::string content_digest() const;
   /// True if a node with any of `node_roles` needs this component.
   bool wanted_by(const std::vector<std::string>& node_roles) const;
+
+private:
+  std::string digest_of(bool with_version) const;
 };
 
 struct Manifest {

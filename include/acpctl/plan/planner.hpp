@@ -45,6 +45,12 @@ struct PlanInput {
   /// The platform stages' inputs; null: the platform stages (pki, etcd, keepalived) plan
   /// nothing (tests of the component stages, and `reset`).
   const PlatformInput* platform = nullptr;
+  /// The release the plan installs, recorded on every node by the release stage; null:
+  /// none recorded (tests of single stages, `reset`).
+  const state::Release* release = nullptr;
+  /// The release stage's word for the change: "rollback", or empty (install on a node that
+  /// runs no release, else upgrade).
+  std::string release_action{};
 };
 
 /// What one stage sees of one host.
@@ -87,7 +93,8 @@ const Stage* find_stage(Stages stages, std::string_view name);
 
 /// Plans every stage for every node. A planner may put a step into a later stage by setting
 /// Step::stage (pki's clean-up runs in prune); steps are ordered by stage, then as planned.
-/// Fails naming the node if facts for it are missing, or with a cluster planner's refusal.
+/// Fails naming the node if facts for it are missing, if a component's version is on a node
+/// with other content (check_versions), or with a cluster planner's refusal.
 Result<Plan> make_plan(const PlanInput& input, Stages stages);
 
 /// "sha256:<hex>" over the files' paths, modes and digests: changes exactly when one does.

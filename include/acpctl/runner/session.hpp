@@ -38,6 +38,11 @@ struct SessionOptions {
   int parallel = 16;
   /// The components to plan and apply; null: acpctl's own (components::registry()).
   const stages::Registry* registry = nullptr;
+  /// `acpctl upgrade`: a patch package is accepted (overlaid on the installed release);
+  /// without it a patch is refused with a pointer to `acpctl upgrade apply`.
+  bool upgrade = false;
+  /// `acpctl upgrade rollback`: no package; the target is the nodes' previous release.
+  bool rollback = false;
 };
 
 class Session {
@@ -53,6 +58,16 @@ public:
   const SessionOptions& options() const { return m_options; }
   const std::optional<package::OpenedPackage>& package() const { return m_package; }
   const std::vector<plan::DesiredComponent>& desired() const { return m_desired; }
+  /// The release the plan installs (the package's, or a rollback's target); null before
+  /// resolve_target without a package.
+  const state::Release* release() const { return m_release ? &*m_release : nullptr; }
+  /// "rollback" after resolve_target of a rollback; else empty.
+  const std::string& release_action() const { return m_release_action; }
+  /// Decides what to install from the nodes' facts: a patch is overlaid on the installed
+  /// release, a rollback returns to the previous one; a core package stays as it is. Fails
+  /// (Errc::conflict) when the patch does not fit or nothing can be rolled back, and
+  /// (Errc::usage) for a patch outside `acpctl upgrade`.
+  Status resolve_target(const facts::Gathered& gathered);
   /// The digests a plan records and a saved plan is checked against.
   const std::string& config_digest() const { return m_config_digest; }
   const std::string& package_digest() const { return m_package_digest; }
@@ -83,6 +98,9 @@ private:
   config::Cluster m_cluster;
   std::optional<package::OpenedPackage> m_package;
   std::vector<plan::DesiredComponent> m_desired;
+  std::vector<plan::DesiredComponent> m_carried; ///< the package's own components
+  std::optional<state::Release> m_release;
+  std::string m_release_action;
   std::string m_config_digest;
   std::string m_package_digest;
   std::optional<package::Trusted> m_trust;

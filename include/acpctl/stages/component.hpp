@@ -31,6 +31,10 @@ struct Phase {
   /// The stage that removes what a node's state.json records (a component by name, a
   /// platform record with RecordParams): `acpctl reset` plans everything into it.
   bool removes = false;
+  /// Puts a step's bytes on its node ahead of a rolling upgrade, changing nothing that runs
+  /// and committing nothing (the step itself then finds them in place); null: nothing to
+  /// send ahead.
+  Status (*prestage)(const plan::Step&, StepContext&) = nullptr;
 };
 
 /// One line `acpctl status` shows: on a node ("etcd member 9a3f (leader), healthy") or for
@@ -58,6 +62,9 @@ struct Component {
   PortsFn ports = nullptr;       ///< TCP ports preflight checks on the nodes it runs on
   NodeStatusFn node_status = nullptr;
   ClusterStatusFn cluster_status = nullptr;
+  /// The rolling upgrade's gate between nodes: a line that is not ok while the component
+  /// is not fully healthy (every etcd member, exactly one VIP holder); null: no gate.
+  ClusterStatusFn gate = nullptr;
 };
 
 } // namespace acp::stages

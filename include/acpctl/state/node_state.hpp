@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,10 +16,14 @@
 namespace acp::state {
 
 /// Newest state.json layout this build reads and writes. Schema 1 has components only;
-/// schema 2 adds "platform" (the records of platform stages: pki, etcd, keepalived). A state
-/// without platform records is still written as schema 1, byte for byte as before, so only
-/// nodes that run platform services need this acpctl or newer.
-inline constexpr int k_schema_version = 2;
+/// schema 2 adds "platform" (the records of platform stages: pki, etcd, keepalived); schema 3
+/// adds releases: "release", "previousRelease", "history", "lastUpgrade" and, per component,
+/// the owning release, its content digest, service spec and previous version. A state is
+/// written with the lowest schema that holds it, so an older acpctl refuses (rather than
+/// silently drops) what it does not know.
+inline constexpr int k_schema_version = 3;
+/// How many release events "history" keeps (the oldest are dropped).
+inline constexpr std::size_t k_history_limit = 20;
 /// Where each node keeps its state.
 inline constexpr std::string_view k_state_path = "/var/lib/acp/state.json";
 /// Components live side by side by version below this directory.
@@ -38,6 +43,18 @@ struct InstalledFile {
   bool operator==(const InstalledFile&) const = default;
 };
 
+/// The version a component ran before its current one, kept on the node (its directory is
+/// verified and kept) so that a rollback is a link switch plus a restart.
+struct PreviousVersion {
+  std::string version;
+  std::string digest;
+  std::string content_digest;
+  std::vector<InstalledFile> files;
+  nlohmann::json service_spec; ///< null: no service
+  std::string release;         ///< the release that had installed it
+  bool operator==(const PreviousVersion&) const = default;
+};
+
 /// One component as installed on a node.
 struct InstalledComponent {
   std::string name;
@@ -51,7 +68,39 @@ struct InstalledComponent {
   /// in state.json). Empty when there is no service, it never passed a gate, or the state was
   /// written by an acpctl that did not record it: the planner then restarts the service.
   std::string service_digest;
+  /// The digest of its bytes and service without the version label ("contentDigest"): equal
+  /// content digests under two versions make a relabel (no bytes sent, no restart). Empty in
+  /// state written before it was recorded.
+  std::string content_digest{};
+  /// The release (its version) that installed this version of the component; empty before
+  /// releases were recorded.
+  std::string release{};
+  /// The service as set up ("serviceSpec", plan::spec_to_json's form); null: no service or
+  /// not recorded. A rollback sets the previous version's service up from it.
+  nlohmann::json service_spec{};
+  std::optional<PreviousVersion> previous{}; ///< the version before this one, kept on disk
   bool operator==(const InstalledComponent&) const = default;
+};
+
+/// A release: the package (core, or a patch on a core) a node runs as a whole.
+struct Release {
+  std::string name;         ///< the package's name, e.g. "core"
+  std::string version;      ///< e.g. "4.0.1"
+  std::string type;         ///< core | patch | ...
+  std::string base_version; ///< a patch: the release it applies to; else = version
+  std::string digest;       ///< "sha256:..." of the package manifest
+  std::string installed_at; ///< UTC, RFC 3339
+  bool operator==(const Release&) const = default;
+};
+
+/// One change of release on a node, for `acpctl history`.
+struct ReleaseEvent {
+  std::string at;     ///< UTC, RFC 3339
+  std::string action; ///< install | upgrade | rollback
+  std::string from;   ///< the version before; empty for an install
+  std::string to;
+  std::string snapshot; ///< the etcd snapshot taken before the change; empty: none
+  bool operator==(const ReleaseEvent&) const = default;
 };
 
 /// What a platform stage (pki, etcd, keepalived) set up on a node: the files it wrote, the
@@ -79,6 +128,12 @@ struct NodeState {
   /// How the last applied package was trusted ("packageTrust"): its key's fingerprint, or
   /// "insecure-skip-signature". Empty in state written before it was recorded.
   std::string package_trust;
+  std::optional<Release> release{};          ///< schema 3
+  std::optional<Release> previous_release{}; ///< what `upgrade rollback` returns to
+  std::vector<ReleaseEvent> history{};       ///< oldest first, at most k_history_limit
+  /// The journal of the last upgrade or rollback on this node ("lastUpgrade": its target,
+  /// snapshot, steps and outcome), written by the runner; null: none.
+  nlohmann::json last_upgrade{};
 
   const InstalledComponent* find(std::string_view name) const;
   const PlatformRecord* find_record(std::string_view name) const;
@@ -86,26 +141,37 @@ struct NodeState {
 };
 
 /// One committed change: put (install or replace) a component, remove one by name, put a
-/// platform record, remove platform records, or nothing but the serial bump (a step that
-/// changed the cluster, not this node's files, e.g. an etcd member removal run from here).
+/// platform record, remove platform records, record a release (the previous one moves to
+/// previous_release unless it is the same; the event joins the history), set the upgrade
+/// journal, or nothing but the serial bump (a step that changed the cluster, not this node's
+/// files, e.g. an etcd member removal run from here).
 struct StateChange {
-  enum class Kind { put, remove, put_record, remove_records, none };
+  enum class Kind { put, remove, put_record, remove_records, put_release, journal, none };
   Kind kind = Kind::put;
   InstalledComponent component;     ///< for put; for remove only the name is used
   PlatformRecord record;            ///< for put_record
   std::vector<std::string> records; ///< for remove_records: their names
+  Release release;                  ///< for put_release
+  ReleaseEvent event;               ///< for put_release
+  nlohmann::json journal;           ///< for journal
 
   static StateChange put(InstalledComponent component);
   static StateChange remove(std::string name);
   static StateChange put_record(PlatformRecord record);
   static StateChange remove_records(std::vector<std::string> names);
+  static StateChange put_release(Release release, ReleaseEvent event);
+  static StateChange set_journal(nlohmann::json journal);
   static StateChange nothing();
 };
 
 /// The state after `change`, with the serial bumped by one. Removing an absent component
-/// still bumps the serial (the commit happened). The schema is 2 while platform records
-/// exist, else 1.
+/// still bumps the serial (the commit happened). The schema is the lowest that holds the
+/// state (schema_of).
 NodeState commit(NodeState state, const StateChange& change);
+
+/// 3 when the state records releases or anything of schema 3; else 2 with platform records;
+/// else 1.
+int schema_of(const NodeState& state);
 
 /// The JSON document written to state.json.
 nlohmann::json to_json(const NodeState& state);

@@ -40,7 +40,8 @@ const stages::Component& etcd() {
                                              acp::etcd::facts_probe(),
                                              etcd_ports,
                                              acp::etcd::node_status,
-                                             acp::etcd::cluster_status};
+                                             acp::etcd::cluster_status,
+                                             acp::etcd::gate};
   return k_component;
 }
 

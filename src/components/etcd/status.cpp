@@ -99,4 +99,21 @@ cluster_status(const config::Cluster& cluster,
                             view.has_quorum() ? 0 : k_exit_quorum_lost};
 }
 
+std::optional<stages::StatusLine> gate(const config::Cluster& cluster,
+                                       const std::map<std::string, facts::HostFacts>& facts) {
+  const auto view = view_of(cluster, facts);
+  if (!view.exists)
+    return std::nullopt;
+  std::vector<std::string> not_healthy;
+  for (const auto& m : view.members)
+    if (!m.reached || !m.healthy)
+      not_healthy.push_back(m.node.empty() ? m.member.name : m.node);
+  const bool ok = view.has_quorum() && not_healthy.empty();
+  const auto text =
+      ok ? quorum_line(view)
+         : fmt::format("{}; not healthy: {}", quorum_line(view),
+                       not_healthy.empty() ? "no leader" : util::join(not_healthy, ", "));
+  return stages::StatusLine{"etcd", text, ok, {{"notHealthy", not_healthy}}, 0};
+}
+
 } // namespace acp::etcd

@@ -18,8 +18,13 @@ const std::array<stages::Phase, 1> k_phases{{
 } // namespace
 
 const stages::Component& keepalived() {
-  static const stages::Component k_component{"keepalived", k_phases, {},
-                                             nullptr,      nullptr,  acp::keepalived::vip_status};
+  static const stages::Component k_component{"keepalived",
+                                             k_phases,
+                                             {},
+                                             nullptr,
+                                             nullptr,
+                                             acp::keepalived::vip_status,
+                                             acp::keepalived::vip_status};
   return k_component;
 }
 

@@ -13,12 +13,14 @@ namespace {
 
 using namespace acp::packaged;
 
-const std::array<stages::Phase, 3> k_phases{{
+const std::array<stages::Phase, 4> k_phases{{
     {{"distribute", 10, "put component files in place and switch their current link",
-      plan_distribute, nullptr, false, nullptr},
+      plan_distribute, nullptr, false, plan::parse_params<DistributeParams>},
      apply_distribute,
      nullptr,
-     true},
+     true,
+     false,
+     prestage_distribute},
     {{"services", 50, "set up and (re)start the components' services", plan_services, nullptr,
       false, plan::parse_params<ServiceParams>},
      apply_services,
@@ -29,6 +31,10 @@ const std::array<stages::Phase, 3> k_phases{{
      nullptr,
      false,
      true},
+    {{"release", 95, "record the release a node runs; keep two versions of each component",
+      plan_release, nullptr, false, plan::parse_params<ReleaseParams>},
+     apply_release,
+     nullptr},
 }};
 
 } // namespace

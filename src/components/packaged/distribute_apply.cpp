@@ -1,6 +1,9 @@
 // Stage "distribute", apply half: every file of the component goes to its version directory
 // (uploads are atomic and skip identical content), then `current` is switched atomically.
+// A relabel hard-links the current version's directory under the new version instead, and a
+// rollback switches back to the previous version's directory once its files verify.
 
+#include "acpctl/package/manifest.hpp"
 #include "acpctl/plan/from_package.hpp"
 #include "packaged.hpp"
 
@@ -17,25 +20,23 @@ namespace {
 
 // A link is replaced atomically: a temp link renamed over `current` with mv -T.
 constexpr const char* k_switch_link = "ln -sfn -- \"$1\" \"$2\" && mv -T -- \"$2\" \"$3\"";
-
-std::string now_rfc3339() {
-  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::chrono::system_clock::now()));
-}
-
 std::string parent_of(const std::string& path) {
   return path.substr(0, path.rfind('/'));
 }
 
-} // namespace
-
-Result<state::StateChange> apply_distribute(const plan::Step& step, StepContext& ctx) {
-  if (!ctx.desired || !ctx.component)
+Status check_step(const plan::Step& step, const StepContext& ctx) {
+  if (!ctx.desired)
     return Error(Errc::failed, "component " + step.component + " is not in the package")
         .with_hint("apply with the package the plan was made from");
   if (ctx.desired->digest != step.digest)
     return Error(Errc::conflict,
                  "the package's " + step.component + " differs from the one in the plan")
         .with_hint("plan again with this package");
+  return {};
+}
+
+// Every file of the component into its version directory; what was put there.
+Result<std::vector<state::InstalledFile>> stage_files(StepContext& ctx) {
   const auto& c = *ctx.component;
   const auto dir = state::component_dir(c.name, c.version);
   std::set<std::string> dirs{dir};
@@ -57,16 +58,85 @@ Result<state::StateChange> apply_distribute(const plan::Step& step, StepContext&
       return std::move(r).error();
     files.push_back({target, f.sha256});
   }
-  const auto link = state::current_link(c.name);
+  return files;
+}
+
+// The record to commit for the version now current; the version it replaced (if another)
+// becomes its previous one. The running service keeps what it was started with until the
+// services stage restarts it: an apply killed in between must leave that visible.
+state::StateChange record_for(StepContext& ctx, std::vector<state::InstalledFile> files) {
+  auto record = plan::record_of(*ctx.desired, std::move(files), detail::now_rfc3339());
+  if (const auto* have = ctx.state.find(record.name)) {
+    record.service_digest = have->service_digest;
+    if (have->version != record.version)
+      record.previous = detail::previous_of(*have);
+  }
+  return state::StateChange::put(std::move(record));
+}
+
+Result<state::StateChange> upload(StepContext& ctx) {
+  if (!ctx.component)
+    return Error(Errc::failed, "component " + ctx.desired->name + " is not in the package")
+        .with_hint("apply with the package the plan was made from");
+  auto files = stage_files(ctx);
+  if (!files)
+    return std::move(files).error();
+  const auto& c = *ctx.component;
+  if (auto ok = detail::switch_current(ctx, c.name, state::component_dir(c.name, c.version)); !ok)
+    return std::move(ok).error();
+  return record_for(ctx, std::move(*files));
+}
+
+} // namespace
+
+namespace detail {
+
+std::string now_rfc3339() {
+  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::chrono::system_clock::now()));
+}
+
+Status switch_current(StepContext& ctx, const std::string& name, const std::string& dir) {
+  const auto link = state::current_link(name);
   if (auto r = ctx.actions.run({"sh", "-c", k_switch_link, "sh", dir, link + ".acpctl-tmp", link});
       !r)
     return std::move(r).error();
-  auto record = plan::record_of(*ctx.desired, std::move(files), now_rfc3339());
-  // The running service still has the content it was started with until the services stage
-  // restarts it; an apply killed in between must leave that visible to the next plan.
-  if (const auto* have = ctx.state.find(c.name))
-    record.service_digest = have->service_digest;
-  return state::StateChange::put(std::move(record));
+  return {};
+}
+
+state::PreviousVersion previous_of(const state::InstalledComponent& have) {
+  return {have.version, have.digest,       have.content_digest,
+          have.files,   have.service_spec, have.release};
+}
+
+} // namespace detail
+
+Result<state::StateChange> apply_distribute(const plan::Step& step, StepContext& ctx) {
+  if (auto ok = check_step(step, ctx); !ok)
+    return std::move(ok).error();
+  const auto* params = step.params_as<DistributeParams>();
+  if (!params)
+    return upload(ctx);
+  if (!package::valid_component_version(params->from))
+    return Error(Errc::invalid_input, fmt::format("the plan's version '{}' of {} is not valid",
+                                                  params->from, step.component));
+  if (params->mode == "relabel")
+    return apply_relabel(step, ctx);
+  if (params->mode == "reactivate")
+    return apply_reactivate(step, ctx);
+  return Error(Errc::invalid_input, "unknown distribute mode '" + params->mode + "'");
+}
+
+Status prestage_distribute(const plan::Step& step, StepContext& ctx) {
+  if (step.params || step.action == plan::Action::remove)
+    return {};
+  if (auto ok = check_step(step, ctx); !ok)
+    return ok;
+  if (!ctx.component)
+    return Error(Errc::failed, "component " + step.component + " is not in the package");
+  auto files = stage_files(ctx);
+  if (!files)
+    return std::move(files).error();
+  return {};
 }
 
 } // namespace acp::packaged

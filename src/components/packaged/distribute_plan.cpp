@@ -6,6 +6,7 @@
 
 #include <charconv>
 #include <fmt/format.h>
+#include <optional>
 
 namespace acp::packaged {
 
@@ -62,16 +63,43 @@ std::string version_reason(const std::string& from, const std::string& to) {
 
 } // namespace
 
+bool same_content(const state::InstalledComponent& have, const DesiredComponent& want) {
+  return !have.content_digest.empty() && have.content_digest == want.content_digest;
+}
+
+namespace {
+
+// A step that sends no bytes: a relabel of the current version, or a rollback to the
+// previous one (still on the node). Null when the content must be uploaded.
+std::optional<Step> without_upload(const state::InstalledComponent& have,
+                                   const DesiredComponent& want) {
+  Step step;
+  step.action = Action::change;
+  step.from_version = have.version;
+  if (have.previous && have.previous->digest == want.digest) {
+    step.reason = fmt::format("roll back to {} (kept on the node)", want.version);
+    step.params = make_params(DistributeParams{"reactivate", have.previous->version});
+    return step;
+  }
+  if (!same_content(have, want))
+    return std::nullopt;
+  step.reason =
+      fmt::format("relabel {} -> {} (same bytes, no restart)", have.version, want.version);
+  step.params = make_params(DistributeParams{"relabel", have.version});
+  return step;
+}
+
+} // namespace
+
 void plan_distribute(const PlanInput&, const HostContext& host, std::vector<Step>& out) {
   for (const auto* want : host.desired) {
     const auto* have = host.facts.state.find(want->name);
-    if (have && have->digest == want->digest)
+    if (want->kept || (have && have->digest == want->digest))
       continue;
     Step step;
-    step.component = want->name;
-    step.to_version = want->version;
-    step.digest = want->digest;
-    if (!have) {
+    if (auto quick = have ? without_upload(*have, *want) : std::nullopt) {
+      step = std::move(*quick);
+    } else if (!have) {
       step.action = Action::create;
       step.reason = want->roles.empty()
                         ? "new on this node"
@@ -79,12 +107,11 @@ void plan_distribute(const PlanInput&, const HostContext& host, std::vector<Step
     } else {
       step.action = Action::change;
       step.from_version = have->version;
-      step.reason =
-          have->version != want->version
-              ? version_reason(have->version, want->version)
-              : fmt::format("content changed ({} -> {})", detail::short_digest(have->digest),
-                            detail::short_digest(want->digest));
+      step.reason = version_reason(have->version, want->version);
     }
+    step.component = want->name;
+    step.to_version = want->version;
+    step.digest = want->digest;
     out.push_back(std::move(step));
   }
 }

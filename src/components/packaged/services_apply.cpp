@@ -40,18 +40,16 @@ Result<state::StateChange> apply_services(const plan::Step& step, StepContext& c
         .with_hint("install systemd or runit on the node, then apply again");
   const auto& spec = *ctx.desired->service;
   const bool exists = ctx.facts.services.count(spec.name) > 0;
-  if (step.action == plan::Action::create || !exists) {
-    auto inst = ctx.services->install(spec, exists);
-    if (!inst)
-      return std::move(inst).error();
-    if (auto ok = write_installation(ctx.actions, *inst); !ok)
-      return std::move(ok).error();
-    if (exists)
-      if (auto r = ctx.actions.run(ctx.services->restart(spec.name)); !r)
-        return std::move(r).error();
-  } else if (auto r = ctx.actions.run(ctx.services->restart(spec.name)); !r) {
-    return std::move(r).error();
-  }
+  // The service's definition is written every time: a new version (or a rollback to the
+  // previous one) may run with another command or environment.
+  auto inst = ctx.services->install(spec, exists);
+  if (!inst)
+    return std::move(inst).error();
+  if (auto ok = write_installation(ctx.actions, *inst); !ok)
+    return std::move(ok).error();
+  if (exists)
+    if (auto r = ctx.actions.run(ctx.services->restart(spec.name)); !r)
+      return std::move(r).error();
   if (!ctx.actions.dry_run())
     if (auto ok = health_gate(ctx, spec, spec.start_seconds); !ok)
       return std::move(ok).error();

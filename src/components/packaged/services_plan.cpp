@@ -1,6 +1,7 @@
 // Stage "services": a new component's service is set up and started; a changed component's
 // service restarts; so does one whose recorded start digest is not the installed content (an
-// apply stopped between distribute and here) and a converged one that facts show down.
+// apply stopped between distribute and here) and a converged one that facts show down. A
+// relabel (the same bytes and service under a new version) restarts nothing.
 
 #include "acpctl/service/spec.hpp"
 #include "packaged.hpp"
@@ -30,7 +31,7 @@ std::string stale_start(const state::InstalledComponent& have) {
 
 void plan_services(const PlanInput&, const HostContext& host, std::vector<Step>& out) {
   for (const auto* want : host.desired) {
-    if (!want->service)
+    if (!want->service || want->kept)
       continue;
     const auto unit = service::unit_name(want->service->name);
     const auto* have = host.facts.state.find(want->name);
@@ -42,7 +43,8 @@ void plan_services(const PlanInput&, const HostContext& host, std::vector<Step>&
     if (!have) {
       step.action = Action::create;
       step.reason = fmt::format("set up and start service {}", unit);
-    } else if (have->digest != want->digest) {
+    } else if (have->digest != want->digest &&
+               !(same_content(*have, *want) && have->service_digest == have->digest)) {
       step.action = Action::restart;
       step.reason = "component changed";
     } else if (seen == host.facts.services.end()) {

@@ -98,15 +98,32 @@ TEST_SUITE("plan::planner") {
     CHECK(plan_of(cluster, pkg, facts).steps[1].reason == "upgrade");
   }
 
-  TEST_CASE("a rebuilt component with the same version says its content changed") {
+  TEST_CASE("a rebuilt component under the same version is refused: a version names one "
+            "content") {
     const auto cluster = fixtures::example_cluster();
     auto pkg = fixtures::package();
     const auto facts = fixtures::converged_facts(cluster, pkg);
     pkg[2].digest = "sha256:t2";
+    const auto r =
+        acp::components::registry().plan({cluster, pkg, facts, "sha256:c0", "sha256:p0"});
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().code() == acp::Errc::conflict);
+    CHECK(r.error().host() == "cp-1");
+    CHECK(r.error().message().find("tools 1.0.0 is on this node with content sha256:t1") !=
+          std::string::npos);
+    CHECK(r.error().hint().find("new version") != std::string::npos);
+  }
+
+  TEST_CASE("a rebuilt component under a new version is an upgrade") {
+    const auto cluster = fixtures::example_cluster();
+    auto pkg = fixtures::package();
+    const auto facts = fixtures::converged_facts(cluster, pkg);
+    pkg[2].digest = "sha256:t2";
+    pkg[2].version = "1.1.0";
     const auto plan = plan_of(cluster, pkg, facts);
     REQUIRE(plan.steps.size() == 3); // tools has no service: no restart
     CHECK(plan.steps[0].action == Action::change);
-    CHECK(plan.steps[0].reason == "content changed (sha256:t1 -> sha256:t2)");
+    CHECK(plan.steps[0].reason == "upgrade");
   }
 
   TEST_CASE("removing the etcd role from a node removes etcd on that node only") {
@@ -187,6 +204,6 @@ TEST_SUITE("plan::planner") {
     for (const auto* s : acp::components::registry().stages())
       names.emplace_back(s->name);
     CHECK(names == std::vector<std::string>{"distribute", "pki", "etcd", "etcd-backup",
-                                            "keepalived", "services", "prune"});
+                                            "keepalived", "services", "prune", "release"});
   }
 }

@@ -107,11 +107,12 @@ TEST_SUITE("plan::resume") {
     auto text = recorded();
     replace(text, "\"digest\": \"" + k_d1 + "\"",
             "\"digest\": \"" + k_d1 + "\", \"serviceDigest\": \"" + k_d1 + "\"");
-    const auto p = plan_with(text, package_of(k_d3));
+    auto pkg = package_of(k_d3);
+    pkg[0].version = "3.5.17";
+    const auto p = plan_with(text, pkg);
     const auto steps = cp1_steps(p);
     REQUIRE(steps.size() >= 2);
-    CHECK(steps[0] == "distribute change etcd: content changed (sha256:111111111111 -> "
-                      "sha256:333333333333)");
+    CHECK(steps[0] == "distribute change etcd: upgrade");
     CHECK(steps[1] == "services restart etcd: component changed");
   }
 }

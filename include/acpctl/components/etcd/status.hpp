@@ -14,4 +14,9 @@ std::optional<stages::StatusLine>
 cluster_status(const config::Cluster& cluster,
                const std::map<std::string, facts::HostFacts>& facts);
 
+/// The rolling upgrade's gate: ok only when every member answers and is healthy (not just
+/// a quorum), so the next member may restart. Nullopt when no cluster exists.
+std::optional<stages::StatusLine> gate(const config::Cluster& cluster,
+                                       const std::map<std::string, facts::HostFacts>& facts);
+
 } // namespace acp::etcd
