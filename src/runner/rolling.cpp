@@ -126,8 +126,11 @@ bool run_batch(detail::ApplyShared& shared, const plan::Plan& plan,
       out.rolled_back.push_back(batch[i]);
     else
       out.rollback_error = undone.error();
+    const auto started = run.state.last_upgrade.is_object()
+                             ? run.state.last_upgrade.value("startedAt", "")
+                             : std::string();
     (void)record(shared, run,
-                 journal(o, plan, run, undone ? "rolled back" : "rollback failed", ""));
+                 journal(o, plan, run, undone ? "rolled back" : "rollback failed", started));
   }
   return ok;
 }
@@ -158,14 +161,16 @@ Result<RollingReport> apply_rolling(Session& session, const plan::Plan& plan,
   const auto started = std::chrono::steady_clock::now();
   RollingReport out;
   if (prestage_all(shared, plan, runs)) {
+    // The facts the plan was made from answer the first gate when they show it healthy.
+    bool healthy = o.apply.dry_run || gate_problem(session, gathered.facts).empty();
     for (const auto& batch : rollout_batches(session.cluster(), hosts, o.max_unavailable)) {
-      if (auto ok = o.apply.dry_run ? Status{} : wait_cluster_healthy(session, o.gate_seconds);
-          !ok) {
+      if (auto ok = healthy ? Status{} : wait_cluster_healthy(session, o.gate_seconds); !ok) {
         out.gate_error = ok.error();
         break;
       }
       if (!run_batch(shared, plan, batch, runs, o, out))
         break;
+      healthy = o.apply.dry_run;
     }
     if (!out.gate_error && out.rolled_back.empty() && !out.rollback_error && !o.apply.dry_run)
       if (auto ok = wait_cluster_healthy(session, o.gate_seconds); !ok)

@@ -31,6 +31,17 @@ std::vector<std::vector<std::string>> rollout_batches(const config::Cluster& clu
   return out;
 }
 
+std::string gate_problem(Session& session, const std::map<std::string, facts::HostFacts>& facts) {
+  for (const auto* component : session.registry().components()) {
+    if (!component->gate)
+      continue;
+    const auto line = component->gate(session.cluster(), facts);
+    if (line && !line->ok)
+      return line->text;
+  }
+  return "";
+}
+
 namespace {
 
 // Why the cluster is not healthy now, or "" when every gate passes.
@@ -38,14 +49,7 @@ std::string not_healthy(Session& session) {
   const auto gathered = session.gather();
   for (const auto& [host, error] : gathered.errors)
     return fmt::format("{} did not answer: {}", host, error.describe());
-  for (const auto* component : session.registry().components()) {
-    if (!component->gate)
-      continue;
-    const auto line = component->gate(session.cluster(), gathered.facts);
-    if (line && !line->ok)
-      return line->text;
-  }
-  return "";
+  return gate_problem(session, gathered.facts);
 }
 
 } // namespace

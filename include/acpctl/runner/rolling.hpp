@@ -9,6 +9,7 @@
 
 #include "acpctl/runner/apply.hpp"
 
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -45,6 +46,9 @@ Result<RollingReport> apply_rolling(Session& session, const plan::Plan& plan,
 std::vector<std::vector<std::string>> rollout_batches(const config::Cluster& cluster,
                                                       const std::vector<std::string>& hosts,
                                                       int max_unavailable);
+
+/// What the components' gates say of `facts`: "" when every gate passes.
+std::string gate_problem(Session& session, const std::map<std::string, facts::HostFacts>& facts);
 
 /// Gathers facts every second until every component's gate passes; fails (Errc::timeout)
 /// after `seconds` with what the last gate said and which node did not answer.

@@ -219,18 +219,52 @@ TEST_SUITE("plan::release") {
     CHECK(r.error().host() == "cp-2");
   }
 
-  TEST_CASE("a half-done rollback continues: nodes already back have nothing to do") {
+  TEST_CASE("a half-done rollback continues to the same release, never forward again") {
     const auto cluster = fixtures::example_cluster();
     auto facts = patched(cluster);
-    facts["cp-1"] = released(cluster, fixtures::package())["cp-1"];
-    facts["cp-1"].state.previous_release =
+    auto& back1 = facts["cp-1"].state; // rolled back already: the newest event is that rollback
+    back1 = released(cluster, fixtures::package())["cp-1"].state;
+    back1.previous_release =
         state::Release{"core", "4.0.0-p1", "patch", "4.0.0", "sha256:r1", "t1"};
+    back1.history.push_back({"t1", "upgrade", "4.0.0", "4.0.0-p1", ""});
+    back1.history.push_back({"t2", "rollback", "4.0.0-p1", "4.0.0", ""});
     auto back = plan::rollback_of(facts).take();
+    CHECK(back.target == k_base);
+    plan::PlanInput input{cluster, back.components, facts, "sha256:c0", ""};
+    input.release = &back.target;
+    auto plan = components::registry().plan(input).take();
+    CHECK(lines_of(plan, "cp-1").empty());
+    CHECK(lines_of(plan, "cp-2").size() == 4);
+    // Once every node is back, a rerun has nothing to do.
+    for (const auto& n : {"cp-2", "cp-3"})
+      facts[n].state = back1;
+    back = plan::rollback_of(facts).take();
+    CHECK(back.target == k_base);
+    plan::PlanInput again{cluster, back.components, facts, "sha256:c0", ""};
+    again.release = &back.target;
+    CHECK_FALSE(components::registry().plan(again).take().has_changes());
+  }
+
+  TEST_CASE("a rollback killed after one node switched back, before its release was "
+            "recorded, still returns the other nodes") {
+    const auto cluster = fixtures::example_cluster();
+    auto facts = patched(cluster);
+    auto& api = facts["cp-1"].state.components["kube-apiserver"];
+    std::swap(api.version, api.previous->version);
+    std::swap(api.digest, api.previous->digest);
+    std::swap(api.content_digest, api.previous->content_digest);
+    std::swap(api.release, api.previous->release);
+    api.service_digest = api.digest;
+    // Whichever node comes first, the other nodes still go back.
+    const auto back = plan::rollback_of(facts).take();
     plan::PlanInput input{cluster, back.components, facts, "sha256:c0", ""};
     input.release = &back.target;
     const auto plan = components::registry().plan(input).take();
-    CHECK(lines_of(plan, "cp-1").empty());
-    CHECK(lines_of(plan, "cp-2").size() == 4);
+    const auto cp1 = lines_of(plan, "cp-1");
+    CHECK(std::none_of(cp1.begin(), cp1.end(),
+                       [](const std::string& l) { return l.starts_with("distribute"); }));
+    CHECK(lines_of(plan, "cp-3")[0] ==
+          "distribute change kube-apiserver: roll back to 1.31.6 (kept on the node)");
   }
 
   TEST_CASE("a recorded service spec reads back as it was written") {
