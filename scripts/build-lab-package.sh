@@ -5,24 +5,51 @@
 # so every lab package is signed by the same key, as a vendor's releases are (acpctl trusts
 # the first key used for a cluster and refuses another one later).
 #   usage: scripts/build-lab-package.sh OUTDIR [demo [HELLO_VERSION]]
+#          scripts/build-lab-package.sh OUTDIR patch hello|etcd|broken|wrongbase
 # With `demo`, packages/lab-demo/ is used instead: the same binaries as files only plus the
 # self-contained `hello` service (for the plan/apply lab tests). With HELLO_VERSION (the
 # upgrade lab test) hello gets that version, which also changes its bytes, and the package
 # carries a second service, `steady`, that is the same in every version.
+# With `patch KIND`, a patch package (spec.type: patch) of `OUTDIR demo 1.0.0` from
+# packages/lab-patch/KIND/ (`wrongbase`: the `hello` definition with baseVersion 0.0.1), for
+# `acpctl upgrade` (tests/lab/patch.sh); each definition's comment says what it carries. Its
+# version is <core version>-pN: hello p1, etcd p2, broken p3, wrongbase p4. LAB_PATCH_PAD_KIB=N
+# adds N KiB of random bytes to the hello patch's hello (scripts/bench/upgrade.sh).
 # Writes into OUTDIR: core.amd64.v<version>.tgz, its .sha256 and .sig, and acp-lab.pub.
 # Needs the packages scripts/setup.sh installs; uses $ACPCTL or build/acpctl (built if missing).
 set -euo pipefail
-if [ $# -lt 1 ] || [ $# -gt 3 ] || { [ $# -ge 2 ] && [ "$2" != demo ]; } ||
-  { [ $# -eq 3 ] && ! [[ $3 =~ ^[0-9]+(\.[0-9]+)*$ ]]; }; then
+usage() {
   echo "usage: $0 OUTDIR [demo [HELLO_VERSION]]   (HELLO_VERSION like 2.0.0)" >&2
+  echo "       $0 OUTDIR patch hello|etcd|broken|wrongbase" >&2
   exit 2
+}
+mode=${2:-core}
+case $# in
+  1) ;;
+  2) [ "$mode" = demo ] || usage ;;
+  3) case $mode in
+       demo) [[ $3 =~ ^[0-9]+(\.[0-9]+)*$ ]] || usage ;;
+       patch) [[ $3 =~ ^(hello|etcd|broken|wrongbase)$ ]] || usage ;;
+       *) usage ;;
+     esac ;;
+  *) usage ;;
+esac
+hello_version=1.0.0
+upgrade_test=0
+if [ "$mode" = demo ] && [ $# -eq 3 ]; then
+  hello_version=$3
+  upgrade_test=1
 fi
-hello_version=${3:-1.0.0}
-upgrade_test=$([ $# -eq 3 ] && echo 1 || echo 0)
+patch_kind=""
+if [ "$mode" = patch ]; then patch_kind=$3; fi
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=$1
-definition=$root/packages/core
-[ "${2:-}" = demo ] && definition=$root/packages/lab-demo
+case $mode:$patch_kind in
+  core:) definition=$root/packages/core ;;
+  demo:) definition=$root/packages/lab-demo ;;
+  patch:wrongbase) definition=$root/packages/lab-patch/hello ;;
+  patch:*) definition=$root/packages/lab-patch/$patch_kind ;;
+esac
 mkdir -p "$out"
 acpctl=${ACPCTL:-$root/build/acpctl}
 if [ ! -x "$acpctl" ]; then
@@ -43,25 +70,56 @@ keepalived_version=$(upstream keepalived)
 core_version=$("$acpctl" version | awk 'NR==1 {print $2}' | sed 's/^v//')
 [ -n "$core_version" ] || core_version=0.1.0
 
+# A patch's version and the version it applies to: the demo package's, i.e. this acpctl's.
+package_version=$core_version
+base_version=$core_version
+case $patch_kind in
+  hello) package_version=$core_version-p1 hello_version=1.0.1 ;;
+  etcd) package_version=$core_version-p2 ;;
+  broken) package_version=$core_version-p3 ;;
+  wrongbase) package_version=$core_version-p4 base_version=0.0.1 hello_version=1.0.1 ;;
+esac
+
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 def=$work/core
 mkdir -p "$def/components/etcd/bin" "$def/components/etcdctl/bin" "$def/components/keepalived/sbin"
-# Lines marked "# upgrade-test" (the steady service) stay only with HELLO_VERSION.
-keep_upgrade=("-e" '/# upgrade-test$/d')
-[ "$upgrade_test" = 1 ] && keep_upgrade=("-e" 's/ *# upgrade-test$//')
+# Lines marked "# upgrade-test" (the steady service) stay only with HELLO_VERSION, lines
+# marked "# pad" (the hello patch's padding) only with LAB_PATCH_PAD_KIB.
+marked=(-e '/# upgrade-test$/d' -e '/# pad$/d')
+[ "$upgrade_test" = 1 ] && marked[1]='s/ *# upgrade-test$//'
+pad_kib=0
+[ "$patch_kind" = hello ] && pad_kib=${LAB_PATCH_PAD_KIB:-0}
+if ! [[ $pad_kib =~ ^[0-9]+$ ]]; then
+  echo "build-lab-package: LAB_PATCH_PAD_KIB must be a number of KiB" >&2
+  exit 2
+fi
+[ "$pad_kib" -gt 0 ] && marked[3]='s/ *# pad$//'
 sed -e "s/@CORE_VERSION@/$core_version/" -e "s/@ETCD_VERSION@/$etcd_version/" \
   -e "s/@KEEPALIVED_VERSION@/$keepalived_version/" -e "s/@HELLO_VERSION@/$hello_version/" \
-  "${keep_upgrade[@]}" "$definition/package.yaml" >"$def/package.yaml"
+  -e "s/@PATCH_VERSION@/$package_version/" -e "s/@BASE_VERSION@/$base_version/" \
+  "${marked[@]}" "$definition/package.yaml" >"$def/package.yaml"
 install -m 0755 /usr/bin/etcd /usr/bin/etcdctl "$def/components/etcd/bin/"
 install -m 0755 /usr/bin/etcdctl "$def/components/etcdctl/bin/"
 install -m 0755 /usr/sbin/keepalived "$def/components/keepalived/sbin/"
-if [ -d "$definition/components/hello" ]; then
-  cp -r "$definition/components/hello" "$def/components/"
+# The files of a patch's hello and steady are the demo's (hello with its new version), so
+# steady's bytes are those of the base package; a definition's own files come on top.
+if [ "$patch_kind" = hello ] || [ "$patch_kind" = wrongbase ]; then
+  cp -r "$root/packages/lab-demo/components/hello" "$root/packages/lab-demo/components/steady" "$def/components/"
   sed -i "s/@HELLO_VERSION@/$hello_version/" "$def/components/hello/bin/hello"
-fi
-if [ "$upgrade_test" = 1 ]; then
-  cp -r "$definition/components/steady" "$def/components/"
+  if [ "$pad_kib" -gt 0 ]; then
+    head -c $((pad_kib * 1024)) /dev/urandom >"$def/components/hello/pad.bin"
+  fi
+elif [ "$mode" = patch ]; then
+  cp -r "$definition/components/." "$def/components/"
+else
+  if [ -d "$definition/components/hello" ]; then
+    cp -r "$definition/components/hello" "$def/components/"
+    sed -i "s/@HELLO_VERSION@/$hello_version/" "$def/components/hello/bin/hello"
+  fi
+  if [ "$upgrade_test" = 1 ]; then
+    cp -r "$definition/components/steady" "$def/components/"
+  fi
 fi
 
 key_dir=${ACPCTL_LAB_KEY_DIR:-$HOME/.acpctl/lab-release-key}
@@ -74,6 +132,6 @@ fi
 rm -f "$out/acp-lab.pub"
 cp "$key_dir/acp-lab.pub" "$out/acp-lab.pub"
 "$acpctl" package build "$def" -o "$out" --sign-key "$key_dir/acp-lab.key"
-package=$out/core.amd64.v$core_version.tgz
+package=$out/core.amd64.v$package_version.tgz
 "$acpctl" package verify "$package" --key "$out/acp-lab.pub" --require-checksum
 echo "$out/acp-lab.pub"

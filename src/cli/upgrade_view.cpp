@@ -39,7 +39,7 @@ std::string change_of(const plan::Plan& plan, const std::string& host, const std
   if (mode == "relabel")
     return restart ? "relabel+restart" : "relabel";
   if (mode == "reactivate")
-    return "rollback";
+    return restart ? "reuse+restart" : "reuse";
   if (distribute)
     return restart ? "replace+restart" : "replace";
   return restart ? "restart" : "unchanged";
@@ -95,7 +95,8 @@ std::string render_upgrade_view(const json& view) {
       {"replace", "replace (files only, nothing to restart)"},
       {"relabel", "relabel only (same bytes, no restart)"},
       {"relabel+restart", "relabel + restart (the service is down)"},
-      {"rollback", "roll back to the kept version + restart"},
+      {"reuse+restart", "switch to the kept version + restart"},
+      {"reuse", "switch to the kept version (same bytes, no restart)"},
       {"restart", "restart"},
       {"unchanged", "unchanged"},
       {"new", "new"},

@@ -15,7 +15,8 @@
 namespace acp::cli {
 
 /// {"nodes":[{"node","release":{"from","to"},"components":[{"name","from","to","change"}]}]};
-/// change is "replace+restart", "replace" (files only), "relabel", "rollback",
+/// change is "replace+restart", "replace" (files only), "relabel", "reuse+restart"
+/// (back to a version kept on the node), "reuse" (the same, same bytes),
 /// "unchanged", "new" or "remove".
 nlohmann::json upgrade_view(const config::Cluster& cluster,
                             const std::map<std::string, facts::HostFacts>& facts,

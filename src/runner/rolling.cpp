@@ -2,10 +2,10 @@
 
 #include "acpctl/runner/rolling.hpp"
 
-#include "acpctl/plan/render.hpp"
 #include "acpctl/transport/local.hpp"
 #include "acpctl/transport/parallel.hpp"
 #include "acpctl/util/fs.hpp"
+#include "acpctl/util/log.hpp"
 #include "apply_common.hpp"
 #include "rolling_undo.hpp"
 
@@ -77,15 +77,9 @@ Status record(detail::ApplyShared& shared, HostRun& run, nlohmann::json j) {
   return detail::commit_change(shared, actions, run, state::StateChange::set_journal(std::move(j)));
 }
 
-// One node's steps, stage by stage, between two journal entries.
-Status run_node(detail::ApplyShared& shared, const plan::Plan& plan, HostRun& run,
-                const RollingOptions& o) {
-  const auto& host = run.outcome.host;
-  const auto started = now_rfc3339();
-  if (auto ok = record(shared, run, journal(o, plan, run, "running", started)); !ok)
-    return Error(std::move(ok).error()).with_host(host);
+Status run_stages(detail::ApplyShared& shared, const plan::Plan& plan, HostRun& run) {
   for (const auto* stage : shared.session.registry().stages()) {
-    const auto steps = steps_of(plan, host, stage->name);
+    const auto steps = steps_of(plan, run.outcome.host, stage->name);
     if (steps.empty())
       continue;
     const auto* phase = shared.session.registry().phase(stage->name);
@@ -94,6 +88,37 @@ Status run_node(detail::ApplyShared& shared, const plan::Plan& plan, HostRun& ru
       return ok;
     }
   }
+  return {};
+}
+
+// One node's steps, stage by stage, between two journal entries; what the node serves for
+// the cluster (the VIP) moves elsewhere first when its steps would interrupt it.
+Status run_node(detail::ApplyShared& shared, const plan::Plan& plan, HostRun& run,
+                const RollingOptions& o) {
+  auto& session = shared.session;
+  const auto& host = run.outcome.host;
+  const auto started = now_rfc3339();
+  if (auto ok = record(shared, run, journal(o, plan, run, "running", started)); !ok)
+    return Error(std::move(ok).error()).with_host(host);
+  const auto steps = steps_of(plan, host);
+  const stages::DrainContext drain{session.cluster(), *session.cluster().find_node(host),
+                                   shared.gathered.facts.at(host), session.node(host), steps};
+  std::vector<const stages::Component*> drained;
+  for (const auto* c : session.registry().components()) {
+    if (!c->drain || shared.options.dry_run)
+      continue;
+    auto done = c->drain(drain);
+    if (!done)
+      return Error(std::move(done).error()).with_host(host);
+    if (*done)
+      drained.push_back(c);
+  }
+  auto ok = run_stages(shared, plan, run);
+  for (const auto* c : drained)
+    if (auto back = c->undrain(drain); !back)
+      log::warn(Error(back.error()).with_host(host).describe());
+  if (!ok)
+    return ok;
   return record(shared, run, journal(o, plan, run, "done", started));
 }
 
@@ -157,13 +182,19 @@ Result<RollingReport> apply_rolling(Session& session, const plan::Plan& plan,
   const auto workstation = transport::make_local_transport("workstation");
   detail::ApplyShared shared{session,      gathered, unpacked, platform, outputs,
                              *workstation, progress, o.apply,  desired};
-  progress.emit({EventType::apply_started, "", "", "", plan::summary_line(plan), 0});
+  progress.emit({EventType::apply_started, "", "", "",
+                 fmt::format("rolling out to {} node(s), one batch at a time", hosts.size()), 0});
   const auto started = std::chrono::steady_clock::now();
   RollingReport out;
   if (prestage_all(shared, plan, runs)) {
     // The facts the plan was made from answer the first gate when they show it healthy.
     bool healthy = o.apply.dry_run || gate_problem(session, gathered.facts).empty();
-    for (const auto& batch : rollout_batches(session.cluster(), hosts, o.max_unavailable)) {
+    std::vector<std::string> last;
+    for (const auto* c : session.registry().components())
+      if (c->last)
+        for (auto& name : c->last(session.cluster(), gathered.facts))
+          last.push_back(std::move(name));
+    for (const auto& batch : rollout_batches(session.cluster(), hosts, o.max_unavailable, last)) {
       if (auto ok = healthy ? Status{} : wait_cluster_healthy(session, o.gate_seconds); !ok) {
         out.gate_error = ok.error();
         break;

@@ -12,17 +12,23 @@ namespace acp::runner {
 
 std::vector<std::vector<std::string>> rollout_batches(const config::Cluster& cluster,
                                                       const std::vector<std::string>& hosts,
-                                                      int max_unavailable) {
+                                                      int max_unavailable,
+                                                      const std::vector<std::string>& last) {
   std::vector<std::vector<std::string>> out;
+  std::vector<std::vector<std::string>> late;
   std::vector<std::string> others;
+  const auto in = [](const std::vector<std::string>& list, const std::string& name) {
+    return std::find(list.begin(), list.end(), name) != list.end();
+  };
   for (const auto& node : cluster.nodes) {
-    if (std::find(hosts.begin(), hosts.end(), node.name) == hosts.end())
+    if (!in(hosts, node.name))
       continue;
-    if (node.has_role(config::Role::etcd) || node.has_role(config::Role::control_plane))
-      out.push_back({node.name});
-    else
+    if (!node.has_role(config::Role::etcd) && !node.has_role(config::Role::control_plane))
       others.push_back(node.name);
+    else
+      (in(last, node.name) ? late : out).push_back({node.name});
   }
+  out.insert(out.end(), late.begin(), late.end());
   const auto size = static_cast<std::size_t>(std::max(1, max_unavailable));
   for (std::size_t i = 0; i < others.size(); i += size)
     out.emplace_back(others.begin() + static_cast<std::ptrdiff_t>(i),

@@ -91,8 +91,10 @@ Status Session::resolve_target(const facts::Gathered& gathered) {
                  fmt::format("{} is a patch ({} {} on {}): a patch is applied with "
                              "`acpctl upgrade`",
                              m_options.package->string(), m.name, m.version, m.base_version))
-        .with_hint(fmt::format("run `acpctl upgrade plan -f {} --package {}`",
-                               m_options.config.string(), m_options.package->string()));
+        .with_hint(
+            fmt::format("see the changes with `acpctl upgrade plan -f {0} --package {1}`, "
+                        "then roll them out with `acpctl upgrade apply -f {0} --package {1}`",
+                        m_options.config.string(), m_options.package->string()));
   auto overlay = plan::overlay_patch(m, m_carried, gathered.facts);
   if (!overlay)
     return std::move(overlay).error();

@@ -42,10 +42,12 @@ Result<RollingReport> apply_rolling(Session& session, const plan::Plan& plan,
                                     Progress& progress, const RollingOptions& options);
 
 /// The batches of `hosts`: nodes with an etcd or control-plane role one at a time in config
-/// order, then the others `max_unavailable` (at least 1) at a time.
+/// order, those in `last` (the VIP holder) after the others, then the remaining nodes
+/// `max_unavailable` (at least 1) at a time.
 std::vector<std::vector<std::string>> rollout_batches(const config::Cluster& cluster,
                                                       const std::vector<std::string>& hosts,
-                                                      int max_unavailable);
+                                                      int max_unavailable,
+                                                      const std::vector<std::string>& last = {});
 
 /// What the components' gates say of `facts`: "" when every gate passes.
 std::string gate_problem(Session& session, const std::map<std::string, facts::HostFacts>& facts);

@@ -8,6 +8,7 @@
 #include "acpctl/plan/planner.hpp"
 #include "acpctl/preflight/check.hpp"
 #include "acpctl/stages/step.hpp"
+#include "acpctl/transport/transport.hpp"
 
 #include <map>
 #include <nlohmann/json.hpp>
@@ -54,6 +55,25 @@ using ClusterStatusFn = std::optional<StatusLine> (*)(
     const config::Cluster& cluster, const std::map<std::string, facts::HostFacts>& facts);
 using PortsFn = std::vector<preflight::PortClaim> (*)(const config::Cluster& cluster);
 
+/// What a component sees of a node the rolling upgrade is about to change (or has changed):
+/// the node, its facts from planning, a transport to it and its planned steps.
+struct DrainContext {
+  const config::Cluster& cluster;
+  const config::Node& node;
+  const facts::HostFacts& facts;
+  transport::Transport& transport;
+  std::span<const plan::Step* const> steps;
+};
+/// Before a node's steps: moves what the node serves for the cluster elsewhere (the VIP)
+/// when its steps would interrupt it; true when it did (undrain follows the steps).
+using DrainFn = Result<bool> (*)(const DrainContext& ctx);
+using UndrainFn = Status (*)(const DrainContext& ctx);
+/// The nodes a rolling upgrade changes last among its one-at-a-time nodes, because they serve
+/// the cluster now (the VIP holder): draining them then moves the service once, onto a node
+/// already changed.
+using LastFn = std::vector<std::string> (*)(const config::Cluster& cluster,
+                                            const std::map<std::string, facts::HostFacts>& facts);
+
 /// The registration: everything optional except the name.
 struct Component {
   std::string_view name;
@@ -65,6 +85,9 @@ struct Component {
   /// The rolling upgrade's gate between nodes: a line that is not ok while the component
   /// is not fully healthy (every etcd member, exactly one VIP holder); null: no gate.
   ClusterStatusFn gate = nullptr;
+  DrainFn drain = nullptr;
+  UndrainFn undrain = nullptr;
+  LastFn last = nullptr;
 };
 
 } // namespace acp::stages

@@ -24,7 +24,10 @@ const stages::Component& keepalived() {
                                              nullptr,
                                              nullptr,
                                              acp::keepalived::vip_status,
-                                             acp::keepalived::vip_status};
+                                             acp::keepalived::vip_status,
+                                             acp::keepalived::drain,
+                                             acp::keepalived::undrain,
+                                             acp::keepalived::vip_holders};
   return k_component;
 }
 

@@ -23,15 +23,24 @@ std::string vip_text(const std::string& address, const std::vector<std::string>&
 }
 } // namespace
 
+std::vector<std::string> vip_holders(const config::Cluster& cluster,
+                                     const std::map<std::string, facts::HostFacts>& facts) {
+  std::vector<std::string> holders;
+  if (!cluster.endpoint.self_built_vip)
+    return holders;
+  const auto& address = cluster.endpoint.self_built_vip->vip;
+  for (const auto& node : cluster.nodes)
+    if (const auto f = facts.find(node.name); f != facts.end() && f->second.has_address(address))
+      holders.push_back(node.name);
+  return holders;
+}
+
 std::optional<stages::StatusLine> vip_status(const config::Cluster& cluster,
                                              const std::map<std::string, facts::HostFacts>& facts) {
   if (!cluster.endpoint.self_built_vip)
     return std::nullopt;
   const auto& address = cluster.endpoint.self_built_vip->vip;
-  std::vector<std::string> holders;
-  for (const auto& node : cluster.nodes)
-    if (const auto f = facts.find(node.name); f != facts.end() && f->second.has_address(address))
-      holders.push_back(node.name);
+  const auto holders = vip_holders(cluster, facts);
   return stages::StatusLine{"vip",
                             vip_text(address, holders),
                             holders.size() == 1,

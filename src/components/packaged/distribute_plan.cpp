@@ -77,7 +77,7 @@ std::optional<Step> without_upload(const state::InstalledComponent& have,
   step.action = Action::change;
   step.from_version = have.version;
   if (have.previous && have.previous->digest == want.digest) {
-    step.reason = fmt::format("roll back to {} (kept on the node)", want.version);
+    step.reason = fmt::format("switch to {} (kept on the node)", want.version);
     step.params = make_params(DistributeParams{"reactivate", have.previous->version});
     return step;
   }

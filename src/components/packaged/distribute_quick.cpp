@@ -103,7 +103,10 @@ Result<state::StateChange> apply_reactivate(const plan::Step& step, StepContext&
     return std::move(ok).error();
   auto record = plan::record_of(*ctx.desired, *kept, detail::now_rfc3339());
   record.service_spec = prev.service_spec;
-  record.service_digest = have->service_digest;
+  // Back from a relabel (the same bytes): a service that ran them still does.
+  const bool same = !have->content_digest.empty() && have->content_digest == prev.content_digest;
+  record.service_digest =
+      same && have->service_digest == have->digest ? prev.digest : have->service_digest;
   record.previous = detail::previous_of(*have);
   return state::StateChange::put(std::move(record));
 }

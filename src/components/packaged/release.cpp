@@ -3,6 +3,7 @@
 // component's current and previous versions.
 
 #include "acpctl/package/manifest.hpp"
+#include "acpctl/util/shell.hpp"
 #include "packaged.hpp"
 
 #include <fmt/format.h>
@@ -73,13 +74,16 @@ Result<state::StateChange> apply_release(const plan::Step& step, stages::StepCon
   const auto* p = step.params_as<ReleaseParams>();
   if (!p)
     return Error(Errc::invalid_input, "the release step has no release");
+  // One command for every component's clean-up: each find is a line of one script.
+  std::string script = "set -e";
   for (const auto& [name, c] : ctx.state.components) {
     auto argv = cleanup_argv(c);
     if (!argv)
       return Error(std::move(argv).error()).with_hint("inspect /var/lib/acp/state.json");
-    if (auto r = ctx.actions.run(*argv); !r)
-      return std::move(r).error();
+    script += "\n[ ! -d " + util::shell_quote(argv->at(1)) + " ] || " + util::shell_join(*argv);
   }
+  if (auto r = ctx.actions.run({"sh", "-c", script}); !r)
+    return std::move(r).error();
   const auto now = detail::now_rfc3339();
   state::Release release{p->name, p->version, p->type, p->base_version, p->digest, now};
   const auto snapshot = ctx.outputs ? ctx.outputs->get("etcd.snapshot") : std::nullopt;

@@ -198,7 +198,7 @@ TEST_SUITE("plan::release") {
     const auto plan = components::registry().plan(input).take();
     CHECK(lines_of(plan, "cp-1") ==
           std::vector<std::string>{
-              "distribute change kube-apiserver: roll back to 1.31.6 (kept on the node)",
+              "distribute change kube-apiserver: switch to 1.31.6 (kept on the node)",
               "services restart kube-apiserver: component changed",
               "prune remove agent: no longer in the package",
               "release change core: rollback core 4.0.0 (was 4.0.0-p1)"});
@@ -264,7 +264,7 @@ TEST_SUITE("plan::release") {
     CHECK(std::none_of(cp1.begin(), cp1.end(),
                        [](const std::string& l) { return l.starts_with("distribute"); }));
     CHECK(lines_of(plan, "cp-3")[0] ==
-          "distribute change kube-apiserver: roll back to 1.31.6 (kept on the node)");
+          "distribute change kube-apiserver: switch to 1.31.6 (kept on the node)");
   }
 
   TEST_CASE("a recorded service spec reads back as it was written") {

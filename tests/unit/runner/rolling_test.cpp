@@ -34,5 +34,8 @@ TEST_SUITE("runner::rolling") {
     CHECK(runner::rollout_batches(cluster, hosts, 1).size() == 6);
     CHECK(runner::rollout_batches(cluster, {"w-2", "cp-3"}, 5) == Batches{{"cp-3"}, {"w-2"}});
     CHECK(runner::rollout_batches(cluster, hosts, 0).size() == 6); // at least one at a time
+    // The VIP holder goes last among the one-at-a-time nodes.
+    CHECK(runner::rollout_batches(cluster, hosts, 3, {"cp-1"}) ==
+          Batches{{"cp-2"}, {"cp-3"}, {"cp-1"}, {"w-1", "w-2", "w-3"}});
   }
 }

@@ -27,4 +27,15 @@ std::string config_digest(std::span<const plan::FileDigest> files,
 std::optional<stages::StatusLine> vip_status(const config::Cluster& cluster,
                                              const std::map<std::string, facts::HostFacts>& facts);
 
+/// Before a rolling upgrade restarts etcd or keepalived on the VIP holder: stops keepalived
+/// there (the VIP moves at once) and waits until another node answers on the VIP; false
+/// when the node does not hold it or nothing of its VIP path restarts.
+Result<bool> drain(const stages::DrainContext& ctx);
+/// After the node's steps: starts keepalived again (nopreempt: the VIP stays where it went).
+Status undrain(const stages::DrainContext& ctx);
+
+/// The node holding the VIP now (from facts), to be changed last in a rolling upgrade.
+std::vector<std::string> vip_holders(const config::Cluster& cluster,
+                                     const std::map<std::string, facts::HostFacts>& facts);
+
 } // namespace acp::keepalived
