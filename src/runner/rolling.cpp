@@ -122,10 +122,6 @@ Status run_node(detail::ApplyShared& shared, const plan::Plan& plan, HostRun& ru
   return record(shared, run, journal(o, plan, run, "done", started));
 }
 
-} // namespace
-
-namespace {
-
 // Runs one batch (its nodes at once); a node that fails is rolled back. False when any
 // node failed.
 bool run_batch(detail::ApplyShared& shared, const plan::Plan& plan,

@@ -61,21 +61,21 @@ no_changes() {
 
 # 1. First apply.
 apply >"$work/out" 2>"$work/err" || lab_fail "apply failed: $(cat "$work/out" "$work/err")"
-has "$work/out" "Plan: 21 to create"
+has "$work/out" "Plan: 24 to create"
 has "$work/err" "Apply complete."
 assert_converged
 for x in 1 2 3; do
   s=$(serial "n$x")
-  [ "$s" -eq 7 ] || lab_fail "n$x: serial $s, want 7 (3 distribute, pki, etcd, keepalived, services)"
+  [ "$s" -eq 8 ] || lab_fail "n$x: serial $s, want 8 (3 distribute, pki, etcd, keepalived, services, release)"
 done
-ok "first apply: 3 components on each host, acp-hello healthy, serial 7 on each"
+ok "first apply: 3 components on each host, acp-hello healthy, serial 8 on each"
 
 # 2. A second apply changes nothing and restarts nothing.
 before=$(for x in 1 2 3; do hello_pid "n$x"; done)
 no_changes
 after=$(for x in 1 2 3; do hello_pid "n$x"; done)
 [ "$before" = "$after" ] || lab_fail "service PIDs changed: $before -> $after"
-[ "$(serial n1)" -eq 7 ] || lab_fail "a no-op apply committed state"
+[ "$(serial n1)" -eq 8 ] || lab_fail "a no-op apply committed state"
 ok "second apply: no changes, same PIDs, no commits"
 
 # 3. Reset one node; the others stay as they are.
@@ -123,7 +123,7 @@ has "$work/err" "serial"
 ok "dead holder's lock taken over; stale saved plan refused: $(grep -m1 -i serial "$work/err" || true)"
 
 # 7. Kill acpctl right after a step; a rerun converges; a further apply is a no-op.
-steps=21
+steps=24
 # Sets kill_at (the steps to kill after) and why. Default: offset = the first 8 hex digits of the
 # commit mod 4 (0 without git), steps offset+1, offset+5, ... and the last step.
 choose_kill_points() {

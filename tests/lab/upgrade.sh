@@ -64,7 +64,7 @@ ok "v1 applied: hello 1.0.0 and steady run on 3 hosts"
 rc=0
 run v2 plan --detailed-exitcode >"$work/plan.out" 2>&1 || rc=$?
 [ "$rc" -eq 2 ] || lab_fail "v2 plan gave exit $rc, want 2: $(cat "$work/plan.out")"
-has "$work/plan.out" "Plan: 0 to create, 3 to change, 3 to restart, 0 to remove."
+has "$work/plan.out" "Plan: 0 to create, 6 to change, 3 to restart, 0 to remove."
 has "$work/plan.out" "~ hello 1.0.0 -> 2.0.0"
 grep -q steady "$work/plan.out" && lab_fail "the v2 plan touches steady: $(cat "$work/plan.out")"
 ok "v2 plan: hello changes and restarts on 3 hosts, steady untouched"
@@ -92,7 +92,7 @@ ok "killed after distribute: hello 2.0.0 is current and recorded, v1 still runs 
 rc=0
 run v2 plan --detailed-exitcode >"$work/plan.out" 2>&1 || rc=$?
 [ "$rc" -eq 2 ] || lab_fail "plan after the kill gave exit $rc, want 2: $(cat "$work/plan.out")"
-has "$work/plan.out" "Plan: 0 to create, 0 to change, 3 to restart, 0 to remove."
+has "$work/plan.out" "Plan: 0 to create, 3 to change, 3 to restart, 0 to remove."
 has "$work/plan.out" "~ restart hello"
 has "$work/plan.out" "an apply stopped before the restart"
 ok "plan after the kill: $(grep -m1 'restart hello' "$work/plan.out" | sed 's/^ *//')"

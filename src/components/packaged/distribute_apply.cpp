@@ -113,6 +113,11 @@ state::PreviousVersion previous_of(const state::InstalledComponent& have) {
 Result<state::StateChange> apply_distribute(const plan::Step& step, StepContext& ctx) {
   if (auto ok = check_step(step, ctx); !ok)
     return std::move(ok).error();
+  // A name from a node's state.json (a rollback's) becomes a path below the components root.
+  if (!package::valid_component_name(step.component))
+    return Error(Errc::invalid_input, "the plan names a component '" + step.component + "'")
+        .with_hint(std::string("a component name is ") +
+                   std::string(package::k_component_name_rule));
   const auto* params = step.params_as<DistributeParams>();
   if (!params)
     return upload(ctx);
