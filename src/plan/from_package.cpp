@@ -30,14 +30,6 @@ std::string resolve(const package::Component& c, const std::string& arg) {
   return state::current_link(c.name) + "/" + arg;
 }
 
-service::RestartPolicy restart_of(const std::string& text) {
-  if (text == "never")
-    return service::RestartPolicy::never;
-  if (text == "on-failure")
-    return service::RestartPolicy::on_failure;
-  return service::RestartPolicy::always;
-}
-
 } // namespace
 
 std::string node_relative_path(const package::Component& component, const std::string& path) {
@@ -76,7 +68,7 @@ Result<std::vector<DesiredComponent>> desired_from_manifest(const package::Manif
         spec.start_seconds = hc->start_seconds.value_or(spec.start_seconds);
       }
       d.ports = c.service->ports;
-      spec.restart = restart_of(c.service->restart);
+      spec.restart = service::restart_policy(c.service->restart);
       if (auto ok = service::validate(spec); !ok)
         return Error(std::move(ok).error()).context("component " + c.name);
       d.service = std::move(spec);

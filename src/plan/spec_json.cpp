@@ -10,30 +10,6 @@ namespace acp::plan {
 
 using nlohmann::json;
 
-namespace {
-
-std::string restart_text(service::RestartPolicy policy) {
-  switch (policy) {
-  case service::RestartPolicy::never:
-    return "never";
-  case service::RestartPolicy::on_failure:
-    return "on-failure";
-  case service::RestartPolicy::always:
-    break;
-  }
-  return "always";
-}
-
-service::RestartPolicy restart_policy(const std::string& text) {
-  if (text == "never")
-    return service::RestartPolicy::never;
-  if (text == "on-failure")
-    return service::RestartPolicy::on_failure;
-  return service::RestartPolicy::always;
-}
-
-} // namespace
-
 json spec_to_json(const service::ServiceSpec& spec) {
   json env = json::array();
   for (const auto& [k, v] : spec.environment)
@@ -44,7 +20,7 @@ json spec_to_json(const service::ServiceSpec& spec) {
           {"environment", env},
           {"workingDir", spec.working_dir},
           {"healthCheck", spec.health_check},
-          {"restart", restart_text(spec.restart)},
+          {"restart", std::string(service::to_string(spec.restart))},
           {"startSeconds", spec.start_seconds},
           {"checkIntervalSeconds", spec.check_interval_seconds},
           {"checkTimeoutSeconds", spec.check_timeout_seconds}};
@@ -60,7 +36,7 @@ Result<service::ServiceSpec> spec_from_json(const json& j) {
       spec.environment.emplace_back(pair.at(0).get<std::string>(), pair.at(1).get<std::string>());
     spec.working_dir = j.value("workingDir", "");
     spec.health_check = j.value("healthCheck", service::Argv{});
-    spec.restart = restart_policy(j.value("restart", "always"));
+    spec.restart = service::restart_policy(j.value("restart", "always"));
     spec.start_seconds = j.value("startSeconds", spec.start_seconds);
     spec.check_interval_seconds = j.value("checkIntervalSeconds", spec.check_interval_seconds);
     spec.check_timeout_seconds = j.value("checkTimeoutSeconds", spec.check_timeout_seconds);

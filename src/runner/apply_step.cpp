@@ -109,6 +109,21 @@ Status commit_change(ApplyShared& shared, stages::Actions& actions, HostRun& run
   return {};
 }
 
+Status run_host_plan(ApplyShared& shared, const plan::Plan& plan, HostRun& run) {
+  const auto& registry = shared.session.registry();
+  for (const auto* stage : registry.stages()) {
+    std::vector<const plan::Step*> steps;
+    for (const auto& s : plan.steps)
+      if (s.host == run.outcome.host && s.stage == stage->name)
+        steps.push_back(&s);
+    if (steps.empty())
+      continue;
+    if (auto ok = run_host_stage(shared, *registry.phase(stage->name), steps, run); !ok)
+      return ok;
+  }
+  return {};
+}
+
 Status prestage_host(ApplyShared& shared, const std::vector<const plan::Step*>& steps,
                      HostRun& run) {
   auto& node = shared.session.node(run.outcome.host);

@@ -38,6 +38,10 @@ struct ApplyShared {
 Status run_host_stage(ApplyShared& shared, const stages::Phase& phase,
                       const std::vector<const plan::Step*>& steps, HostRun& run);
 
+/// Runs every step of `plan` on `run`'s host, stage by stage in the registry's order,
+/// stopping at the first failure (the rolling upgrade's one node, and its rollback).
+Status run_host_plan(ApplyShared& shared, const plan::Plan& plan, HostRun& run);
+
 /// Sends ahead the bytes of the host's steps whose stage can (Phase::prestage); commits
 /// nothing.
 Status prestage_host(ApplyShared& shared, const std::vector<const plan::Step*>& steps,

@@ -3,6 +3,7 @@
 #include "lock_owner.hpp"
 
 #include "acpctl/runner/progress.hpp"
+#include "acpctl/util/strings.hpp"
 
 #include <ctime>
 #include <fmt/format.h>
@@ -41,7 +42,8 @@ std::optional<std::string> process_start_time(long pid) {
 
 LockOwner this_process(const std::string& command) {
   const long pid = ::getpid();
-  return {local_hostname(), pid, process_start_time(pid).value_or(""), now_rfc3339(), command};
+  return {local_hostname(), pid, process_start_time(pid).value_or(""), util::now_rfc3339(),
+          command};
 }
 
 std::string describe(const LockOwner& owner) {

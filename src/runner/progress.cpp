@@ -31,15 +31,6 @@ std::string_view to_string(EventType type) {
   return "unknown";
 }
 
-std::string now_rfc3339() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  ::gmtime_r(&now, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
-}
-
 namespace {
 
 std::size_t terminal_columns() {

@@ -3,6 +3,7 @@
 
 #include "acpctl/runner/progress.hpp"
 #include "acpctl/util/log.hpp"
+#include "acpctl/util/strings.hpp"
 
 #include <cmath>
 #include <mutex>
@@ -16,7 +17,7 @@ class JsonProgress : public Progress {
 public:
   JsonProgress(std::ostream& out, WallClock now) : m_out(out), m_now(std::move(now)) {
     if (!m_now)
-      m_now = now_rfc3339;
+      m_now = util::now_rfc3339;
   }
 
   void emit(const Event& e) override {

@@ -6,11 +6,11 @@
 #include "acpctl/transport/parallel.hpp"
 #include "acpctl/util/fs.hpp"
 #include "acpctl/util/log.hpp"
+#include "acpctl/util/strings.hpp"
 #include "apply_common.hpp"
 #include "rolling_undo.hpp"
 
 #include <chrono>
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 namespace acp::runner {
@@ -19,15 +19,10 @@ namespace {
 
 using detail::HostRun;
 
-std::string now_rfc3339() {
-  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::chrono::system_clock::now()));
-}
-
-std::vector<const plan::Step*> steps_of(const plan::Plan& plan, const std::string& host,
-                                        std::string_view stage = {}) {
+std::vector<const plan::Step*> steps_of(const plan::Plan& plan, const std::string& host) {
   std::vector<const plan::Step*> out;
   for (const auto& s : plan.steps)
-    if (s.host == host && (stage.empty() || s.stage == stage))
+    if (s.host == host)
       out.push_back(&s);
   return out;
 }
@@ -66,7 +61,7 @@ nlohmann::json journal(const RollingOptions& o, const plan::Plan& plan, const Ho
   nlohmann::json j = {{"kind", o.kind},       {"target", o.target}, {"snapshot", o.snapshot},
                       {"startedAt", started}, {"status", status},   {"steps", steps}};
   if (status != "running")
-    j["finishedAt"] = now_rfc3339();
+    j["finishedAt"] = util::now_rfc3339();
   if (run.outcome.error)
     j["error"] = run.outcome.error->describe();
   return j;
@@ -77,27 +72,13 @@ Status record(detail::ApplyShared& shared, HostRun& run, nlohmann::json j) {
   return detail::commit_change(shared, actions, run, state::StateChange::set_journal(std::move(j)));
 }
 
-Status run_stages(detail::ApplyShared& shared, const plan::Plan& plan, HostRun& run) {
-  for (const auto* stage : shared.session.registry().stages()) {
-    const auto steps = steps_of(plan, run.outcome.host, stage->name);
-    if (steps.empty())
-      continue;
-    const auto* phase = shared.session.registry().phase(stage->name);
-    if (auto ok = detail::run_host_stage(shared, *phase, steps, run); !ok) {
-      run.outcome.error = ok.error();
-      return ok;
-    }
-  }
-  return {};
-}
-
 // One node's steps, stage by stage, between two journal entries; what the node serves for
 // the cluster (the VIP) moves elsewhere first when its steps would interrupt it.
 Status run_node(detail::ApplyShared& shared, const plan::Plan& plan, HostRun& run,
                 const RollingOptions& o) {
   auto& session = shared.session;
   const auto& host = run.outcome.host;
-  const auto started = now_rfc3339();
+  const auto started = util::now_rfc3339();
   if (auto ok = record(shared, run, journal(o, plan, run, "running", started)); !ok)
     return Error(std::move(ok).error()).with_host(host);
   const auto steps = steps_of(plan, host);
@@ -113,7 +94,9 @@ Status run_node(detail::ApplyShared& shared, const plan::Plan& plan, HostRun& ru
     if (*done)
       drained.push_back(c);
   }
-  auto ok = run_stages(shared, plan, run);
+  auto ok = detail::run_host_plan(shared, plan, run);
+  if (!ok)
+    run.outcome.error = ok.error();
   for (const auto* c : drained)
     if (auto back = c->undrain(drain); !back)
       log::warn(Error(back.error()).with_host(host).describe());

@@ -62,16 +62,8 @@ Status roll_back_node(ApplyShared& shared, const state::NodeState& before, HostR
   ApplyShared undo{session,         gathered,       shared.unpacked,
                    source,          shared.outputs, shared.workstation,
                    shared.progress, shared.options, *desired};
-  for (const auto* stage : session.registry().stages()) {
-    std::vector<const plan::Step*> steps;
-    for (const auto& s : plan->steps)
-      if (s.host == host && s.stage == stage->name)
-        steps.push_back(&s);
-    if (steps.empty())
-      continue;
-    if (auto ok = run_host_stage(undo, *session.registry().phase(stage->name), steps, run); !ok)
-      return Error(std::move(ok).error()).context("rolling back");
-  }
+  if (auto ok = run_host_plan(undo, *plan, run); !ok)
+    return Error(std::move(ok).error()).context("rolling back");
   return {};
 }
 

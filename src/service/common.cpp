@@ -8,6 +8,26 @@
 
 namespace acp::service {
 
+std::string_view to_string(RestartPolicy policy) {
+  switch (policy) {
+  case RestartPolicy::never:
+    return "never";
+  case RestartPolicy::on_failure:
+    return "on-failure";
+  case RestartPolicy::always:
+    break;
+  }
+  return "always";
+}
+
+RestartPolicy restart_policy(std::string_view text) {
+  if (text == "never")
+    return RestartPolicy::never;
+  if (text == "on-failure")
+    return RestartPolicy::on_failure;
+  return RestartPolicy::always;
+}
+
 std::string unit_name(const std::string& name) {
   return "acp-" + name;
 }

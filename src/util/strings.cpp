@@ -1,10 +1,20 @@
 #include "acpctl/util/strings.hpp"
 
 #include <algorithm>
+#include <ctime>
 #include <fmt/format.h>
 #include <numeric>
 
 namespace acp::util {
+
+std::string now_rfc3339() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  ::gmtime_r(&now, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return text;
+}
 
 std::vector<std::string> split(std::string_view text, char sep) {
   std::vector<std::string> out;

@@ -43,7 +43,8 @@ writer_ctl() {
 # writer_stop) can end it too instead of leaving it behind. Like any etcd client behind a VIP
 # (the API server's included), a write whose attempt fails is tried again (the same key and
 # value: a put is idempotent) until 3 s after its first attempt: an attempt tried again is
-# recorded as "retry", a write still not taken after 3 s as "fail".
+# recorded as "retry", a write still not taken after 3 s as "fail". An attempt gets 1 s (a
+# request in flight while the VIP moves can hang until its timeout), so there is room to retry.
 writer_loop() {
   local out=$1 endpoints=$2 i=0 t0 first result child=""
   trap '[ -z "$child" ] || kill "$child" 2>/dev/null; exit 0' TERM
@@ -53,7 +54,7 @@ writer_loop() {
     while true; do
       set_now_ms
       t0=$NOW_MS
-      writer_ctl --endpoints "$endpoints" --dial-timeout 2s --command-timeout 3s \
+      writer_ctl --endpoints "$endpoints" --dial-timeout 1s --command-timeout 1s \
         put "acp-writer/$i" "$first" >/dev/null 2>"$out.err" &
       child=$!
       result=ok

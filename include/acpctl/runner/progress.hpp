@@ -69,7 +69,4 @@ std::unique_ptr<Progress> make_plain_progress(std::ostream& out);
 std::unique_ptr<Progress> make_terminal_progress(std::ostream& out, bool color, Clock clock = {},
                                                  std::size_t columns = 0);
 
-/// The current time as RFC 3339 UTC with seconds ("2026-11-27T15:55:00Z").
-std::string now_rfc3339();
-
 } // namespace acp::runner

@@ -2,6 +2,7 @@
 // What a component's long-running process is, independent of the supervisor that runs it.
 
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -26,6 +27,11 @@ struct ServiceSpec {
   int check_interval_seconds = 2; ///< between health checks
   int check_timeout_seconds = 5;  ///< a check running longer failed
 };
+
+/// A package's word for the policy ("always", "on-failure", "never"), and back; an unknown
+/// word is "always".
+std::string_view to_string(RestartPolicy policy);
+RestartPolicy restart_policy(std::string_view text);
 
 /// "acp-<name>": the supervisor's name for the service.
 std::string unit_name(const std::string& name);

@@ -10,6 +10,8 @@
 
 namespace acp::util {
 
+/// The current time as RFC 3339 UTC text ("2026-12-02T15:04:05Z").
+std::string now_rfc3339();
 /// Splits on every `sep`; keeps empty fields ("a,,b" gives three).
 std::vector<std::string> split(std::string_view text, char sep);
 /// Joins with `sep` between items.

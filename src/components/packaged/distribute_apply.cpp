@@ -5,10 +5,9 @@
 
 #include "acpctl/package/manifest.hpp"
 #include "acpctl/plan/from_package.hpp"
+#include "acpctl/util/strings.hpp"
 #include "packaged.hpp"
 
-#include <chrono>
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <set>
 
@@ -65,7 +64,7 @@ Result<std::vector<state::InstalledFile>> stage_files(StepContext& ctx) {
 // becomes its previous one. The running service keeps what it was started with until the
 // services stage restarts it: an apply killed in between must leave that visible.
 state::StateChange record_for(StepContext& ctx, std::vector<state::InstalledFile> files) {
-  auto record = plan::record_of(*ctx.desired, std::move(files), detail::now_rfc3339());
+  auto record = plan::record_of(*ctx.desired, std::move(files), util::now_rfc3339());
   if (const auto* have = ctx.state.find(record.name)) {
     record.service_digest = have->service_digest;
     if (have->version != record.version)
@@ -90,10 +89,6 @@ Result<state::StateChange> upload(StepContext& ctx) {
 } // namespace
 
 namespace detail {
-
-std::string now_rfc3339() {
-  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::chrono::system_clock::now()));
-}
 
 Status switch_current(StepContext& ctx, const std::string& name, const std::string& dir) {
   const auto link = state::current_link(name);

@@ -2,6 +2,7 @@
 // and a rollback to the previous version still kept on the node.
 
 #include "acpctl/plan/release.hpp"
+#include "acpctl/util/strings.hpp"
 #include "packaged.hpp"
 
 #include <fmt/format.h>
@@ -76,7 +77,7 @@ Result<state::StateChange> apply_relabel(const plan::Step& step, StepContext& ct
   std::vector<state::InstalledFile> files;
   for (const auto& f : *kept)
     files.push_back({to + f.path.substr(from.size()), f.sha256});
-  auto record = plan::record_of(*ctx.desired, std::move(files), detail::now_rfc3339());
+  auto record = plan::record_of(*ctx.desired, std::move(files), util::now_rfc3339());
   // Same bytes and service: a service that ran the old label runs the new one.
   record.service_digest =
       have->service_digest == have->digest ? ctx.desired->digest : have->service_digest;
@@ -101,7 +102,7 @@ Result<state::StateChange> apply_reactivate(const plan::Step& step, StepContext&
     return std::move(ok).error();
   if (auto ok = detail::switch_current(ctx, step.component, dir); !ok)
     return std::move(ok).error();
-  auto record = plan::record_of(*ctx.desired, *kept, detail::now_rfc3339());
+  auto record = plan::record_of(*ctx.desired, *kept, util::now_rfc3339());
   record.service_spec = prev.service_spec;
   // Back from a relabel (the same bytes): a service that ran them still does.
   const bool same = !have->content_digest.empty() && have->content_digest == prev.content_digest;

@@ -43,8 +43,6 @@ struct ReleaseParams {
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ReleaseParams, name, version, type, base_version, digest, action)
 
 namespace detail {
-/// RFC 3339 UTC, now.
-std::string now_rfc3339();
 /// Switches /opt/acp/components/<name>/current to `dir` atomically.
 Status switch_current(stages::StepContext& ctx, const std::string& name, const std::string& dir);
 /// `have` as the previous version of the one replacing it.

@@ -4,6 +4,7 @@
 
 #include "acpctl/package/manifest.hpp"
 #include "acpctl/util/shell.hpp"
+#include "acpctl/util/strings.hpp"
 #include "packaged.hpp"
 
 #include <fmt/format.h>
@@ -84,7 +85,7 @@ Result<state::StateChange> apply_release(const plan::Step& step, stages::StepCon
   }
   if (auto r = ctx.actions.run({"sh", "-c", script}); !r)
     return std::move(r).error();
-  const auto now = detail::now_rfc3339();
+  const auto now = util::now_rfc3339();
   state::Release release{p->name, p->version, p->type, p->base_version, p->digest, now};
   const auto snapshot = ctx.outputs ? ctx.outputs->get("etcd.snapshot") : std::nullopt;
   state::ReleaseEvent event{now, p->action,

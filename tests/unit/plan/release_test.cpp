@@ -202,8 +202,14 @@ TEST_SUITE("plan::release") {
               "services restart kube-apiserver: component changed",
               "prune remove agent: no longer in the package",
               "release change core: rollback core 4.0.0 (was 4.0.0-p1)"});
-    const auto* service = back.components[0].name == "agent" ? nullptr : &back.components[0];
-    REQUIRE(service);
+    // The kept version's service comes back from the spec the node recorded.
+    const auto api = std::find_if(back.components.begin(), back.components.end(),
+                                  [](const auto& d) { return d.name == "kube-apiserver"; });
+    REQUIRE(api != back.components.end());
+    REQUIRE(api->service);
+    CHECK(api->service->command == fixtures::spec("kube-apiserver").command);
+    CHECK(std::none_of(back.components.begin(), back.components.end(),
+                       [](const auto& d) { return d.name == "agent"; }));
   }
 
   TEST_CASE("a rollback is refused when no node records a previous release, or nodes "

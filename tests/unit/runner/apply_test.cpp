@@ -3,6 +3,7 @@
 
 #include "acpctl/components/registry.hpp"
 #include "acpctl/stages/platform.hpp"
+#include "acpctl/util/strings.hpp"
 #include "apply_fixture.hpp"
 
 #include <doctest/doctest.h>
@@ -132,7 +133,7 @@ TEST_SUITE("runner::apply") {
   TEST_CASE("a node locked by another apply stops everything; the other locks are released") {
     Fixture f;
     f.nodes.at("cp-3")->lock_file =
-        owner_to_json({"other-controller", 4321, "77", now_rfc3339(), "acpctl apply"});
+        owner_to_json({"other-controller", 4321, "77", util::now_rfc3339(), "acpctl apply"});
     const auto r =
         apply_plan(*f.session, f.plan(), f.gathered, f.events, {4, false, false, "acpctl apply"});
     REQUIRE_FALSE(r.ok());
