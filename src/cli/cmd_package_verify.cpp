@@ -89,6 +89,7 @@ struct UnpackArgs {
   VerifyArgs verify;
   std::string directory;
   std::vector<std::string> components;
+  bool images = false;
 };
 
 } // namespace
@@ -117,10 +118,13 @@ void add_package_unpack(App& app, CLI::App* package) {
                       ->required(),
                   ValueKind::directory);
   cmd->add_option("--component", u->components, "Only this component (repeatable)");
+  cmd->add_flag("--images", u->images,
+                "Also the image layout (images/); without --component only the layout");
   app.on(cmd, [&app, u] {
     package::UnpackOptions o;
     static_cast<package::VerifyOptions&>(o) = verify_options(u->verify);
     o.components = u->components;
+    o.images = u->images;
     auto r = package::unpack(u->verify.file, u->directory, o).take();
     if (app.globals().json())
       print_json(

@@ -6,6 +6,7 @@
 #include "acpctl/util/fs.hpp"
 #include "acpctl/util/hash.hpp"
 #include "archive_writer.hpp"
+#include "image_layout.hpp"
 
 #include <algorithm>
 #include <fcntl.h>
@@ -84,6 +85,22 @@ Result<std::vector<FileEntry>> expand(const fs::path& dir, const std::vector<Fil
   return out;
 }
 
+// The image layout is whole: blobs named by their sha256, every image's blobs present.
+Status check_layout(const fs::path& dir, const Manifest& def) {
+  if (auto problem = detail::layout_problem(def); !problem.empty())
+    return definition_error(dir, problem);
+  return detail::check_image_refs(
+      def,
+      [&](const std::string& path) -> std::optional<std::string> {
+        std::error_code ec;
+        if (fs::file_size(dir / path, ec) > detail::k_max_image_json || ec)
+          return std::nullopt;
+        auto text = util::read_file(dir / path);
+        return text ? std::optional<std::string>(std::move(*text)) : std::nullopt;
+      },
+      (dir / k_manifest_name).string());
+}
+
 Result<Manifest> complete(const fs::path& dir) {
   auto text = util::read_file(dir / k_manifest_name);
   if (!text)
@@ -103,14 +120,8 @@ Result<Manifest> complete(const fs::path& dir) {
   if (!images)
     return std::move(images).error();
   def->image_files = std::move(*images);
-  for (const auto& c : def->components)
-    for (const auto& image : c.images) {
-      const auto blob = "images/blobs/sha256/" + image.digest.substr(7);
-      if (std::none_of(def->image_files.begin(), def->image_files.end(),
-                       [&](const FileEntry& f) { return f.path == blob; }))
-        return definition_error(
-            dir, fmt::format("component \"{}\": image {} has no blob {}", c.name, image.ref, blob));
-    }
+  if (auto s = check_layout(dir, *def); !s)
+    return std::move(s).error();
   // Round trip: the completed manifest must pass the same checks a reader applies.
   auto checked = parse_manifest(emit_manifest(*def), (dir / k_manifest_name).string());
   if (!checked)

@@ -3,6 +3,7 @@
 // manifest_parse_files.cpp, components in manifest_parse_component.cpp.
 
 #include "acpctl/util/strings.hpp"
+#include "image_layout.hpp"
 #include "manifest_parser.hpp"
 
 #include <algorithm>
@@ -176,6 +177,10 @@ Result<Manifest> parse_manifest(std::string_view yaml, const std::string& source
           .with_hint("see docs/package-format.md");
     auto manifest = parser.document(root);
     parser.check_entries(manifest, root);
+    if (!definition)
+      if (auto problem = detail::layout_problem(manifest); !problem.empty())
+        parser.fail(root, problem,
+                    "image blobs are named by their sha256; see docs/package-format.md");
     return manifest;
   } catch (detail::Bad& bad) {
     return std::move(bad.error);

@@ -9,6 +9,7 @@
 #include "acpctl/util/hash.hpp"
 #include "acpctl/util/strings.hpp"
 #include "archive_reader.hpp"
+#include "image_layout.hpp"
 #include "output_file.hpp"
 
 #include <fmt/format.h>
@@ -103,6 +104,20 @@ Status check_package_hash(ArchiveReader& reader, const std::string& name,
 }
 
 // Symlinks last: no file was written through one.
+// After the pass: every image reaches only blobs the package holds (read from the small JSON
+// entries kept during the pass).
+Status check_images(const Manifest& m, const ExpectedFiles& expected, const std::string& name) {
+  if (m.image_files.empty())
+    return {};
+  return check_image_refs(
+      m,
+      [&](const std::string& path) -> std::optional<std::string> {
+        const auto it = expected.find(path);
+        return it == expected.end() ? std::nullopt : it->second.json;
+      },
+      name);
+}
+
 Status make_links(const std::vector<const FileEntry*>& links, const Extraction& extract,
                   VerifyReport& report) {
   for (const auto* link : links) {
@@ -139,6 +154,8 @@ Result<VerifyReport> pass(const std::filesystem::path& package, const VerifyOpti
   }
   std::vector<const FileEntry*> links;
   if (auto s = check_entries(reader, name, options, extract, expected, links, report); !s)
+    return std::move(s).error();
+  if (auto s = check_images(report.manifest, expected, name); !s)
     return std::move(s).error();
   if (auto s = check_package_hash(reader, name, sidecars->sha256, report); !s)
     return std::move(s).error();

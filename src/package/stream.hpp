@@ -18,6 +18,7 @@ namespace acp::package::detail {
 struct Extraction {
   std::filesystem::path dir;                       ///< an empty directory to write into
   std::optional<std::set<std::string>> components; ///< nullopt = all
+  bool images = false; ///< with `components`: write the image layout too
 };
 
 /// One pass over `package`. With `extract`, writes package.yaml and the selected entries
@@ -30,6 +31,9 @@ struct Expected {
   const FileEntry* file = nullptr; ///< the manifest's entry
   bool wanted = false;             ///< written when extracting
   bool seen = false;               ///< found in the archive
+  /// The bytes of a small JSON image layout entry (image_layout.hpp), kept for the walk over
+  /// the images after the pass.
+  std::optional<std::string> json{};
 };
 using ExpectedFiles = std::map<std::string, Expected, std::less<>>;
 

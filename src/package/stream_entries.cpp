@@ -4,6 +4,7 @@
 #include "acpctl/util/hash.hpp"
 #include "acpctl/util/strings.hpp"
 #include "archive_reader.hpp"
+#include "image_layout.hpp"
 #include "output_file.hpp"
 #include "stream.hpp"
 
@@ -52,7 +53,8 @@ Result<Expected*> match_entry(const Entry& entry, const std::string& name,
 // Returns the entry's size.
 Result<std::uint64_t> copy_entry(ArchiveReader& reader, const Entry& entry, const FileEntry& file,
                                  const std::string& name, const VerifyOptions& options,
-                                 std::uint64_t& total, std::optional<OutputFile>& out) {
+                                 std::uint64_t& total, std::optional<OutputFile>& out,
+                                 std::optional<std::string>& keep) {
   util::Sha256 hash;
   std::uint64_t size = 0;
   while (true) {
@@ -71,6 +73,8 @@ Result<std::uint64_t> copy_entry(ArchiveReader& reader, const Entry& entry, cons
                        fmt::format("the entries add up to more than the limit of {}",
                                    util::human_bytes(options.max_total)));
     hash.update(std::span(reinterpret_cast<const unsigned char*>(block->data()), block->size()));
+    if (keep)
+      keep->append(block->data(), block->size());
     if (out)
       if (auto s = out->write(*block); !s)
         return std::move(s).error();
@@ -97,7 +101,8 @@ ExpectedFiles expected_files(const Manifest& m, const Extraction* extract) {
       expected[f.path] = Expected{&f, wanted, false};
   }
   for (const auto& f : m.image_files)
-    expected[f.path] = Expected{&f, extract != nullptr && !extract->components, false};
+    expected[f.path] =
+        Expected{&f, extract != nullptr && (!extract->components || extract->images), false};
   return expected;
 }
 
@@ -117,7 +122,7 @@ Status check_entries(ArchiveReader& reader, const std::string& name, const Verif
     auto matched = match_entry(entry, name, expected);
     if (!matched)
       return std::move(matched).error();
-    const auto& want = **matched;
+    auto& want = **matched;
     const auto& file = *want.file;
     if (file.is_symlink()) {
       if (want.wanted)
@@ -132,7 +137,10 @@ Status check_entries(ArchiveReader& reader, const std::string& name, const Verif
         return std::move(created).error();
       out.emplace(std::move(*created));
     }
-    auto size = copy_entry(reader, entry, file, name, options, total, out);
+    // Small JSON of the image layout is kept for the walk over the images after the pass.
+    if (file.path.starts_with("images/") && file.size <= k_max_image_json)
+      want.json.emplace();
+    auto size = copy_entry(reader, entry, file, name, options, total, out, want.json);
     if (!size)
       return std::move(size).error();
     if (out) {

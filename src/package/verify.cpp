@@ -43,6 +43,7 @@ Result<VerifyReport> unpack(const fs::path& package, const fs::path& dir,
                  fmt::format("{} exists and is not an empty directory", dir.string()))
         .with_hint("unpack into a new directory, or remove this one first");
   detail::Extraction extraction;
+  extraction.images = options.images;
   if (!options.components.empty()) {
     auto opened = open_package(package);
     if (!opened)
@@ -52,6 +53,8 @@ Result<VerifyReport> unpack(const fs::path& package, const fs::path& dir,
         return Error(Errc::usage, fmt::format("{} has no component \"{}\"", package.string(), name))
             .with_hint("`acpctl package show` lists the components");
     extraction.components.emplace(options.components.begin(), options.components.end());
+  } else if (options.images) {
+    extraction.components.emplace(); // the image layout only
   }
   const auto parent = dir.has_parent_path() ? dir.parent_path() : fs::path(".");
   std::string pattern =

@@ -29,6 +29,9 @@ struct VerifyOptions {
 struct UnpackOptions : VerifyOptions {
   /// Only write these components' files (every entry is still verified); empty = all.
   std::vector<std::string> components;
+  /// Also write the image layout (images/) when `components` selects some; alone (no
+  /// components): write only the image layout. For pushing images.
+  bool images = false;
 };
 
 struct VerifyReport {
