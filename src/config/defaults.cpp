@@ -67,6 +67,8 @@ void apply_defaults(Cluster& cluster) {
     if (v6)
       net.service_cidrs.emplace_back("fd00:10:4::/112");
   }
+  if (cluster.registry && cluster.registry->username.empty())
+    cluster.registry->username = "admin";
 }
 
 } // namespace acp::config::detail

@@ -56,6 +56,8 @@ spec:
     address: 192.168.10.100:11443   # the platform registry
     username: admin
     password: {fromEnv: ACP_REGISTRY_PASSWORD}   # secrets: {fromEnv: VAR} or {fromFile: PATH}
+    # port: 11443                     # each replica (control-plane nodes) listens on it
+    # storageDir: /var/lib/acp/registry
   etcdBackup:
     schedule: "0 2 * * *"
     localStorage:

@@ -80,10 +80,18 @@ void check_registry(Checker& ck) {
   if (!reg || reg->address.empty())
     return;
   static const std::regex k_address("([A-Za-z0-9.-]+|\\[[0-9A-Fa-f:]+\\])(:[0-9]{1,5})?");
-  if (!short_match(reg->address, k_address, 261))
+  if (!short_match(reg->address, k_address, 261) || reg->address.starts_with('.'))
     ck.fail("spec.registry.address",
             fmt::format("registry address {} is not host[:port]", util::quoted(reg->address)),
             "e.g. 192.168.10.100:11443");
+  if (auto problem = node_dir_problem(reg->storage_dir); !problem.empty())
+    ck.fail("spec.registry.storageDir",
+            fmt::format("storageDir {} {}", util::quoted(reg->storage_dir), problem),
+            "write a plain absolute path of a directory only the registry uses, such as "
+            "/var/lib/acp/registry");
+  if (reg->port == ck.cluster().etcd.client_port || reg->port == ck.cluster().etcd.peer_port)
+    ck.fail("spec.registry.port", fmt::format("port {} is etcd's", reg->port),
+            "the platform registry listens on 11443");
 }
 
 void check_backup(Checker& ck) {

@@ -66,6 +66,30 @@ std::string peer_name(const std::string& node) {
   return "etcd/" + node + "-peer";
 }
 
+std::string registry_name(const std::string& node) {
+  return std::string(k_registry_prefix) + node + "-server";
+}
+
+// A registry replica is reached at its node's name and address, through the VIP or the load
+// balancer, at the registry address's host, and on the node itself.
+std::vector<std::string> registry_sans(const config::Cluster& cluster, const config::Node& node) {
+  std::vector<std::string> sans{dns_san(node.name), ip_san(node.address), dns_san("localhost"),
+                                ip_san("127.0.0.1")};
+  if (const auto& v = cluster.endpoint.self_built_vip)
+    sans.push_back(ip_san(v->vip));
+  if (const auto& lb = cluster.endpoint.external_load_balancer)
+    sans.push_back(util::IpAddress::parse(lb->address) ? ip_san(lb->address)
+                                                       : dns_san(lb->address));
+  auto host = cluster.registry->address;
+  if (host.starts_with('[')) // [v6]:port
+    host = host.substr(1, host.find(']') - 1);
+  else if (std::count(host.begin(), host.end(), ':') == 1)
+    host = host.substr(0, host.find(':'));
+  if (!host.empty())
+    sans.push_back(util::IpAddress::parse(host) ? ip_san(host) : dns_san(host));
+  return sorted_unique(std::move(sans));
+}
+
 std::vector<Leaf> wanted_leaves(const config::Cluster& cluster) {
   std::vector<Leaf> out;
   std::string vip;
@@ -86,6 +110,10 @@ std::vector<Leaf> wanted_leaves(const config::Cluster& cluster) {
                             sorted_unique({dns_san(node->name), ip_san(node->address)}),
                             Usage::peer}});
   }
+  if (cluster.registry)
+    for (const auto* node : cluster.nodes_with(config::Role::control_plane))
+      out.push_back({registry_name(node->name), node->name,
+                     CertSpec{{node->name, {}}, registry_sans(cluster, *node), Usage::server}});
   out.push_back(
       {k_healthcheck_name, {}, CertSpec{{"acp-etcd-healthcheck-client", {}}, {}, Usage::client}});
   out.push_back(

@@ -41,5 +41,10 @@ std::vector<Leaf> wanted_leaves(const config::Cluster& cluster);
 /// The local name of `node`'s server / peer certificate.
 std::string server_name(const std::string& node);
 std::string peer_name(const std::string& node);
+/// Registry server certificates: "registry/<node>-server", one per control-plane node when
+/// the config has spec.registry.
+inline constexpr std::string_view k_registry_prefix = "registry/";
+std::string registry_name(const std::string& node);
+std::vector<std::string> registry_sans(const config::Cluster& cluster, const config::Node& node);
 
 } // namespace acp::pki::detail

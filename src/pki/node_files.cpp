@@ -17,6 +17,11 @@ const KeyPair* ClusterPki::etcd_peer(const std::string& node) const {
   return it == m_peer.end() ? nullptr : &it->second;
 }
 
+const KeyPair* ClusterPki::registry_server(const std::string& node) const {
+  const auto it = m_registry.find(node);
+  return it == m_registry.end() ? nullptr : &it->second;
+}
+
 std::vector<NodeFile> node_files(const ClusterPki& pki, const config::Node& node) {
   const auto* server = pki.etcd_server(node.name);
   const auto* peer = pki.etcd_peer(node.name);

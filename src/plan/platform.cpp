@@ -33,6 +33,17 @@ const HostContext* find_host(std::span<const HostContext> hosts, std::string_vie
   return nullptr;
 }
 
+std::string service_digest(std::span<const FileDigest> files, const std::string& binary_digest) {
+  return "sha256:" + util::sha256_hex(files_digest(files) + "\n" + binary_digest);
+}
+
+const DesiredComponent* binary_component(const HostContext& host, std::string_view name) {
+  for (const auto* c : host.desired)
+    if (c->name == name && !c->service)
+      return c;
+  return nullptr;
+}
+
 std::optional<Step> plan_platform_service(const HostContext& host, const std::string& record,
                                           const std::string& service, const std::string& want,
                                           const std::string& what) {

@@ -33,6 +33,8 @@ std::string run_script(const ServiceSpec& spec) {
     for (const auto& [name, value] : spec.environment)
       out.append(" ").append(util::shell_quote(name + "=" + value));
   }
+  if (spec.open_files != 0)
+    out += fmt::format(" chpst -o {}", spec.open_files);
   if (!spec.user.empty())
     out += " chpst -u " + util::shell_quote(spec.user);
   return out + " " + util::shell_join(spec.command) + "\n";

@@ -67,6 +67,12 @@ std::string unit_text(const ServiceSpec& spec) {
   out += fmt::format("WorkingDirectory={}\n", spec.working_dir.empty() ? "/" : spec.working_dir);
   for (const auto& [name, value] : spec.environment)
     out += fmt::format("Environment={}\n", quoted(name + "=" + value, false));
+  if (spec.keep_children)
+    out += "KillMode=process\n";
+  if (spec.open_files != 0)
+    out += fmt::format("LimitNOFILE={}\n", spec.open_files);
+  if (spec.delegate_cgroups)
+    out += "Delegate=yes\n";
   out += fmt::format("Restart={}\nRestartSec=5\n\n[Install]\nWantedBy=multi-user.target\n",
                      restart_value(spec.restart));
   return out;

@@ -147,4 +147,14 @@ Status remove_platform_record(StepContext& ctx, const state::PlatformRecord& rec
   return {};
 }
 
+plan::Step prune_record_step(const std::string& record, std::string reason) {
+  plan::Step step;
+  step.action = plan::Action::remove;
+  step.component = record;
+  step.stage = "prune";
+  step.reason = std::move(reason);
+  step.params = plan::make_params(RecordParams{record});
+  return step;
+}
+
 } // namespace acp::stages

@@ -108,10 +108,15 @@ struct Etcd {
   int peer_port = 2380;
 };
 
+/// The platform registry (spec.registry): where clients reach it and its credentials; on a
+/// global cluster whose package carries the registry, acpctl runs a replica on every
+/// control-plane node.
 struct Registry {
-  std::string address; ///< host:port
+  std::string address; ///< host:port clients use: the VIP or load balancer, e.g. VIP:11443
   std::string username;
   SecretRef password;
+  int port = 11443;                                  ///< each replica listens on it
+  std::string storage_dir = "/var/lib/acp/registry"; ///< each replica's blobs and manifests
 };
 
 struct S3Storage {

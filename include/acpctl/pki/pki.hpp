@@ -46,6 +46,9 @@ public:
   /// The etcd server / peer pair of `node`; nullptr for a node without the etcd role.
   const KeyPair* etcd_server(const std::string& node) const;
   const KeyPair* etcd_peer(const std::string& node) const;
+  /// The platform registry's server pair of `node`; nullptr for a node without one (not a
+  /// control-plane node, or no spec.registry).
+  const KeyPair* registry_server(const std::string& node) const;
   /// The etcd client certificate every etcd node uses for health checks.
   const KeyPair& healthcheck_client() const { return m_healthcheck; }
   /// acpctl's own client certificate (CN acpctl-admin, O system:masters); stays local.
@@ -56,6 +59,7 @@ private:
   std::string m_ca_cert;
   std::map<std::string, KeyPair, std::less<>> m_server;
   std::map<std::string, KeyPair, std::less<>> m_peer;
+  std::map<std::string, KeyPair, std::less<>> m_registry;
   KeyPair m_healthcheck;
   KeyPair m_admin;
 };
@@ -70,6 +74,13 @@ Result<ClusterPki> ensure(const config::Cluster& cluster, const std::filesystem:
 /// Same, read-only: fails (Errc::invalid_input, naming the file) if something is missing,
 /// unreadable, not signed by the CA or made for another config. Expiring soon is not a failure.
 Result<ClusterPki> load(const config::Cluster& cluster, const std::filesystem::path& dir);
+
+/// The first line of `cluster_dir`/`name`; created (mode 0600) with `length` random letters
+/// and digits (rejection-sampled from OpenSSL's RAND_bytes) when the file does not exist
+/// yet, so every apply of the cluster uses the same value. `what` names it in errors. The
+/// caller registers a secret with log::add_secret.
+Result<std::string> kept_random(const std::filesystem::path& cluster_dir, const char* name,
+                                std::size_t length, const char* what);
 
 /// Node paths (contracts-6): the CA certificate and the etcd certificates on every etcd node.
 inline constexpr const char* k_node_ca_cert = "/etc/acp/pki/ca.crt";

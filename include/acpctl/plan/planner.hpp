@@ -110,4 +110,11 @@ std::optional<Step> plan_platform_service(const HostContext& host, const std::st
                                           const std::string& service, const std::string& want,
                                           const std::string& what);
 
+/// "sha256:<hex>" over a platform service's rendered files and the digest of the binary
+/// component it runs: a change of either rewrites and restarts the service.
+std::string service_digest(std::span<const FileDigest> files, const std::string& binary_digest);
+/// The files-only component `name` (its binary; a platform stage runs the service) among
+/// the host's desired components; null when the package has none for this host.
+const DesiredComponent* binary_component(const HostContext& host, std::string_view name);
+
 } // namespace acp::plan

@@ -26,6 +26,15 @@ struct ServiceSpec {
   int start_seconds = 15;         ///< wait this long for running and a passing check
   int check_interval_seconds = 2; ///< between health checks
   int check_timeout_seconds = 5;  ///< a check running longer failed
+  // What a container runtime needs from its supervisor:
+  /// A stop or restart signals the main process only, so the containers (the shims it
+  /// started) keep running (systemd KillMode=process; runit signals only the main process).
+  bool keep_children = false;
+  /// Open-file limit of the process; 0: the supervisor's default (systemd LimitNOFILE;
+  /// runit chpst -o, the soft limit up to the hard one).
+  unsigned long open_files = 0;
+  /// The service manages cgroups below its own (systemd Delegate=yes; no meaning on runit).
+  bool delegate_cgroups = false;
 };
 
 /// A package's word for the policy ("always", "on-failure", "never"), and back; an unknown

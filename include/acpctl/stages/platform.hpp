@@ -40,6 +40,10 @@ struct RecordParams {
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(RecordParams, record)
 
+/// The prune-stage step that stops and deletes what the record `record` says (a platform
+/// service no longer wanted on the node), with `reason`.
+plan::Step prune_record_step(const std::string& record, std::string reason);
+
 /// Ok when `have` equals the plan's `want`; else Errc::conflict naming `what` and saying to
 /// plan again (the config, the PKI or the package changed since the plan was made).
 Status check_digest(const std::string& what, const std::string& have, const std::string& want);

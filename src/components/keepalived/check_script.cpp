@@ -24,6 +24,18 @@ std::string render_check_script(const config::Cluster& cluster, const config::No
                     "}}\n\n",
                     fmt::arg("etcdctl", k_etcdctl), fmt::arg("port", cluster.etcd.client_port));
   }
+  if (cluster.registry && node.has_role(config::Role::control_plane)) {
+    checks += " registry";
+    // Only once the registry stage set a replica up here: before that (or with a package
+    // without the registry) the check passes.
+    functions += fmt::format("# The local platform registry replica accepts connections.\n"
+                             "check_registry() {{\n"
+                             "  [ -f {config} ] || return 0\n"
+                             "  timeout 1 bash -c 'exec 3<>/dev/tcp/127.0.0.1/{port}'\n"
+                             "}}\n\n",
+                             fmt::arg("config", k_registry_config),
+                             fmt::arg("port", cluster.registry->port));
+  }
   return fmt::format(
       "#!/bin/sh\n"
       "# Written by acpctl for node {node}: keepalived's health check for the VIP. Exits 0 when\n"

@@ -4,58 +4,18 @@
 #include "acpctl/components/keepalived/inputs.hpp"
 
 #include "acpctl/components/keepalived/render.hpp"
-#include "acpctl/util/fs.hpp"
+#include "acpctl/pki/pki.hpp"
 #include "acpctl/util/log.hpp"
 
 #include <fmt/format.h>
-#include <openssl/rand.h>
 #include <system_error>
 
 namespace acp::keepalived {
 
 namespace {
 
-constexpr std::string_view k_alphabet =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-
-Result<std::string> random_text(std::size_t length) {
-  std::string out;
-  while (out.size() < length) {
-    unsigned char bytes[32];
-    if (RAND_bytes(bytes, sizeof bytes) != 1)
-      return Error(Errc::failed, "the system's random number generator failed");
-    // Rejection sampling keeps every character equally likely.
-    for (const unsigned char b : bytes)
-      if (b < 248 && out.size() < length)
-        out += k_alphabet[b % k_alphabet.size()];
-  }
-  return out;
-}
-
-// The first line of `cluster_dir`/`name`; created (mode 0600) with `length` random letters
-// and digits if the file does not exist yet.
-Result<std::string> kept_random(const std::filesystem::path& cluster_dir, const char* name,
-                                std::size_t length, const char* what) {
-  const auto path = cluster_dir / name;
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) {
-    auto fresh = random_text(length);
-    if (!fresh)
-      return fresh;
-    std::filesystem::create_directories(cluster_dir, ec);
-    if (auto ok = util::write_file_atomic(path, *fresh + "\n", std::filesystem::perms(0600)); !ok)
-      return std::move(ok).error().context(fmt::format("keeping the cluster's {}", what));
-  }
-  config::SecretRef ref;
-  ref.from_file = path.string();
-  auto value = ref.resolve();
-  if (!value)
-    return std::move(value).error().context(fmt::format("reading the cluster's {}", what));
-  return value;
-}
-
 Result<std::string> kept_password(const std::filesystem::path& cluster_dir) {
-  auto value = kept_random(cluster_dir, "keepalived-auth", k_auth_max, "VRRP password");
+  auto value = pki::kept_random(cluster_dir, "keepalived-auth", k_auth_max, "VRRP password");
   if (!value)
     return value;
   if (auto ok = check_auth_password(*value); !ok)
@@ -99,7 +59,7 @@ Result<std::string> auth_password(const config::Cluster& cluster,
 }
 
 Result<std::string> digest_salt(const std::filesystem::path& cluster_dir) {
-  auto value = kept_random(cluster_dir, "keepalived-salt", 43, "keepalived digest salt");
+  auto value = pki::kept_random(cluster_dir, "keepalived-salt", 43, "keepalived digest salt");
   if (!value)
     return value;
   if (value->size() < 32)

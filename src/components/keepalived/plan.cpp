@@ -4,7 +4,6 @@
 
 #include "acpctl/components/keepalived/steps.hpp"
 #include "acpctl/stages/platform.hpp"
-#include "acpctl/util/hash.hpp"
 
 #include <fmt/format.h>
 
@@ -13,44 +12,27 @@ namespace acp::keepalived {
 using namespace plan;
 
 namespace {
-
 constexpr const char* k_name = "keepalived";
-
-// The package's keepalived binary (files only: this stage runs the service).
-const DesiredComponent* keepalived_binary(const HostContext& host) {
-  for (const auto* c : host.desired)
-    if (c->name == k_name && !c->service)
-      return c;
-  return nullptr;
-}
-
 } // namespace
 
 std::string config_digest(std::span<const FileDigest> files, const std::string& binary_digest) {
-  return "sha256:" + util::sha256_hex(files_digest(files) + "\n" + binary_digest);
+  return service_digest(files, binary_digest);
 }
 
 void plan_node(const PlanInput& input, const HostContext& host, std::vector<Step>& out) {
   if (!input.platform)
     return;
   const auto& files = input.platform->of(host.node.name, k_name);
-  const auto* binary = keepalived_binary(host);
+  const auto* binary = binary_component(host, k_name);
   if (files.empty() || !binary) {
     // Not (or no longer) wanted here: an external load balancer, the node left the control
     // plane, or the package has no keepalived. The record says what to stop and delete.
-    if (host.facts.state.find_record(k_name)) {
-      Step step;
-      step.action = Action::remove;
-      step.component = k_name;
-      step.stage = "prune";
-      step.reason = !input.cluster.endpoint.self_built_vip
-                        ? "no selfBuiltVIP any more: stop acp-keepalived, delete its files"
-                    : !binary
-                        ? "the package has no keepalived: stop acp-keepalived, delete its files"
-                        : "not a control-plane node: stop acp-keepalived, delete its files";
-      step.params = make_params(stages::RecordParams{k_name});
-      out.push_back(std::move(step));
-    }
+    if (host.facts.state.find_record(k_name))
+      out.push_back(stages::prune_record_step(
+          k_name, !input.cluster.endpoint.self_built_vip
+                      ? "no selfBuiltVIP any more: stop acp-keepalived, delete its files"
+                  : !binary ? "the package has no keepalived: stop acp-keepalived, delete its files"
+                            : "not a control-plane node: stop acp-keepalived, delete its files"));
     return;
   }
   if (auto step = plan_platform_service(host, k_name, k_name, config_digest(files, binary->digest),

@@ -45,7 +45,8 @@ TEST_SUITE("pki::ensure") {
     }
     CHECK(mode_of(pki) == 0700);
     CHECK(mode_of(pki / "etcd") == 0700);
-    CHECK(snapshot(dir.path()).size() == 18);
+    CHECK(mode_of(pki / "registry") == 0700);
+    CHECK(snapshot(dir.path()).size() == 24); // with a registry pair per control-plane node
   }
 
   TEST_CASE("SANs, subjects and usages are exactly what etcd needs") {
@@ -107,15 +108,17 @@ TEST_SUITE("pki::ensure") {
     const auto before = snapshot(dir.path());
     cluster.nodes[1].address = "192.168.10.22";
     const auto out = detail::reconcile(cluster, dir.path(), {}).take();
-    REQUIRE(out.issued.size() == 2);
+    REQUIRE(out.issued.size() == 3);
     CHECK(out.issued[0].name == "etcd/cp-2-server");
     CHECK(out.issued[0].reason == "SANs changed (+IP:192.168.10.22 -IP:192.168.10.12)");
     CHECK(out.issued[1].name == "etcd/cp-2-peer");
+    CHECK(out.issued[2].name == "registry/cp-2-server");
     const auto after = snapshot(dir.path());
     for (const auto& [file, bytes] : before) {
       CAPTURE(file);
       const bool changed = after.at(file) != bytes;
-      CHECK(changed == (file.starts_with("pki/etcd/cp-2-")));
+      CHECK(changed ==
+            (file.starts_with("pki/etcd/cp-2-") || file.starts_with("pki/registry/cp-2-")));
     }
     CHECK(facts_of(dir.path() / "pki/etcd/cp-2-peer.crt").sans ==
           std::vector<std::string>{"DNS:cp-2", "IP:192.168.10.22"});
@@ -128,7 +131,7 @@ TEST_SUITE("pki::ensure") {
     cluster.endpoint.self_built_vip.reset();
     cluster.endpoint.external_load_balancer = acp::config::ExternalLoadBalancer{"lb.example", 6443};
     const auto out = detail::reconcile(cluster, dir.path(), {}).take();
-    REQUIRE(out.issued.size() == 3);
+    REQUIRE(out.issued.size() == 6); // etcd's and the registry's, 3 each
     for (const auto& r : out.issued)
       CHECK(r.name.ends_with("-server"));
   }
@@ -142,8 +145,9 @@ TEST_SUITE("pki::ensure") {
     extra.address = "192.168.10.14";
     cluster.nodes.push_back(extra);
     const auto out = detail::reconcile(cluster, dir.path(), {}).take();
-    REQUIRE(out.issued.size() == 2);
+    REQUIRE(out.issued.size() == 3);
     CHECK(out.issued[0].name == "etcd/cp-4-server");
+    CHECK(out.issued[2].name == "registry/cp-4-server");
     CHECK(out.issued[0].reason == "missing");
   }
 

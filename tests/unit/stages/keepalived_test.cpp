@@ -6,6 +6,7 @@
 #include "acpctl/config/load.hpp"
 #include "acpctl/stages/step.hpp"
 #include "acpctl/util/fs.hpp"
+#include "scratch_home.hpp"
 
 #include <cstdlib>
 #include <doctest/doctest.h>
@@ -15,25 +16,7 @@ using namespace acp;
 
 namespace {
 
-// Points ACPCTL_HOME at a scratch dir for the test's lifetime.
-struct ScratchHome {
-  util::TempDir dir;
-  std::string old;
-  bool had = false;
-  ScratchHome() {
-    if (const char* v = std::getenv("ACPCTL_HOME")) {
-      old = v;
-      had = true;
-    }
-    setenv("ACPCTL_HOME", dir.path().c_str(), 1);
-  }
-  ~ScratchHome() {
-    if (had)
-      setenv("ACPCTL_HOME", old.c_str(), 1);
-    else
-      unsetenv("ACPCTL_HOME");
-  }
-};
+using test::ScratchHome;
 
 config::Cluster lab_cluster() {
   auto r = config::load_text(config::example_config(), "cluster.yaml");
