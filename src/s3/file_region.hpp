@@ -1,9 +1,10 @@
 #pragma once
-// The local side of an upload: an open file (closed on destruction) and the digests of one of
+// The local side of an upload: an open file (util/input_file.hpp) and the digests of one of
 // its regions, read once before the region is sent: sha256 for the signature, MD5 to compare
 // with the ETag of a part an interrupted upload already sent.
 
 #include "acpctl/util/error.hpp"
+#include "util/input_file.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -11,24 +12,8 @@
 
 namespace acp::s3::detail {
 
-/// A regular file open for reading (util::open_regular_file), with its size.
-class InputFile {
-public:
-  /// Fails as util::open_regular_file does.
-  static Result<InputFile> open(const std::filesystem::path& path);
-  InputFile(InputFile&& other) noexcept;
-  InputFile& operator=(InputFile&&) = delete;
-  InputFile(const InputFile&) = delete;
-  ~InputFile();
-
-  int fd() const { return m_fd; }
-  std::uint64_t size() const { return m_size; }
-
-private:
-  InputFile(int fd, std::uint64_t size) : m_fd(fd), m_size(size) {}
-  int m_fd;
-  std::uint64_t m_size;
-};
+/// A regular file open for reading, with its size (util's, shared with the OCI client).
+using InputFile = util::detail::InputFile;
 
 /// Lower-case hex digests of a region.
 struct RegionDigest {

@@ -1,10 +1,10 @@
 #pragma once
-// One HTTP exchange with S3 on libcurl: sends a body (text, or a region of an open file read
-// with pread, so a retry starts again from the region's start), receives into memory (capped)
-// or into a file, and reports a failure to get any answer with whether it is worth a retry.
+// One HTTP exchange with S3: util's libcurl transfer (util/http_transfer.hpp) with the
+// endpoint's settings, its failures told in S3's words with whether they are worth a retry.
 // Signing and retrying are the client's (client.cpp); nothing here logs.
 
 #include "acpctl/s3/client.hpp"
+#include "util/http_transfer.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -14,30 +14,12 @@
 
 namespace acp::s3::detail {
 
-/// What a request sends: a region of an open file (fd >= 0) or `text`.
-struct Body {
-  int fd = -1;
-  std::uint64_t offset = 0;
-  std::uint64_t length = 0;
-  std::string_view text;
-
-  std::uint64_t size() const { return fd >= 0 ? length : text.size(); }
-};
-
-/// Where a 2xx answer's body goes: written to `fd` from its start (truncated first), or kept in
-/// memory up to `max_bytes`. Error answers always go to memory.
-struct Sink {
-  int fd = -1;
-  std::size_t max_bytes = std::size_t{4} << 20;
-};
-
-struct HttpRequest {
-  std::string method; ///< GET, PUT, POST, DELETE
-  std::string url;
-  std::vector<Field> headers; ///< sent as "name: value"
-  Body body;
-  Sink sink;
-};
+/// What a request sends: a region of an open file (fd >= 0) or text (util's HttpBody).
+using Body = util::detail::HttpBody;
+/// Where a 2xx answer's body goes (util's HttpSink).
+using Sink = util::detail::HttpSink;
+/// One request as sent (util's HttpRequest); headers are Fields.
+using HttpRequest = util::detail::HttpRequest;
 
 struct HttpResponse {
   long status = 0;

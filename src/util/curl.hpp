@@ -1,18 +1,19 @@
 #pragma once
-// Move-only owners of libcurl's handles, internal to src/s3: libcurl stays out of every public
-// header, and no path through the client can leak a handle or a header list.
+// Move-only owners of libcurl's handles, private to src/ (the S3 and OCI clients): libcurl stays
+// out of every public header, and no path through a client can leak a handle or a header list.
 
 #include <curl/curl.h>
 #include <memory>
 #include <string>
 
-namespace acp::s3::detail {
+namespace acp::util::detail {
 
 /// An easy handle, cleaned up on destruction. The first one made runs curl_global_init once.
 class CurlEasy {
 public:
   CurlEasy();
-  /// The handle; null when libcurl could not make one (out of memory).
+  /// The handle; null when libcurl could not make one (out of memory). A handle kept across
+  /// requests keeps its connections open for the next one (curl_easy_reset keeps them).
   CURL* get() const { return m_handle.get(); }
 
 private:
@@ -36,4 +37,4 @@ private:
   std::unique_ptr<curl_slist, Free> m_list;
 };
 
-} // namespace acp::s3::detail
+} // namespace acp::util::detail

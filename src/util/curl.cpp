@@ -2,7 +2,7 @@
 
 #include <mutex>
 
-namespace acp::s3::detail {
+namespace acp::util::detail {
 
 CurlEasy::CurlEasy() {
   // curl_global_init is not thread-safe; once for the process, before the first handle.
@@ -21,4 +21,4 @@ bool CurlHeaders::append(const std::string& line) {
   return true;
 }
 
-} // namespace acp::s3::detail
+} // namespace acp::util::detail
