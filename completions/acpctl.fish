@@ -4,7 +4,7 @@ function __acpctl_path
     set -l path ""
     for w in (commandline -opc)[2..-1]
         switch "$path/$w"
-            case /version /init /validate /package /package/build /package/keygen /package/show /package/verify /package/unpack /exec /upload /plan /apply /status /reset /certs /certs/check /certs/renew /etcd /etcd/snapshot /etcd/snapshot/save /etcd/snapshot/list /etcd/snapshot/upload /etcd/snapshot/restore /upgrade /upgrade/plan /upgrade/apply /upgrade/rollback /upgrade/status /history /completion
+            case /version /init /validate /package /package/build /package/keygen /package/show /package/verify /package/unpack /exec /upload /plan /apply /status /reset /certs /certs/check /certs/renew /etcd /etcd/snapshot /etcd/snapshot/save /etcd/snapshot/list /etcd/snapshot/upload /etcd/snapshot/restore /upgrade /upgrade/plan /upgrade/apply /upgrade/rollback /upgrade/status /images /images/push /images/list /history /completion
                 set path "$path/$w"
         end
     end
@@ -28,6 +28,7 @@ complete -c acpctl -n '__acpctl_path_is \'\'' -a 'reset' -d 'Remove everything a
 complete -c acpctl -n '__acpctl_path_is \'\'' -a 'certs' -d 'Check and renew the cluster\'s certificates'
 complete -c acpctl -n '__acpctl_path_is \'\'' -a 'etcd' -d 'Operate the cluster\'s etcd'
 complete -c acpctl -n '__acpctl_path_is \'\'' -a 'upgrade' -d 'Upgrade to a release or patch node by node, roll back, show releases'
+complete -c acpctl -n '__acpctl_path_is \'\'' -a 'images' -d 'The package\'s container images on the platform registry\'s replicas'
 complete -c acpctl -n '__acpctl_path_is \'\'' -a 'history' -d 'Show each node\'s release changes'
 complete -c acpctl -n '__acpctl_path_is \'\'' -a 'completion' -d 'Print a shell completion script'
 complete -c acpctl -s h -l help -x -d 'Print this help message and exit'
@@ -67,6 +68,7 @@ complete -c acpctl -n '__acpctl_path_is \'/package/unpack\'' -l require-checksum
 complete -c acpctl -n '__acpctl_path_is \'/package/unpack\'' -l max-size -x -d 'Refuse packages whose files add up to more (e.g. 100GiB; default 64GiB)'
 complete -c acpctl -n '__acpctl_path_is \'/package/unpack\'' -s C -l directory -r -F -d 'Directory to create (must not exist, or be empty)'
 complete -c acpctl -n '__acpctl_path_is \'/package/unpack\'' -l component -x -d 'Only this component (repeatable)'
+complete -c acpctl -n '__acpctl_path_is \'/package/unpack\'' -l images -x -d 'Also the image layout (images/); without --component only the layout'
 complete -c acpctl -n '__acpctl_path_is \'/exec\'' -s h -l help -x -d 'Print this help message and exit'
 complete -c acpctl -n '__acpctl_path_is \'/exec\'' -s f -l file -r -F -d 'The cluster config'
 complete -c acpctl -n '__acpctl_path_is \'/exec\'' -l nodes -x -d 'Only these nodes (comma-separated names)'
@@ -184,6 +186,26 @@ complete -c acpctl -n '__acpctl_path_is \'/upgrade/rollback\'' -l gate-timeout -
 complete -c acpctl -n '__acpctl_path_is \'/upgrade/rollback\'' -l parallel -x -d 'At most this many nodes at once (facts, bytes)'
 complete -c acpctl -n '__acpctl_path_is \'/upgrade/status\'' -s h -l help -x -d 'Print this help message and exit'
 complete -c acpctl -n '__acpctl_path_is \'/upgrade/status\'' -s f -l file -r -F -d 'The cluster config'
+complete -c acpctl -n '__acpctl_path_is \'/images\'' -a 'push' -d 'Push the package\'s images to every replica'
+complete -c acpctl -n '__acpctl_path_is \'/images\'' -a 'list' -d 'What each replica holds of the package\'s images'
+complete -c acpctl -n '__acpctl_path_is \'/images\'' -s h -l help -x -d 'Print this help message and exit'
+complete -c acpctl -n '__acpctl_path_is \'/images/push\'' -s h -l help -x -d 'Print this help message and exit'
+complete -c acpctl -n '__acpctl_path_is \'/images/push\'' -s f -l file -r -F -d 'The cluster config'
+complete -c acpctl -n '__acpctl_path_is \'/images/push\'' -l package -r -F -d 'The package with the images'
+complete -c acpctl -n '__acpctl_path_is \'/images/push\'' -l key -r -F -d 'Public key the package must be signed with; recorded for the cluster on first use, later runs may omit it (a different key is refused)'
+complete -c acpctl -n '__acpctl_path_is \'/images/push\'' -l insecure-skip-signature -x -d 'Apply a package whose signature is not checked (loud; recorded on every node)'
+complete -c acpctl -n '__acpctl_path_is \'/images/push\'' -l registry -x -d 'Use this registry (HOST:PORT, repeatable) instead of every replica'
+complete -c acpctl -n '__acpctl_path_is \'/images/push\'' -l plain -x -d 'Plain HTTP to --registry (never for the replicas)'
+complete -c acpctl -n '__acpctl_path_is \'/images/push\'' -l registry-ca -r -F -d 'CA bundle for --registry (default: the cluster CA)'
+complete -c acpctl -n '__acpctl_path_is \'/images/push\'' -l parallel-blobs -x -d 'Blob uploads at once per registry'
+complete -c acpctl -n '__acpctl_path_is \'/images/list\'' -s h -l help -x -d 'Print this help message and exit'
+complete -c acpctl -n '__acpctl_path_is \'/images/list\'' -s f -l file -r -F -d 'The cluster config'
+complete -c acpctl -n '__acpctl_path_is \'/images/list\'' -l package -r -F -d 'The package with the images'
+complete -c acpctl -n '__acpctl_path_is \'/images/list\'' -l key -r -F -d 'Public key the package must be signed with; recorded for the cluster on first use, later runs may omit it (a different key is refused)'
+complete -c acpctl -n '__acpctl_path_is \'/images/list\'' -l insecure-skip-signature -x -d 'Apply a package whose signature is not checked (loud; recorded on every node)'
+complete -c acpctl -n '__acpctl_path_is \'/images/list\'' -l registry -x -d 'Use this registry (HOST:PORT, repeatable) instead of every replica'
+complete -c acpctl -n '__acpctl_path_is \'/images/list\'' -l plain -x -d 'Plain HTTP to --registry (never for the replicas)'
+complete -c acpctl -n '__acpctl_path_is \'/images/list\'' -l registry-ca -r -F -d 'CA bundle for --registry (default: the cluster CA)'
 complete -c acpctl -n '__acpctl_path_is \'/history\'' -s h -l help -x -d 'Print this help message and exit'
 complete -c acpctl -n '__acpctl_path_is \'/history\'' -s f -l file -r -F -d 'The cluster config'
 complete -c acpctl -n '__acpctl_path_is \'/completion\'' -a 'bash zsh fish'

@@ -1,5 +1,6 @@
 // The one table of acpctl's components. Their stages run in their declared order
-// (distribute 10, pki 20, etcd 30, keepalived 40, services 50, prune 90), not this one.
+// (distribute 10, pki 20, etcd 30, keepalived 40, containerd 44, registry 46, services 50,
+// prune 90), not this one.
 
 #include "acpctl/components/registry.hpp"
 
@@ -11,6 +12,8 @@ const stages::Registry& registry() {
       &pki(),
       &etcd(),
       &keepalived(),
+      &containerd(),
+      &platform_registry(),
   });
   return k_registry;
 }

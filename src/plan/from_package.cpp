@@ -45,6 +45,8 @@ Result<std::vector<DesiredComponent>> desired_from_manifest(const package::Manif
     d.digest = c.digest();
     d.content_digest = c.content_digest();
     d.release = manifest.version;
+    for (const auto& image : c.images)
+      d.images.push_back(image.ref + "@" + image.digest);
     for (const auto& r : c.roles) {
       auto role = role_of(r, c.name);
       if (!role)

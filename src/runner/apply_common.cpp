@@ -36,10 +36,14 @@ std::map<std::string, HostRun> host_runs(const plan::Plan& plan, const facts::Ga
 
 Status unpack_needed(Session& session, const plan::Plan& plan, const std::filesystem::path& dir) {
   std::set<std::string> names;
+  bool images = false;
   for (const auto& s : plan.steps)
-    if (const auto* phase = session.registry().phase(s.stage); phase && phase->unpacks && !s.params)
-      names.insert(s.component);
-  if (names.empty())
+    if (const auto* phase = session.registry().phase(s.stage)) {
+      if (phase->unpacks && !s.params)
+        names.insert(s.component);
+      images = images || phase->unpacks_images;
+    }
+  if (names.empty() && !images)
     return {};
   if (!session.package())
     return Error(Errc::usage, "the plan distributes components but no package was given")
@@ -49,6 +53,7 @@ Status unpack_needed(Session& session, const plan::Plan& plan, const std::filesy
   package::UnpackOptions uo;
   uo.public_key = session.trust()->key;
   uo.components = {names.begin(), names.end()};
+  uo.images = images;
   auto report = package::unpack(*session.options().package, dir, uo);
   if (!report)
     return Error(std::move(report).error()).context("verifying the package");

@@ -51,7 +51,8 @@ Status roll_back_node(ApplyShared& shared, const state::NodeState& before, HostR
     return fresh.errors.begin()->second;
   facts::Gathered gathered{shared.gathered.facts, {}};
   gathered.facts[host] = fresh.facts.at(host);
-  const stages::PlatformSource source{session.cluster(), shared.platform.pki, &gathered.facts};
+  const stages::PlatformSource source{session.cluster(), shared.platform.pki, &gathered.facts,
+                                      shared.platform.desired};
   auto files = session.registry().platform_input(source);
   if (!files)
     return Error(std::move(files).error()).with_host(host);

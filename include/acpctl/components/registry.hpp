@@ -11,9 +11,11 @@ namespace acp::components {
 const stages::Registry& registry();
 
 // The registrations.
-const stages::Component& packaged();   ///< the package's own components: files + service
-const stages::Component& pki();        ///< the nodes' certificates and keys
-const stages::Component& etcd();       ///< the etcd cluster
-const stages::Component& keepalived(); ///< the self-built VIP
+const stages::Component& packaged();          ///< the package's own components: files + service
+const stages::Component& pki();               ///< the nodes' certificates and keys
+const stages::Component& etcd();              ///< the etcd cluster
+const stages::Component& keepalived();        ///< the self-built VIP
+const stages::Component& containerd();        ///< the container runtime on every node
+const stages::Component& platform_registry(); ///< the platform registry's replicas
 
 } // namespace acp::components

@@ -30,6 +30,8 @@ struct DesiredComponent {
   /// Stays exactly as installed: a component a patch does not carry. Distribute and
   /// services leave it alone; prune keeps it; platform stages read its digest.
   bool kept = false;
+  /// Its container images, "ref@sha256:..." (pushed to the platform registry, not to nodes).
+  std::vector<std::string> images{};
 
   /// True if a node with `roles` should have this component.
   bool wanted_on(const std::vector<config::Role>& node_roles) const;

@@ -79,7 +79,7 @@ public:
   /// What the platform stages render from: the config, the cluster's PKI (once loaded
   /// by plan_cluster) and the nodes' facts (e.g. which interface holds a node's address).
   stages::PlatformSource platform(const facts::Gathered& gathered) const {
-    return {m_cluster, m_pki.get(), &gathered.facts};
+    return {m_cluster, m_pki.get(), &gathered.facts, &m_desired};
   }
   /// Loads the cluster's PKI from pki::cluster_dir, creating what is missing or no longer
   /// right (pki::ensure); once per session. Fails with the PKI's error.

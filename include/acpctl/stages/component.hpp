@@ -36,6 +36,8 @@ struct Phase {
   /// and committing nothing (the step itself then finds them in place); null: nothing to
   /// send ahead.
   Status (*prestage)(const plan::Step&, StepContext&) = nullptr;
+  /// Its steps read the package's image layout (images/): the runner unpacks it too.
+  bool unpacks_images = false;
 };
 
 /// One line `acpctl status` shows: on a node ("etcd member 9a3f (leader), healthy") or for

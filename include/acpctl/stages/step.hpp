@@ -32,6 +32,20 @@ struct PlatformSource {
   const config::Cluster& cluster;
   const pki::ClusterPki* pki = nullptr;
   const std::map<std::string, facts::HostFacts>* facts = nullptr;
+  /// The components the plan installs; null: not known (a stage renders as if the package
+  /// carried its component).
+  const std::vector<plan::DesiredComponent>* desired = nullptr;
+
+  /// True unless the desired components are known and none is named `name`: a stage that
+  /// runs a packaged binary renders nothing for a package without it.
+  bool carries(std::string_view name) const {
+    if (!desired)
+      return true;
+    for (const auto& c : *desired)
+      if (c.name == name)
+        return true;
+    return false;
+  }
 
   /// The node's facts, or null when they were not gathered.
   const facts::HostFacts* facts_of(const std::string& node) const {

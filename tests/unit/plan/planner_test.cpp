@@ -204,6 +204,7 @@ TEST_SUITE("plan::planner") {
     for (const auto* s : acp::components::registry().stages())
       names.emplace_back(s->name);
     CHECK(names == std::vector<std::string>{"distribute", "pki", "etcd", "etcd-backup",
-                                            "keepalived", "services", "prune", "release"});
+                                            "keepalived", "containerd", "registry", "images",
+                                            "services", "prune", "release"});
   }
 }

@@ -12,7 +12,7 @@ using namespace acp;
 TEST_SUITE("stages::registry") {
   TEST_CASE("every stage of every component has a planner and an apply half") {
     const auto& registry = components::registry();
-    REQUIRE(registry.stages().size() == 8);
+    REQUIRE(registry.stages().size() == 11);
     for (const auto* stage : registry.stages()) {
       CAPTURE(stage->name);
       const auto* phase = registry.phase(stage->name);
@@ -27,7 +27,8 @@ TEST_SUITE("stages::registry") {
     for (const auto* s : components::registry().stages())
       names.emplace_back(s->name);
     CHECK(names == std::vector<std::string>{"distribute", "pki", "etcd", "etcd-backup",
-                                            "keepalived", "services", "prune", "release"});
+                                            "keepalived", "containerd", "registry", "images",
+                                            "services", "prune", "release"});
     CHECK(components::registry().phase("etcd")->stage.serial);
     CHECK_FALSE(components::registry().phase("distribute")->stage.serial);
     CHECK(components::registry().phase("nope") == nullptr);
@@ -42,8 +43,9 @@ TEST_SUITE("stages::registry") {
 
   TEST_CASE("the components' probes and port claims come from their registrations") {
     const auto probes = components::registry().probes();
-    REQUIRE(probes.size() == 1);
+    REQUIRE(probes.size() == 2);
     CHECK(probes[0].name == "etcd");
+    CHECK(probes[1].name == "containerd");
     const auto cluster = config::Cluster{};
     const auto claims = components::registry().port_claims(cluster);
     REQUIRE(claims.size() == 2);

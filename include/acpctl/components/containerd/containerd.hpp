@@ -1,0 +1,59 @@
+#pragma once
+// The containerd component (package component "containerd": containerd, its runc shim, ctr
+// and runc as files): the container runtime on every node. acpctl renders its config (the
+// cgroup driver from the node's facts; the platform registry's hosts directory with the
+// cluster CA, also as the mirror for every other registry) and runs it so that a restart of
+// containerd leaves the running containers alone.
+
+#include "acpctl/stages/component.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace acp::containerd {
+
+inline constexpr std::string_view k_name = "containerd";
+inline constexpr std::string_view k_bin_dir = "/opt/acp/components/containerd/current/bin";
+inline constexpr std::string_view k_config = "/etc/acp/containerd/config.toml";
+/// containerd's hosts directory (config_path; `ctr images pull --hosts-dir` takes it too).
+inline constexpr std::string_view k_hosts_dir = "/etc/acp/containerd/certs.d";
+inline constexpr std::string_view k_socket = "/run/containerd/containerd.sock";
+
+/// What the config depends on besides the cluster.
+struct ConfigInput {
+  bool systemd_cgroup = false; ///< the node's init is systemd: the systemd cgroup driver
+};
+
+/// config.toml (version 2): root /var/lib/containerd, the runc runtime from the component's
+/// bin directory, the cgroup driver, the CRI registry's config_path.
+std::string render_config(const config::Cluster& cluster, const ConfigInput& in);
+/// hosts.toml for the platform registry's own name (`address`: spec.registry.address) and
+/// for `_default` (every other registry is pulled from the platform registry, as a mirror),
+/// each trusting `ca_path`.
+std::string render_hosts(std::string_view address, std::string_view ca_path, bool mirror);
+
+/// The files for `node`: config.toml, and with spec.registry the hosts directory entries
+/// with the cluster CA.
+Result<std::vector<service::FileToWrite>> render(const stages::PlatformSource& source,
+                                                 const config::Node& node);
+void plan_node(const plan::PlanInput& input, const plan::HostContext& host,
+               std::vector<plan::Step>& out);
+Result<state::StateChange> apply(const plan::Step& step, stages::StepContext& ctx);
+/// acp-containerd: PATH with the component's bin first (it finds its shim and runc there),
+/// containers survive a restart, a high open-file limit, delegated cgroups on systemd;
+/// healthy when `ctr version` gets an answer from the daemon.
+service::ServiceSpec service_spec();
+
+/// What the facts probe saw of the runtime on a node.
+struct RuntimeFacts {
+  bool answered = false;  ///< the daemon answered on its socket
+  std::string version;    ///< the daemon's version
+  std::string cgroup_fs;  ///< "cgroup2fs" (v2) or "tmpfs" (v1) at /sys/fs/cgroup
+  int running_tasks = -1; ///< tasks in the k8s.io namespace; -1 unknown
+  std::string error;      ///< the daemon's answer when it did not answer
+};
+facts::Probe facts_probe();
+/// "containerd 1.6.20 running, cgroup v1, 2 tasks" / "containerd is not answering: ...".
+std::optional<stages::StatusLine> node_status(const facts::HostFacts& facts);
+
+} // namespace acp::containerd

@@ -1,0 +1,80 @@
+#pragma once
+// The platform registry component (package component "registry"): Debian's docker-registry
+// (distribution 2.8) on every control-plane node of a cluster with spec.registry, each
+// replica with its own storage, TLS from the cluster CA and htpasswd (bcrypt) auth. The VIP
+// or load balancer in front of them is spec.registry.address; acpctl pushes to every replica
+// (images push), since they share no storage.
+
+#include "acpctl/oci/push.hpp"
+#include "acpctl/oci/registry.hpp"
+#include "acpctl/package/manifest.hpp"
+#include "acpctl/stages/component.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace acp::platform_registry {
+
+inline constexpr std::string_view k_name = "registry";
+inline constexpr std::string_view k_binary = "/opt/acp/components/registry/current/bin/registry";
+inline constexpr std::string_view k_config = "/etc/acp/registry/config.yml";
+inline constexpr std::string_view k_cert = "/etc/acp/registry/tls.crt";
+inline constexpr std::string_view k_key = "/etc/acp/registry/tls.key";
+inline constexpr std::string_view k_htpasswd = "/etc/acp/registry/htpasswd";
+
+/// config.yml of a replica: listens on spec.registry.port with TLS, htpasswd auth, storage
+/// in spec.registry.storageDir. Holds no secret.
+std::string render_config(const config::Registry& registry);
+/// One htpasswd line "user:$2b$10$..." (bcrypt, cost 10). The salt comes from `salt_seed`
+/// and the user name, so the same inputs give the same line (a re-apply changes nothing)
+/// and a new password a new line. Fails (Errc::invalid_input) for a user name with ':' or
+/// whitespace, or an empty password, never quoting the password.
+Result<std::string> htpasswd_line(const std::string& user, const std::string& password,
+                                  const std::string& salt_seed);
+/// The registry password (spec.registry.password resolved, registered with log::add_secret);
+/// fails naming its source, or saying to set it.
+Result<std::string> password(const config::Cluster& cluster);
+
+/// config.yml, tls.crt/tls.key (the node's registry certificate from the cluster CA) and
+/// htpasswd on a control-plane node of a cluster with spec.registry; nothing elsewhere.
+Result<std::vector<service::FileToWrite>> render(const stages::PlatformSource& source,
+                                                 const config::Node& node);
+/// acp-registry: set up where the package carries the registry and render gives files,
+/// rewritten and restarted when they or the binary change, removed where no longer wanted.
+void plan_node(const plan::PlanInput& input, const plan::HostContext& host,
+               std::vector<plan::Step>& out);
+Result<state::StateChange> apply(const plan::Step& step, stages::StepContext& ctx);
+/// How the supervisor runs a replica; healthy when it accepts connections on its port.
+service::ServiceSpec service_spec(const config::Cluster& cluster);
+
+/// "registry replica on :11443, up" / "... not listening" on a node that runs one.
+std::optional<stages::StatusLine> node_status(const facts::HostFacts& facts);
+/// "registry: 3/3 replicas up" over the control-plane nodes; not ok when one is down.
+std::optional<stages::StatusLine>
+cluster_status(const config::Cluster& cluster,
+               const std::map<std::string, facts::HostFacts>& facts);
+/// The TCP port preflight checks on control-plane nodes when spec.registry is set.
+std::vector<preflight::PortClaim> ports(const config::Cluster& cluster);
+
+// The package's images on the replicas (stage "images", and `acpctl images push|list`).
+
+/// The state record of the images pushed to a node's replica; its digest is images_digest.
+inline constexpr std::string_view k_images_record = "registry-images";
+
+/// Every image of the package's components once, as pushes: the manifest digest from the
+/// layout, to the ref's repository and tag (the ref's own registry is dropped: the platform
+/// registry stands in for it). Fails naming a ref docker could not read.
+Result<std::vector<oci::ImageSource>> image_sources(const package::Manifest& manifest);
+/// "sha256:<hex>" over the images (ref and digest, sorted): what a replica was filled with.
+std::string images_digest(std::span<const std::string> images);
+/// The replica on `node`: its address and spec.registry.port, the cluster CA from acpctl's
+/// cluster directory, spec.registry's user and password (registered as a secret).
+Result<oci::Registry> replica(const config::Cluster& cluster, const config::Node& node);
+
+/// Stage "images": a replica whose record lacks the package's images gets them pushed.
+void plan_images(const plan::PlanInput& input, const plan::HostContext& host,
+                 std::vector<plan::Step>& out);
+/// Pushes the unpacked package's images (ctx.unpacked/images) to the step's node's replica.
+Result<state::StateChange> apply_images(const plan::Step& step, stages::StepContext& ctx);
+
+} // namespace acp::platform_registry

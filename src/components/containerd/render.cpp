@@ -1,0 +1,78 @@
+// containerd's files: config.toml, and the hosts directory that sends every pull to the
+// platform registry with the cluster CA.
+
+#include "acpctl/components/containerd/containerd.hpp"
+#include "acpctl/pki/pki.hpp"
+
+#include <fmt/format.h>
+
+namespace acp::containerd {
+
+namespace {
+
+constexpr std::string_view k_ca = "/etc/acp/containerd/ca.crt";
+
+} // namespace
+
+std::string render_config(const config::Cluster& cluster, const ConfigInput& in) {
+  std::string sandbox;
+  if (cluster.registry)
+    sandbox = fmt::format("  sandbox_image = \"{}/acp/pause:3.9\"\n", cluster.registry->address);
+  return fmt::format(
+      R"(# Written by acpctl; changes are overwritten on the next apply.
+version = 2
+root = "/var/lib/containerd"
+state = "/run/containerd"
+oom_score = -999
+
+[grpc]
+  address = "{socket}"
+
+[plugins."io.containerd.grpc.v1.cri"]
+{sandbox}  [plugins."io.containerd.grpc.v1.cri".containerd]
+    default_runtime_name = "runc"
+    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+      runtime_type = "io.containerd.runc.v2"
+      [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
+        BinaryName = "{bin}/runc"
+        SystemdCgroup = {systemd}
+  [plugins."io.containerd.grpc.v1.cri".registry]
+    config_path = "{hosts}"
+)",
+      fmt::arg("socket", k_socket), fmt::arg("sandbox", sandbox), fmt::arg("bin", k_bin_dir),
+      fmt::arg("systemd", in.systemd_cgroup ? "true" : "false"), fmt::arg("hosts", k_hosts_dir));
+}
+
+std::string render_hosts(std::string_view address, std::string_view ca_path, bool mirror) {
+  std::string out = "# Written by acpctl; changes are overwritten on the next apply.\n";
+  if (!mirror)
+    out += fmt::format("server = \"https://{}\"\n", address);
+  return out +
+         fmt::format("\n[host.\"https://{}\"]\n  capabilities = [{}]\n  ca = \"{}\"\n", address,
+                     mirror ? "\"pull\", \"resolve\"" : "\"pull\", \"resolve\", \"push\"", ca_path);
+}
+
+Result<std::vector<service::FileToWrite>> render(const stages::PlatformSource& source,
+                                                 const config::Node& node) {
+  const auto* facts = source.facts_of(node.name);
+  ConfigInput in;
+  in.systemd_cgroup = facts && facts->service_manager == facts::ServiceManagerKind::systemd;
+  std::vector<service::FileToWrite> out;
+  if (!source.carries(k_name))
+    return out;
+  out.push_back({std::string(k_config), render_config(source.cluster, in), 0644});
+  const auto& registry = source.cluster.registry;
+  if (!registry)
+    return out;
+  if (!source.pki)
+    return Error(Errc::failed, "the cluster PKI is not loaded: the registry's CA is unknown")
+        .with_host(node.name);
+  const auto dir = std::string(k_hosts_dir);
+  out.push_back({std::string(k_ca), source.pki->ca_cert(), 0644});
+  out.push_back({fmt::format("{}/{}/hosts.toml", dir, registry->address),
+                 render_hosts(registry->address, k_ca, false), 0644});
+  out.push_back({dir + "/_default/hosts.toml", render_hosts(registry->address, k_ca, true), 0644});
+  return out;
+}
+
+} // namespace acp::containerd

@@ -1,0 +1,78 @@
+// Stage "registry": a replica on every control-plane node of a cluster with spec.registry
+// whose package carries the registry; rewritten and restarted when its files or the binary
+// change, started when down, removed where no longer wanted.
+
+#include "acpctl/components/platform_registry/registry.hpp"
+#include "acpctl/stages/platform.hpp"
+
+namespace acp::platform_registry {
+
+using namespace plan;
+
+namespace {
+
+constexpr const char* k_what = "config.yml, the certificate, htpasswd or the binary";
+// runsvdir notices a new service directory on its next scan (up to 5 s); allow for that.
+constexpr int k_gate_seconds = 20;
+
+} // namespace
+
+void plan_node(const PlanInput& input, const HostContext& host, std::vector<Step>& out) {
+  if (!input.platform)
+    return;
+  const std::string name(k_name);
+  const auto& files = input.platform->of(host.node.name, name);
+  const auto* binary = binary_component(host, name);
+  if (files.empty() || !binary) {
+    if (host.facts.state.find_record(name))
+      out.push_back(stages::prune_record_step(
+          name, !binary ? "the package has no registry: stop acp-registry, delete its files"
+                : !input.cluster.registry
+                    ? "no spec.registry any more: stop acp-registry, delete its files"
+                    : "not a control-plane node: stop acp-registry, delete its files"));
+    return;
+  }
+  if (auto step =
+          plan_platform_service(host, name, name, service_digest(files, binary->digest), k_what))
+    out.push_back(std::move(*step));
+}
+
+service::ServiceSpec service_spec(const config::Cluster& cluster) {
+  service::ServiceSpec spec;
+  spec.name = std::string(k_name);
+  spec.command = {std::string(k_binary), "serve", std::string(k_config)};
+  spec.restart = service::RestartPolicy::always;
+  const int port = cluster.registry ? cluster.registry->port : 11443;
+  spec.health_check = {"timeout", "2", "bash", "-c",
+                       "exec 3<>/dev/tcp/127.0.0.1/" + std::to_string(port)};
+  spec.start_seconds = k_gate_seconds;
+  spec.check_interval_seconds = 1;
+  spec.open_files = 65536;
+  return spec;
+}
+
+Result<state::StateChange> apply(const plan::Step& step, stages::StepContext& ctx) {
+  using namespace stages;
+  if (!ctx.desired || !ctx.platform)
+    return Error(Errc::failed, "the package has no registry component")
+        .with_hint("apply with the package the plan was made from");
+  auto files = render_for(&render, ctx);
+  if (!files)
+    return std::move(files).error();
+  const auto digest = service_digest(digests_of(*files), ctx.desired->digest);
+  if (auto ok = check_digest(k_what, digest, step.digest); !ok)
+    return std::move(ok).error();
+  const auto& cluster = ctx.platform->cluster;
+  const auto storage = cluster.registry->storage_dir;
+  if (auto ok = ctx.actions.run({"mkdir", "-p", "-m", "0700", "--", storage}); !ok)
+    return std::move(ok).error();
+  if (auto ok = write_files(ctx.actions, *files); !ok)
+    return std::move(ok).error();
+  if (auto ok = run_platform_service(ctx, service_spec(cluster), k_gate_seconds); !ok)
+    return std::move(ok).error();
+  return state::StateChange::put_record(
+      platform_record(std::string(k_name), step.digest, *files, {"/etc/acp/registry", storage},
+                      std::string(k_name), {cluster.registry->port}));
+}
+
+} // namespace acp::platform_registry
