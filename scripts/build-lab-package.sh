@@ -1,6 +1,12 @@
 #!/usr/bin/env bash
-# Builds the lab's core package from Debian's binaries (etcd, etcdctl, keepalived) and the
-# definition in packages/core/, signed with the lab's release key: one key pair kept in
+# Builds the lab's core package from Debian's binaries (etcd, etcdctl, keepalived, containerd
+# with runc, docker-registry) and the definition in packages/core/, plus two small images built
+# from Debian's busybox-static with umoci into the package's OCI image layout (images/, one
+# index.json): registry.alauda.cn/acp/busybox:<busybox version> (one layer: /bin/busybox and the
+# links sh, echo, cat, ls, sleep; Cmd /bin/sh) and registry.alauda.cn/acp/hello:1.0.0 (that same
+# layer, stored once, plus /hello.sh, which prints "hello from the acp lab image"). The layers
+# are tars with fixed owners, modes and mtimes and the configs have fixed dates, so a rebuild
+# gives the same digests. The package is signed with the lab's release key: one key pair kept in
 # $ACPCTL_LAB_KEY_DIR (default ~/.acpctl/lab-release-key, private key 0600), made on first use,
 # so every lab package is signed by the same key, as a vendor's releases are (acpctl trusts
 # the first key used for a cluster and refuses another one later).
@@ -57,7 +63,11 @@ if [ ! -x "$acpctl" ]; then
   cmake -S "$root" -B "$root/build" -G Ninja >/dev/null
   ninja -C "$root/build" acpctl >/dev/null
 fi
-for bin in /usr/bin/etcd /usr/bin/etcdctl /usr/sbin/keepalived; do
+# The runtime, the registry and the images are the core package's only.
+runtime_bins=(/usr/bin/containerd /usr/bin/containerd-shim-runc-v2 /usr/bin/ctr /usr/sbin/runc)
+needed=(/usr/bin/etcd /usr/bin/etcdctl /usr/sbin/keepalived)
+[ "$mode" = core ] && needed+=("${runtime_bins[@]}" /usr/bin/docker-registry /bin/busybox /usr/bin/umoci)
+for bin in "${needed[@]}"; do
   if [ ! -x "$bin" ]; then
     echo "build-lab-package: $bin is missing; run scripts/setup.sh (as root) first" >&2
     exit 1
@@ -65,6 +75,8 @@ for bin in /usr/bin/etcd /usr/bin/etcdctl /usr/sbin/keepalived; do
 done
 # Debian version "1:2.2.7-1+b2" -> upstream "2.2.7".
 upstream() { dpkg-query -W -f='${Version}' "$1" | sed -E 's/^[0-9]+://; s/-[^-]*$//'; }
+# Without a repack suffix ("1.6.20~ds1" -> "1.6.20"): "~" is no character of a component version.
+upstream_plain() { upstream "$1" | sed -E 's/[~+]ds[0-9]*$//'; }
 etcd_version=$(upstream etcd-server)
 keepalived_version=$(upstream keepalived)
 core_version=$("$acpctl" version | awk 'NR==1 {print $2}' | sed 's/^v//')
@@ -84,6 +96,58 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 def=$work/core
 mkdir -p "$def/components/etcd/bin" "$def/components/etcdctl/bin" "$def/components/keepalived/sbin"
+
+# lab_images LAYOUT BUSYBOX_VERSION: the two images into a new OCI layout; sets busybox_digest
+# and hello_digest to their manifests' digests. umoci writes index.json with the tags as
+# org.opencontainers.image.ref.name; `umoci gc` drops the blobs of the intermediate steps.
+lab_images() {
+  local layout=$1 version=$2 t=$work/image-trees epoch=1970-01-01T00:00:00Z tag
+  install -d -m 0755 "$t/busybox/bin" "$t/hello"
+  install -m 0755 /bin/busybox "$t/busybox/bin/busybox"
+  for tag in sh echo cat ls sleep; do ln -s busybox "$t/busybox/bin/$tag"; done
+  printf '#!/bin/sh\necho "hello from the acp lab image"\n' >"$t/hello/hello.sh"
+  chmod 0755 "$t/hello/hello.sh"
+  # Reproducible layers: sorted, owner 0:0, mtime 0, ustar (no pax headers with times or PIDs).
+  local tar=(tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner --format=ustar)
+  "${tar[@]}" -C "$t/busybox" -cf "$t/busybox.tar" bin
+  "${tar[@]}" -C "$t/hello" -cf "$t/hello.tar" hello.sh
+  local history=(--history.created "$epoch" --history.author acpctl-lab)
+  umoci init --layout "$layout"
+  umoci new --image "$layout:$version"
+  umoci raw add-layer --image "$layout:$version" "${history[@]}" \
+    --history.created_by "busybox-static $version: /bin/busybox, sh echo cat ls sleep" "$t/busybox.tar"
+  umoci config --image "$layout:$version" --no-history --created "$epoch" \
+    --architecture "$(dpkg --print-architecture)" --os linux --config.env PATH=/bin \
+    --config.cmd /bin/sh
+  umoci tag --image "$layout:$version" 1.0.0
+  umoci raw add-layer --image "$layout:1.0.0" "${history[@]}" \
+    --history.created_by "/hello.sh" "$t/hello.tar"
+  umoci config --image "$layout:1.0.0" --no-history --created "$epoch" \
+    --config.cmd /bin/sh --config.cmd /hello.sh
+  umoci gc --layout "$layout"
+  chmod -R a+rX "$layout"
+  busybox_digest=$(layout_digest "$layout" "$version")
+  hello_digest=$(layout_digest "$layout" 1.0.0)
+}
+
+# layout_digest LAYOUT TAG: the digest of the manifest index.json lists under TAG.
+layout_digest() {
+  python3 -c 'import json, sys
+print(next(m["digest"] for m in json.load(open(sys.argv[1]))["manifests"]
+           if m.get("annotations", {}).get("org.opencontainers.image.ref.name") == sys.argv[2]))' \
+    "$1/index.json" "$2"
+}
+
+containerd_version="" registry_version="" busybox_version="" busybox_digest="" hello_digest=""
+if [ "$mode" = core ]; then
+  containerd_version=$(upstream_plain containerd)
+  registry_version=$(upstream_plain docker-registry)
+  busybox_version=$(upstream_plain busybox-static)
+  mkdir -p "$def/components/containerd/bin" "$def/components/registry/bin"
+  install -m 0755 "${runtime_bins[@]}" "$def/components/containerd/bin/"
+  install -m 0755 /usr/bin/docker-registry "$def/components/registry/bin/registry"
+  lab_images "$def/images" "$busybox_version"
+fi
 # Lines marked "# upgrade-test" (the steady service) stay only with HELLO_VERSION, lines
 # marked "# pad" (the hello patch's padding) only with LAB_PATCH_PAD_KIB.
 marked=(-e '/# upgrade-test$/d' -e '/# pad$/d')
@@ -98,6 +162,9 @@ fi
 sed -e "s/@CORE_VERSION@/$core_version/" -e "s/@ETCD_VERSION@/$etcd_version/" \
   -e "s/@KEEPALIVED_VERSION@/$keepalived_version/" -e "s/@HELLO_VERSION@/$hello_version/" \
   -e "s/@PATCH_VERSION@/$package_version/" -e "s/@BASE_VERSION@/$base_version/" \
+  -e "s/@CONTAINERD_VERSION@/$containerd_version/" -e "s/@REGISTRY_VERSION@/$registry_version/" \
+  -e "s/@BUSYBOX_VERSION@/$busybox_version/" -e "s/@BUSYBOX_DIGEST@/$busybox_digest/" \
+  -e "s/@HELLO_IMAGE_DIGEST@/$hello_digest/" \
   "${marked[@]}" "$definition/package.yaml" >"$def/package.yaml"
 install -m 0755 /usr/bin/etcd /usr/bin/etcdctl "$def/components/etcd/bin/"
 install -m 0755 /usr/bin/etcdctl "$def/components/etcdctl/bin/"

@@ -21,6 +21,13 @@
 #
 # Services: sshd runs under runit (/etc/service/sshd); later stages add services by creating
 # /etc/service/.NAME, then renaming it to /etc/service/NAME (runsvdir rescans every 5 s).
+#
+# Containers: a host can run containerd and runc. It has its own cgroup (acplab-nX below the
+# caller's cgroup in every hierarchy) as the root of its own cgroup namespace, with the machine's
+# hierarchies mounted again under /sys/fs/cgroup, so containers' cgroups stay inside the host's
+# and two hosts never share one; `down` removes those cgroups. /var/lib/containerd is a bind of
+# <lab>/hosts/nX/containerd, a real directory (containerd's overlay snapshots cannot live on the
+# host's /var overlay).
 set -euo pipefail
 
 readonly k_bridge=acpbr0
@@ -131,6 +138,10 @@ check_lab_dir() {
       die "ACPCTL_LAB_DIR=$dir: hosts get their own /tmp, /run, /root and /home, so the lab" \
         "dir must live elsewhere (default $k_default_dir)" ;;
   esac
+  # Host paths go into a host's fstab and overlayfs options, where blanks, commas and colons
+  # would split them.
+  [[ $dir =~ ^[A-Za-z0-9._/+-]+$ ]] ||
+    die "ACPCTL_LAB_DIR=$dir: use only letters, digits and . _ / + - in the lab dir's path"
   [ ! -e "$dir" ] || die "$dir already exists; run '$0 down' or remove it"
 }
 
@@ -178,6 +189,7 @@ cmd_up() {
     openssl passwd -6 -stdin <"$dir/sudo-password" >"$dir/sudo-password.hash")
   # The VRRP password of the lab's VIP: 8 characters, all that keepalived's PASS auth uses.
   (umask 077 && echo "${pw:24:8}" >"$dir/vrrp-password")
+  cgroup_layout >"$dir/cgroups"
 
   local x
   for ((x = 1; x <= n; x++)); do
@@ -198,26 +210,75 @@ up_failed() {
   exit "$rc"
 }
 
+# The cgroup mounts below /sys/fs/cgroup here, one a line: "FSTYPE OPTIONS MOUNTPOINT DIR", DIR
+# being this process's cgroup in that hierarchy ("-" for the tmpfs holding the hierarchies, or
+# when the cgroup lies outside the mount). Hosts mount the same hierarchies, and their cgroups
+# go below DIR: inside the caller's memory limit, not beside it.
+cgroup_layout() {
+  awk 'FNR == NR {
+      i = index($0, ":"); rest = substr($0, i + 1); j = index(rest, ":")
+      ctrls = substr(rest, 1, j - 1); path = substr(rest, j + 1)
+      if (ctrls == "") { v2 = path } else { k = split(ctrls, c, ","); while (k) cg[c[k--]] = path }
+      next
+    }
+    $5 == "/sys/fs/cgroup" || index($5, "/sys/fs/cgroup/") == 1 {
+      for (s = 7; $s != "-"; s++) {}
+      fs = $(s + 1); mp = $5; root = $4; opts = ""; path = ""
+      if (fs == "tmpfs") { print "tmpfs mode=0755,size=64k " mp " -"; next }
+      if (fs == "cgroup2") { opts = "defaults"; path = v2 }
+      else if (fs == "cgroup") {
+        k = split($(s + 3), o, ",")
+        for (i = 1; i <= k; i++) if (o[i] in cg) { opts = opts (opts == "" ? "" : ",") o[i]; path = cg[o[i]] }
+        if (opts ~ /^name=[^,]*$/) opts = "none," opts
+      }
+      if (opts == "") next
+      if (path == "" || index(path "/", (root == "/" ? "" : root) "/") != 1) { d = "-" }
+      else { d = mp substr(path, (root == "/" ? 1 : length(root) + 1)); sub(/\/$/, "", d) }
+      print fs, opts, mp, d
+    }' /proc/self/cgroup /proc/self/mountinfo
+}
+
 start_host() {
   local dir=$1 x=$2 n=$3
   local name=n$x ns=$k_netns_prefix"n$x" veth=$k_veth_prefix$x h=$dir/hosts/n$x ip
+  local fs opts mp cg f v cgroups=()
   ip=$(host_ip "$x")
+  # The host's cgroups: acplab-nX below the caller's in every hierarchy, recorded for `down`.
+  # Best effort: a host without them still runs everything but containers.
+  while read -r fs opts mp cg; do
+    [ "$cg" = - ] || cgroups+=("$cg/$ns")
+  done <"$dir/cgroups"
   # Two `ip -batch` runs instead of six `ip` processes: up time is mostly process start-up.
   printf '%s\n' "netns add $ns" "link add $veth type veth peer name eth0 netns $ns" \
     "link set $veth master $k_bridge up" | ip -batch -
   printf '%s\n' "addr add $ip/24 dev eth0" "link set eth0 up" "link set lo up" |
     ip -n "$ns" -batch -
   mkdir -p "${k_overlay_dirs[@]/#/$h/upper/}" "${k_overlay_dirs[@]/#/$h/work/}" \
-    "${k_private_dirs[@]/#/$h/}"
+    "${k_private_dirs[@]/#/$h/}" "$h/containerd"
+  if [ ${#cgroups[@]} -gt 0 ]; then
+    printf '%s\n' "${cgroups[@]}" >"$h/cgroups"
+    mkdir -p "${cgroups[@]}" 2>/dev/null || true
+    # A new cpuset cgroup has no CPUs and no memory nodes, and takes no process until given some.
+    for cg in "${cgroups[@]}"; do
+      [ -f "$cg/cpuset.cpus" ] || continue
+      for f in cpuset.cpus cpuset.mems; do
+        { read -r v <"${cg%/*}/$f" && echo "$v" >"$cg/$f"; } 2>/dev/null || true
+      done
+    done
+  fi
   # A merged directory takes the upper dir's mode; the private ones get the usual modes.
   chmod 0755 "${k_overlay_dirs[@]/#/$h/upper/}" "$h/home"
   chmod 0700 "$h/root"
   chmod 1777 "$h/tmp"
   # setsid: the host outlives this shell and gets no terminal. Its stdio goes to a log, never to
-  # our caller's pipes (ctest would wait for them to close).
-  setsid ip netns exec "$ns" unshare --mount --uts --pid --fork --kill-child=SIGTERM \
-    --propagation private bash "$self" _host-init "$name" "$x" "$n" "$dir" \
-    </dev/null >"$h/console.log" 2>&1 &
+  # our caller's pipes (ctest would wait for them to close). The subshell enters the host's
+  # cgroups first, so that `unshare --cgroup` makes them the root of the host's cgroup namespace;
+  # not a process group leader, setsid execs without forking and $! stays the host's PID.
+  (
+    for cg in "${cgroups[@]}"; do echo "$BASHPID" 2>/dev/null >"$cg/cgroup.procs" || true; done
+    exec setsid ip netns exec "$ns" unshare --mount --uts --pid --cgroup --fork \
+      --kill-child=SIGTERM --propagation private bash "$self" _host-init "$name" "$x" "$n" "$dir"
+  ) </dev/null >"$h/console.log" 2>&1 &
   record_pid $! "$h/unshare.pid"
 }
 

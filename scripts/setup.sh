@@ -19,6 +19,8 @@ packages=(
   # lab hosts
   iproute2 openssh-server openssh-client sudo runit iputils-ping procps psmisc util-linux passwd
   etcd-server etcd-client keepalived
+  containerd runc docker-registry apache2-utils  # runtime and platform registry (issue 13)
+  skopeo umoci busybox-static                    # images: independent client, lab images
 )
 
 # tests/lab/s3_client.sh runs the S3 client against s3rver (npm) on 127.0.0.1: node and npm from

@@ -10,12 +10,13 @@ cmd_down() {
   local t0 dir h
   t0=$(now_ms)
   dir=$(running_dir)
-  local records=()
+  local records=() cgroups=()
   if [ -n "$dir" ] && [ -d "$dir/hosts" ]; then
     for h in "$dir"/hosts/n*; do
       [ -d "$h" ] || continue
       stop_host "$h" &
       records+=("$(cat "$h/unshare.pid" "$h/pid1" 2>/dev/null || true)")
+      [ ! -f "$h/cgroups" ] || mapfile -t -O "${#cgroups[@]}" cgroups <"$h/cgroups"
     done
     wait
   fi
@@ -33,7 +34,31 @@ cmd_down() {
   ip link del "$k_bridge" 2>/dev/null || true
   if [ -n "$dir" ]; then remove_dir "$dir"; fi
   wait_reaped "${records[@]}"
+  remove_cgroups "${cgroups[@]}"
   log "down in $(($(now_ms) - t0)) ms"
+}
+
+# The hosts' cgroups (lab.sh start_host), given as arguments, or without any, every acplab-nX
+# cgroup below this process's own (a lab whose dir is lost); with the containers' cgroups inside
+# them, deepest first. A cgroup can go once its last process has exited, a moment after SIGKILL.
+remove_cgroups() {
+  local cgroups=("$@") fs opts mp cg i left
+  if [ ${#cgroups[@]} -eq 0 ]; then
+    while read -r fs opts mp cg; do
+      [ "$cg" = - ] && continue
+      for cg in "$cg/$k_netns_prefix"n*; do [ ! -d "$cg" ] || cgroups+=("$cg"); done
+    done < <(cgroup_layout)
+  fi
+  for ((i = 0; i < 100; i++)); do
+    left=()
+    for cg in "${cgroups[@]}"; do [ ! -d "$cg" ] || left+=("$cg"); done
+    [ ${#left[@]} -eq 0 ] && return 0
+    # One rmdir when no container left cgroups inside; otherwise the whole trees.
+    rmdir "${left[@]}" 2>/dev/null || find "${left[@]}" -depth -type d -exec rmdir {} + 2>/dev/null || true
+    cgroups=("${left[@]}")
+    [ "$i" -eq 0 ] || sleep 0.02
+  done
+  log "cgroups still in use: ${left[*]}"
 }
 
 # HUP makes runsvdir stop every service and exit; as the host's PID 1 its exit ends every process
