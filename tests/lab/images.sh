@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# Lab test of the runtime and the platform registry (issue 13) on 3 real hosts: the lab's core
+# package (scripts/build-lab-package.sh OUTDIR: Debian's etcd, keepalived, containerd + runc,
+# docker-registry, and two busybox images sharing a layer) applied with spec.registry; skopeo
+# is the independent client.
+#   usage: images.sh ACPCTL_BINARY
+# Checks: apply runs containerd on 3 nodes and a registry replica on 3 (status says so) and
+# pushes the images; skopeo inspect on each replica gives the package's manifest digests; a
+# second push sends 0 blob bytes; a wrong password is refused naming the registry and user,
+# never the password; a package whose layout lacks a blob is refused at verify; on each node
+# containerd pulls an image through the hosts directory (the CA, no plain HTTP, no
+# skip-verify) and runs it; a re-apply changes nothing; the registry stopped on the VIP
+# holder moves the VIP. Exit 77 (skipped) when not root.
+set -euo pipefail
+acpctl=$(readlink -f "${1:?usage: images.sh ACPCTL_BINARY}")
+root=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/lab/lib.sh
+source "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/lab/vip_lib.sh
+source "$(dirname "$0")/vip_lib.sh"
+lab_require_root
+for tool in skopeo python3; do
+  command -v "$tool" >/dev/null || lab_fail "$tool is missing; run scripts/setup.sh"
+done
+
+work=$(mktemp -d)
+lab_cleanup_hook() { rm -rf "$work"; }
+export ACPCTL_HOME=$work/home
+ACPCTL=$acpctl bash "$root/scripts/build-lab-package.sh" "$work/pkg" >"$work/build.log" 2>&1 ||
+  lab_fail "building the core package failed: $(cat "$work/build.log")"
+pkg=$(ls "$work"/pkg/core.amd64.v*.tgz)
+key=$work/pkg/acp-lab.pub
+"$acpctl" -o json package show "$pkg" >"$work/show.json"
+# ref digest, one a line, from the package's manifest.
+python3 -c 'import json,sys
+for c in json.load(open(sys.argv[1]))["manifest"]["components"]:
+    for i in c.get("images", []): print(i["ref"], i["digest"])' "$work/show.json" >"$work/images"
+[ "$(wc -l <"$work/images")" -eq 2 ] || lab_fail "the package should list 2 images: $(cat "$work/images")"
+
+lab_up 3
+password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
+export ACP_REGISTRY_PASSWORD=$password
+{
+  lab_config
+  printf '  registry:\n    address: %s:11443\n    username: admin\n' "$VIP"
+  printf '    password: {fromEnv: ACP_REGISTRY_PASSWORD}\n'
+} >"$work/lab.yaml"
+ca=$ACPCTL_HOME/clusters/lab/pki/ca.crt
+apply() { "$acpctl" apply -f "$work/lab.yaml" --package "$pkg" --key "$key" --yes; }
+svc_pid() { lab_ssh "$1" sv status "/etc/service/acp-$2" | sed -nE 's/^run: [^(]*\(pid ([0-9]+)\).*/\1/p'; }
+no_password() { # FILE...: the password appears in none of them
+  if grep -qF "$password" "$@"; then lab_fail "the registry password appears in $*"; fi
+}
+
+# 1. Apply: containerd on every node, a registry replica on every control-plane node, images.
+apply >"$work/apply.out" 2>"$work/apply.err" ||
+  lab_fail "apply failed: $(cat "$work/apply.out" "$work/apply.err")"
+no_password "$work/apply.out" "$work/apply.err"
+"$acpctl" status -f "$work/lab.yaml" >"$work/status" 2>&1 || lab_fail "status failed: $(cat "$work/status")"
+[ "$(grep -cE '^  containerd [^ ]+ running, cgroup' "$work/status")" -eq 3 ] ||
+  lab_fail "status does not show containerd running on 3 nodes: $(cat "$work/status")"
+has "$work/status" "registry $VIP:11443: 3/3 replicas up"
+ok "apply: containerd on n1-n3, 3/3 registry replicas up; $(grep -m1 -E "images: .* done" "$work/apply.out" | sed -E "s/^ *[0-9]+ //")"
+
+# 2. skopeo, an independent client, sees the package's manifests on every replica.
+mkdir -p "$work/certs" && cp "$ca" "$work/certs/ca.crt"
+while read -r ref digest; do
+  path=${ref#*/}
+  for x in 1 2 3; do
+    got=$(skopeo inspect --cert-dir "$work/certs" --creds "admin:$password" --raw \
+      "docker://$(lab_ip "$x"):11443/$path" | sha256sum | cut -d' ' -f1) ||
+      lab_fail "skopeo inspect of $path on n$x failed"
+    [ "sha256:$got" = "$digest" ] || lab_fail "n$x holds $path as sha256:$got, the package says $digest"
+  done
+done <"$work/images"
+ok "skopeo inspect: both images on all 3 replicas with the package's manifest digests"
+
+# 3. A second push sends no blob bytes.
+"$acpctl" -o json images push -f "$work/lab.yaml" --package "$pkg" --key "$key" >"$work/push.json" 2>"$work/push.err" ||
+  lab_fail "images push failed: $(cat "$work/push.json" "$work/push.err")"
+python3 - "$work/push.json" <<'PY' || lab_fail "the second push sent blobs: $(tail -1 "$work/push.json")"
+import json, sys
+doc = json.loads(open(sys.argv[1]).read().splitlines()[-1])
+regs = doc["registries"]
+assert len(regs) == 3 and doc["failed"] == 0, doc
+for r in regs:
+    assert r["bytesUploaded"] == 0 and r["blobsUploaded"] == 0, r
+PY
+"$acpctl" images list -f "$work/lab.yaml" --package "$pkg" --key "$key" >"$work/list" ||
+  lab_fail "images list says a replica lacks an image: $(cat "$work/list")"
+ok "second push: 0 blob bytes to each replica; images list: every image on every replica"
+
+# 4. A wrong password is refused, naming the registry and the user, never the password.
+if ACP_REGISTRY_PASSWORD=not-the-password "$acpctl" images push -f "$work/lab.yaml" \
+  --package "$pkg" --key "$key" >"$work/wrong.out" 2>&1; then
+  lab_fail "a push with a wrong password succeeded"
+fi
+has "$work/wrong.out" "admin"
+has "$work/wrong.out" "$(lab_ip 1):11443"
+if grep -qF not-the-password "$work/wrong.out"; then lab_fail "the wrong password was printed"; fi
+ok "wrong password: refused ($(grep -m1 -F "$(lab_ip 1):11443" "$work/wrong.out"))"
+
+# 5. A package whose layout lacks a blob is refused at verify (the manifest rewritten without it).
+python3 - "$pkg" "$work/broken.tgz" <<'PY'
+import io, sys, tarfile
+src, dst = sys.argv[1], sys.argv[2]
+with tarfile.open(src) as tin, tarfile.open(dst, "w:gz") as tout:
+    members = tin.getmembers()
+    text = tin.extractfile(members[0]).read().decode()
+    # The largest blob is a layer: drop its file and its manifest entry.
+    blobs = [m for m in members if m.name.startswith("images/blobs/")]
+    victim = max(blobs, key=lambda m: m.size).name
+    lines = text.split("\n")
+    at = next(i for i, l in enumerate(lines) if l.strip() == "- path: " + victim)
+    end = at + 1
+    while end < len(lines) and not lines[end].lstrip().startswith("- "):
+        end += 1
+    text = "\n".join(lines[:at] + lines[end:])
+    info = tarfile.TarInfo("package.yaml"); info.size = len(text.encode()); info.mode = 0o644
+    tout.addfile(info, io.BytesIO(text.encode()))
+    for m in members[1:]:
+        if m.name != victim:
+            tout.addfile(m, tin.extractfile(m))
+    print(victim.rsplit("/", 1)[1])
+PY
+if "$acpctl" package verify "$work/broken.tgz" >"$work/broken.out" 2>&1; then
+  lab_fail "verify accepted a package whose layout lacks a blob"
+fi
+has "$work/broken.out" "which the package does not have"
+ok "a package whose image layout lacks a layer: verify refuses it, naming the image and blob"
+
+# 6. Every node pulls through containerd's hosts directory (the CA; no plain HTTP, no
+# skip-verify) under the upstream name, and runs the image.
+hello=$(grep '/hello:' "$work/images" | cut -d' ' -f1)
+for x in 1 2 3; do
+  ctr=/opt/acp/components/containerd/current/bin/ctr
+  lab_ssh "n$x" "$ctr" -n k8s.io images pull --hosts-dir /etc/acp/containerd/certs.d \
+    --user "admin:$password" "$hello" >"$work/pull.$x" 2>&1 ||
+    lab_fail "n$x: ctr pull of $hello failed: $(cat "$work/pull.$x")"
+  out=$(lab_ssh "n$x" "$ctr" -n k8s.io run --rm "$hello" "t$x") ||
+    lab_fail "n$x: ctr run of $hello failed: $out"
+  [ "$out" = "hello from the acp lab image" ] || lab_fail "n$x: the container printed '$out'"
+done
+ok "every node pulled $hello through the mirror with the CA and ran it"
+
+# 7. A re-apply changes nothing.
+before="$(for x in 1 2 3; do svc_pid "n$x" containerd; svc_pid "n$x" registry; done)"
+apply >"$work/noop.out" 2>&1 || lab_fail "re-apply failed: $(cat "$work/noop.out")"
+has "$work/noop.out" "No changes."
+[ "$before" = "$(for x in 1 2 3; do svc_pid "n$x" containerd; svc_pid "n$x" registry; done)" ] ||
+  lab_fail "re-apply restarted containerd or the registry"
+ok "re-apply: no changes, same containerd and registry PIDs"
+
+# 8. The registry stopped on the VIP holder: keepalived's check fails and the VIP moves.
+holder=$(vip_holders)
+[ -n "$holder" ] || lab_fail "no VIP holder"
+VIP_T0_NS=$(now_ns)
+lab_ssh "$holder" sv down /etc/service/acp-registry
+vip_wait_moved "$holder" 15 || lab_fail "the VIP stayed on $holder with its registry down"
+ok "registry stopped on $holder: the VIP moved to $VIP_HOLDER after $VIP_MOVED_MS ms"
