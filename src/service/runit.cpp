@@ -56,13 +56,15 @@ std::string finish_script(RestartPolicy policy) {
 // runsvdir starts runsv for a new service directory on its next scan (every 5 s); until then
 // `sv` fails at once ("unable to open supervise/ok"), and right after runsv made the FIFO but
 // before it opened it, with "runsv not running" (seen on a loaded machine). An apply resumed
-// right after the directory was moved in must wait for that, so start and restart wait up to
-// 15 s until `sv status` gets an answer from runsv.
+// right after the directory was moved in must wait for that, so start, stop and restart wait up
+// to 15 s until `sv status` gets an answer from runsv. stop and restart then wait up to 60 s
+// for the process to go (sv's own default is 7 s; an etcd leader handing its leadership over
+// on TERM has taken longer; systemd waits 90 s).
 Argv when_supervised(std::string_view verb, const std::string& name) {
   return {"sh",
           "-c",
           "i=0; while ! sv status \"$1\" >/dev/null 2>&1 && [ $i -lt 150 ]; do sleep 0.1; "
-          "i=$((i+1)); done; exec sv \"$2\" \"$1\"",
+          "i=$((i+1)); done; exec sv -w 60 \"$2\" \"$1\"",
           "sh",
           dir_of(name),
           std::string(verb)};
@@ -100,7 +102,7 @@ public:
   }
 
   Argv start(const std::string& name) const override { return when_supervised("up", name); }
-  Argv stop(const std::string& name) const override { return {"sv", "down", dir_of(name)}; }
+  Argv stop(const std::string& name) const override { return when_supervised("stop", name); }
   Argv restart(const std::string& name) const override { return when_supervised("restart", name); }
   Argv status(const std::string& name) const override { return {"sv", "status", dir_of(name)}; }
 

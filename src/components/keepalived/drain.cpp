@@ -51,8 +51,13 @@ Result<bool> drain(const stages::DrainContext& ctx) {
   if (!manager)
     return std::move(manager).error();
   auto stopped = run(ctx, (*manager)->stop(service_spec().name));
-  if (!stopped || stopped->exit_code != 0)
-    return Error(Errc::remote, "could not stop keepalived to hand the VIP over")
+  if (!stopped)
+    return std::move(stopped).error();
+  if (stopped->exit_code != 0)
+    return Error(Errc::remote,
+                 fmt::format("could not stop keepalived to hand the VIP over (exit {}): {}",
+                             stopped->exit_code,
+                             stopped->err.empty() ? stopped->out : stopped->err))
         .with_host(ctx.node.name);
   auto moved = run(ctx, {"sh", "-c", k_wait_moved, "sh", vip->vip});
   if (!moved || moved->exit_code != 0)

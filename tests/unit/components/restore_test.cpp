@@ -31,12 +31,13 @@ public:
     const auto& a = c.argv;
     const std::string script = a.size() > 2 && a[0] == "sh" ? a[2] : "";
     const auto has = [&](const char* text) { return script.find(text) != std::string::npos; };
-    std::string step = a[0] == "sv"                        ? "sv " + a[1]
-                       : a.size() == 6 && has("exec sv")   ? "sv " + a[5]
-                       : has("--data-dir \"$prepared\"")   ? "prepare"
-                       : has("snapshot status")            ? "status"
-                       : has("mv -- \"$3\" \"$data\"")     ? "swap"
-                       : has("mv -- \"$aside\" \"$data\"") ? "undo"
+    std::string step = a[0] == "sv" ? "sv " + a[1]
+                       : a.size() == 6 && has("exec sv")
+                           ? "sv " + std::string(a[5] == "stop" ? "down" : a[5])
+                       : has("--data-dir \"$prepared\"")                                 ? "prepare"
+                       : has("snapshot status")                                          ? "status"
+                       : has("mv -- \"$3\" \"$data\"")                                   ? "swap"
+                       : has("mv -- \"$aside\" \"$data\"")                               ? "undo"
                        : a[0] == "rm" && a[3].find(".pre-restore-") != std::string::npos ? "clean"
                        : a[0] == "rm"                                                    ? "discard"
                                                                                          : "";

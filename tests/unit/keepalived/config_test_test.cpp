@@ -12,6 +12,7 @@
 
 #include <doctest/doctest.h>
 #include <filesystem>
+#include <fstream>
 
 using namespace acp::keepalived;
 using keepalived_fixtures::cluster;
@@ -27,11 +28,19 @@ std::string keepalived_binary() {
 }
 
 // A non-loopback interface of this machine; empty if it has none.
+// An interface other than lo that supports multicast (IFF_MULTICAST in its flags): a
+// one-node config has no unicast peers, and keepalived refuses such a config on an interface
+// without multicast (an ifb device, for one).
 std::string machine_interface() {
   std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator("/sys/class/net", ec))
-    if (entry.path().filename() != "lo")
+  for (const auto& entry : std::filesystem::directory_iterator("/sys/class/net", ec)) {
+    if (entry.path().filename() == "lo")
+      continue;
+    std::ifstream in(entry.path() / "flags");
+    unsigned long flags = 0;
+    if (in >> std::hex >> flags && (flags & 0x1000UL) != 0)
       return entry.path().filename().string();
+  }
   return {};
 }
 
