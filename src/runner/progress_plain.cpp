@@ -26,6 +26,9 @@ std::string text_of(const Event& e) {
   case EventType::stage_finished:
     return fmt::format("stage {} finished", e.stage);
   case EventType::apply_finished:
+    // A node's own line carries its outcome; the time is the whole apply's, on the last line.
+    if (!e.host.empty())
+      return "finished: " + e.message;
     return fmt::format("apply finished in {:.1f}s{}{}", e.seconds, e.message.empty() ? "" : ": ",
                        e.message);
   case EventType::message:
