@@ -12,6 +12,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace acp::pki {
@@ -98,6 +99,11 @@ struct ClientFiles {
   std::filesystem::path ca, cert, key;
 };
 ClientFiles admin_client(const std::filesystem::path& dir);
+
+/// "sha256:<hex>" of the DER SubjectPublicKeyInfo of the CA certificate `ca_pem`: the pin
+/// kubeadm join checks (discovery.bootstrapToken.caCertHashes). Errc::invalid_input when
+/// `ca_pem` is no PEM certificate.
+Result<std::string> ca_cert_hash(std::string_view ca_pem);
 
 /// The state of one certificate, as `acpctl certs check` reports it.
 enum class CertStatus {
