@@ -79,7 +79,6 @@ Result<std::string> render_kubeconfig(const KubeconfigInput& in) {
   put(out, "user", in.user);
   out << YAML::EndMap << YAML::EndMap << YAML::EndSeq;
   put(out, "current-context", context);
-  out << YAML::Key << "preferences" << YAML::Value << YAML::BeginMap << YAML::EndMap;
   out << YAML::EndMap;
   return detail::document(out);
 }
