@@ -90,36 +90,39 @@ Result<std::optional<Ca>> user_ca(const config::PkiSettings& settings, const fs:
   return std::optional<Ca>(Ca{{*cert, *key}, std::move(*facts), false});
 }
 
-Result<Ca> create_ca(const config::Cluster& cluster, const fs::path& dir, Clock::time_point now) {
+// A CA acpctl makes itself: `name` is its file base in <dir>/pki, `what` names it in logs.
+struct Generated {
+  const char* name{};
+  Subject subject{};
+  const char* what{};
+};
+
+Result<Ca> create_ca(const Generated& g, const fs::path& dir, Clock::time_point now) {
   auto key = generate_key();
   if (!key)
     return std::move(key).error();
   const Validity validity{now - k_backdate, now + std::chrono::days(k_ca_days)};
-  auto cert = issue_ca(ca_subject(cluster), *key, validity);
+  auto cert = issue_ca(g.subject, *key, validity);
   if (!cert)
     return std::move(cert).error();
   // Key first: a crash between the two writes leaves a key without a certificate, which the
   // next run reports instead of silently making a second CA.
-  if (auto s = write_key(key_path(dir, k_ca_name), *key); !s)
+  if (auto s = write_key(key_path(dir, g.name), *key); !s)
     return std::move(s).error();
-  if (auto s = write_cert(cert_path(dir, k_ca_name), *cert); !s)
+  if (auto s = write_cert(cert_path(dir, g.name), *cert); !s)
     return std::move(s).error();
-  log::info(fmt::format("pki: created the cluster CA {} (valid until {})",
-                        cert_path(dir, k_ca_name).string(), date_of(validity.not_after)));
+  log::info(fmt::format("pki: created the {} {} (valid until {})", g.what,
+                        cert_path(dir, g.name).string(), date_of(validity.not_after)));
   auto facts = inspect(*cert);
   if (!facts)
     return std::move(facts).error();
   return Ca{{std::move(*cert), std::move(*key)}, std::move(*facts), true};
 }
 
-} // namespace
-
-Result<std::optional<Ca>> obtain_ca(const config::Cluster& cluster, const fs::path& dir,
-                                    Clock::time_point now, bool write) {
-  if (cluster.pki)
-    return user_ca(*cluster.pki, dir, now, write);
-  const auto cert_file = cert_path(dir, k_ca_name);
-  const auto key_file = key_path(dir, k_ca_name);
+Result<std::optional<Ca>> obtain_generated(const Generated& g, const fs::path& dir,
+                                           Clock::time_point now, bool write) {
+  const auto cert_file = cert_path(dir, g.name);
+  const auto key_file = key_path(dir, g.name);
   auto cert = read_optional(cert_file);
   if (!cert)
     return std::move(cert).error();
@@ -130,7 +133,7 @@ Result<std::optional<Ca>> obtain_ca(const config::Cluster& cluster, const fs::pa
   if (!*cert && !*key) {
     if (!write)
       return std::optional<Ca>{};
-    auto made = create_ca(cluster, dir, now);
+    auto made = create_ca(g, dir, now);
     if (!made)
       return std::move(made).error();
     return std::optional<Ca>(std::move(*made));
@@ -159,6 +162,21 @@ Result<std::optional<Ca>> obtain_ca(const config::Cluster& cluster, const fs::pa
     if (auto s = tighten_key(key_file); !s)
       return std::move(s).error();
   return std::optional<Ca>(Ca{{std::move(**cert), std::move(**key)}, std::move(*facts), false});
+}
+
+} // namespace
+
+Result<std::optional<Ca>> obtain_ca(const config::Cluster& cluster, const fs::path& dir,
+                                    Clock::time_point now, bool write) {
+  if (cluster.pki)
+    return user_ca(*cluster.pki, dir, now, write);
+  return obtain_generated({k_ca_name, ca_subject(cluster), "cluster CA"}, dir, now, write);
+}
+
+Result<std::optional<Ca>> obtain_front_proxy_ca(const config::Cluster& cluster, const fs::path& dir,
+                                                Clock::time_point now, bool write) {
+  return obtain_generated(
+      {k_front_proxy_ca_name, front_proxy_ca_subject(cluster), "front-proxy CA"}, dir, now, write);
 }
 
 } // namespace acp::pki::detail

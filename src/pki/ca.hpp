@@ -21,5 +21,10 @@ struct Ca {
 Result<std::optional<Ca>> obtain_ca(const config::Cluster& cluster,
                                     const std::filesystem::path& dir, Clock::time_point now,
                                     bool write);
+/// The front-proxy CA: <dir>/pki/front-proxy-ca.crt + .key, always acpctl's own (also with a
+/// user CA), created when both are missing and `write`. Fails like obtain_ca's generated CA.
+Result<std::optional<Ca>> obtain_front_proxy_ca(const config::Cluster& cluster,
+                                                const std::filesystem::path& dir,
+                                                Clock::time_point now, bool write);
 
 } // namespace acp::pki::detail

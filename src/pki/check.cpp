@@ -63,50 +63,67 @@ void date_status(CertEntry& e, Clock::time_point now, int within_days) {
 
 } // namespace
 
+namespace {
+
+// A CA's entry; `ca` is set when it could be read (leaves are then judged against it).
+CertEntry ca_entry(const char* name, const std::filesystem::path& dir, Clock::time_point now,
+                   int within_days, std::optional<Ca>& ca) {
+  CertEntry e;
+  e.name = name;
+  e.file = cert_path(dir, name);
+  std::optional<std::string> pem;
+  std::optional<CertFacts> facts;
+  if (read_into(e, pem, facts)) {
+    date_status(e, now, within_days);
+    if (!facts->is_ca) {
+      e.status = CertStatus::invalid;
+      e.problem = "not a CA certificate";
+    }
+    ca = Ca{{std::move(*pem), {}}, std::move(*facts), false};
+  }
+  return e;
+}
+
+CertEntry leaf_entry(const Leaf& leaf, const std::filesystem::path& dir, Clock::time_point now,
+                     int within_days, const std::optional<Ca>& ca) {
+  CertEntry e;
+  e.name = leaf.name;
+  e.file = cert_path(dir, leaf.name);
+  e.node = leaf.node;
+  std::optional<std::string> pem;
+  std::optional<CertFacts> facts;
+  if (!read_into(e, pem, facts))
+    return e;
+  date_status(e, now, within_days);
+  auto key = read_optional(key_path(dir, leaf.name));
+  if (!key || !*key || !is_key(**key)) {
+    e.status = key && !*key ? CertStatus::missing : CertStatus::invalid;
+    e.problem = fmt::format("{} is {}", key_path(dir, leaf.name).string(),
+                            key && !*key ? "missing" : "not a PEM private key");
+  } else if (ca) {
+    const auto a = assess(leaf, *facts, *pem, **key, *ca, now, within_days);
+    if (a.verdict == Verdict::stale) {
+      e.status = CertStatus::invalid;
+      e.problem = a.reason;
+    }
+  }
+  return e;
+}
+
+} // namespace
+
 std::vector<CertEntry> check(const config::Cluster& cluster, const std::filesystem::path& dir,
                              int within_days) {
   const auto now = Clock::now();
   std::vector<CertEntry> out;
-  CertEntry ca_entry;
-  ca_entry.name = k_ca_name;
-  ca_entry.file = cert_path(dir, k_ca_name);
-  std::optional<std::string> ca_pem;
-  std::optional<CertFacts> ca_facts;
-  if (read_into(ca_entry, ca_pem, ca_facts)) {
-    date_status(ca_entry, now, within_days);
-    if (!ca_facts->is_ca) {
-      ca_entry.status = CertStatus::invalid;
-      ca_entry.problem = "not a CA certificate";
-    }
-  }
-  out.push_back(ca_entry);
-  for (const auto& leaf : wanted_leaves(cluster)) {
-    CertEntry e;
-    e.name = leaf.name;
-    e.file = cert_path(dir, leaf.name);
-    e.node = leaf.node;
-    std::optional<std::string> pem;
-    std::optional<CertFacts> facts;
-    if (!read_into(e, pem, facts)) {
-      out.push_back(std::move(e));
-      continue;
-    }
-    date_status(e, now, within_days);
-    auto key = read_optional(key_path(dir, leaf.name));
-    if (!key || !*key || !is_key(**key)) {
-      e.status = key && !*key ? CertStatus::missing : CertStatus::invalid;
-      e.problem = fmt::format("{} is {}", key_path(dir, leaf.name).string(),
-                              key && !*key ? "missing" : "not a PEM private key");
-    } else if (ca_pem) {
-      const Ca ca{{*ca_pem, {}}, *ca_facts, false};
-      const auto a = assess(leaf, *facts, *pem, **key, ca, now, within_days);
-      if (a.verdict == Verdict::stale) {
-        e.status = CertStatus::invalid;
-        e.problem = a.reason;
-      }
-    }
-    out.push_back(std::move(e));
-  }
+  std::optional<Ca> ca;
+  std::optional<Ca> front_proxy;
+  out.push_back(ca_entry(k_ca_name, dir, now, within_days, ca));
+  if (has_kubernetes(cluster))
+    out.push_back(ca_entry(k_front_proxy_ca_name, dir, now, within_days, front_proxy));
+  for (const auto& leaf : wanted_leaves(cluster))
+    out.push_back(leaf_entry(leaf, dir, now, within_days,
+                             leaf.signer == Signer::front_proxy ? front_proxy : ca));
   return out;
 }
 

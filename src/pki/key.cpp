@@ -4,6 +4,7 @@
 #include "x509.hpp"
 
 #include <openssl/core_names.h>
+#include <openssl/pem.h>
 
 namespace acp::pki::detail {
 
@@ -17,6 +18,16 @@ Result<std::string> generate_key() {
     return openssl_error("generating an EC key");
   PkeyPtr key(raw);
   return key_pem(key.get());
+}
+
+Result<std::string> public_key_pem(std::string_view key_pem) {
+  auto key = parse_key(key_pem);
+  if (!key)
+    return Error(Errc::invalid_input, "not a PEM private key");
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  if (!bio || PEM_write_bio_PUBKEY(bio.get(), key.get()) != 1)
+    return openssl_error("encoding a public key");
+  return bio_text(bio.get());
 }
 
 bool is_key(std::string_view key_pem) {

@@ -31,16 +31,12 @@ ClientFiles admin_client(const std::filesystem::path& dir) {
 
 namespace acp::pki::detail {
 
-namespace {
-
 std::vector<std::string> sorted_unique(std::vector<std::string> sans) {
   sans.erase(std::remove(sans.begin(), sans.end(), std::string{}), sans.end());
   std::sort(sans.begin(), sans.end());
   sans.erase(std::unique(sans.begin(), sans.end()), sans.end());
   return sans;
 }
-
-} // namespace
 
 std::filesystem::path pki_dir(const std::filesystem::path& dir) {
   return dir / "pki";
@@ -70,16 +66,23 @@ std::string registry_name(const std::string& node) {
   return std::string(k_registry_prefix) + node + "-server";
 }
 
-// A registry replica is reached at its node's name and address, through the VIP or the load
-// balancer, at the registry address's host, and on the node itself.
-std::vector<std::string> registry_sans(const config::Cluster& cluster, const config::Node& node) {
-  std::vector<std::string> sans{dns_san(node.name), ip_san(node.address), dns_san("localhost"),
-                                ip_san("127.0.0.1")};
+std::vector<std::string> endpoint_sans(const config::Cluster& cluster) {
+  std::vector<std::string> sans;
   if (const auto& v = cluster.endpoint.self_built_vip)
     sans.push_back(ip_san(v->vip));
   if (const auto& lb = cluster.endpoint.external_load_balancer)
     sans.push_back(util::IpAddress::parse(lb->address) ? ip_san(lb->address)
                                                        : dns_san(lb->address));
+  return sans;
+}
+
+// A registry replica is reached at its node's name and address, through the VIP or the load
+// balancer, at the registry address's host, and on the node itself.
+std::vector<std::string> registry_sans(const config::Cluster& cluster, const config::Node& node) {
+  std::vector<std::string> sans{dns_san(node.name), ip_san(node.address), dns_san("localhost"),
+                                ip_san("127.0.0.1")};
+  for (auto& san : endpoint_sans(cluster))
+    sans.push_back(std::move(san));
   auto host = cluster.registry->address;
   if (host.starts_with('[')) // [v6]:port
     host = host.substr(1, host.find(']') - 1);
@@ -114,6 +117,8 @@ std::vector<Leaf> wanted_leaves(const config::Cluster& cluster) {
     for (const auto* node : cluster.nodes_with(config::Role::control_plane))
       out.push_back({registry_name(node->name), node->name,
                      CertSpec{{node->name, {}}, registry_sans(cluster, *node), Usage::server}});
+  for (auto& leaf : kubernetes_leaves(cluster))
+    out.push_back(std::move(leaf));
   out.push_back(
       {k_healthcheck_name, {}, CertSpec{{"acp-etcd-healthcheck-client", {}}, {}, Usage::client}});
   out.push_back(

@@ -1,4 +1,5 @@
-// What a node gets: the CA certificate and its own etcd certificates, at the contract's paths.
+// What a node gets: the CA certificate and its own etcd certificates, at the contract's paths;
+// and the accessors of what ClusterPki holds per node.
 
 #include "acpctl/util/hash.hpp"
 #include "layout.hpp"
@@ -20,6 +21,38 @@ const KeyPair* ClusterPki::etcd_peer(const std::string& node) const {
 const KeyPair* ClusterPki::registry_server(const std::string& node) const {
   const auto it = m_registry.find(node);
   return it == m_registry.end() ? nullptr : &it->second;
+}
+
+std::string_view to_string(KubeCert cert) {
+  switch (cert) {
+  case KubeCert::apiserver:
+    return "apiserver";
+  case KubeCert::apiserver_kubelet_client:
+    return "apiserver-kubelet-client";
+  case KubeCert::apiserver_etcd_client:
+    return "apiserver-etcd-client";
+  case KubeCert::front_proxy_client:
+    return "front-proxy-client";
+  case KubeCert::admin:
+    return "admin";
+  case KubeCert::controller_manager:
+    return "controller-manager";
+  case KubeCert::scheduler:
+    return "scheduler";
+  case KubeCert::kubelet:
+    return "kubelet";
+  }
+  return "?";
+}
+
+const KeyPair* ClusterPki::kubernetes(const std::string& node, KubeCert cert) const {
+  const auto it = m_kubernetes.find(detail::kubernetes_name(node, to_string(cert)));
+  return it == m_kubernetes.end() ? nullptr : &it->second;
+}
+
+const KeyPair* ClusterPki::super_admin() const {
+  const auto it = m_kubernetes.find(std::string(detail::k_kubernetes_prefix) + "super-admin");
+  return it == m_kubernetes.end() ? nullptr : &it->second;
 }
 
 std::vector<NodeFile> node_files(const ClusterPki& pki, const config::Node& node) {

@@ -5,6 +5,7 @@
 
 #include "acpctl/util/log.hpp"
 #include "assess.hpp"
+#include "sa_key.hpp"
 #include "store.hpp"
 
 #include <algorithm>
@@ -15,8 +16,14 @@ namespace acp::pki {
 // Fills ClusterPki's members (a friend), so the public class stays read-only.
 struct Builder {
   static void ca(ClusterPki& pki, std::string cert) { pki.m_ca_cert = std::move(cert); }
+  static void front_proxy_ca(ClusterPki& pki, std::string cert) {
+    pki.m_front_proxy_ca = std::move(cert);
+  }
+  static void sa(ClusterPki& pki, ServiceAccountKey key) { pki.m_sa = std::move(key); }
   static void leaf(ClusterPki& pki, const detail::Leaf& leaf, KeyPair pair) {
-    if (leaf.name == detail::k_healthcheck_name)
+    if (leaf.name.starts_with(detail::k_kubernetes_prefix))
+      pki.m_kubernetes[leaf.name] = std::move(pair);
+    else if (leaf.name == detail::k_healthcheck_name)
       pki.m_healthcheck = std::move(pair);
     else if (leaf.name == detail::k_admin_name)
       pki.m_admin = std::move(pair);
@@ -69,7 +76,8 @@ Result<OnDisk> read_leaf(const fs::path& dir, const Leaf& leaf) {
 Assessment judge(const Leaf& leaf, const OnDisk& d, const std::optional<Ca>& ca,
                  const Policy& policy) {
   if (!ca)
-    return {Verdict::missing, "the cluster CA is new"};
+    return {Verdict::missing, leaf.signer == Signer::front_proxy ? "the front-proxy CA is new"
+                                                                 : "the cluster CA is new"};
   if (!d.cert && !d.key)
     return {Verdict::missing, "missing"};
   if (!d.cert)
@@ -99,6 +107,100 @@ Result<KeyPair> issue_leaf(const fs::path& dir, const Leaf& leaf, const Ca& ca,
   return KeyPair{std::move(*cert), std::move(*key)};
 }
 
+// The CAs of one walk: the cluster CA and, with Kubernetes, the front-proxy CA. A CA that is
+// missing in a dry run is absent: every leaf it would sign is then "missing".
+struct Cas {
+  std::optional<Ca> cluster;
+  std::optional<Ca> front_proxy;
+
+  const std::optional<Ca>& of(const Leaf& leaf) const {
+    return leaf.signer == Signer::front_proxy ? front_proxy : cluster;
+  }
+};
+
+// One CA into the outcome: an error in load mode when missing, an entry in `issued` when made
+// (or to be made).
+Status take_ca(const char* name, const std::optional<Ca>& ca, const fs::path& dir,
+               const Policy& policy, Outcome& out) {
+  if (!ca) {
+    if (policy.mode == Mode::load)
+      return Error(Errc::invalid_input, fmt::format("{} is missing", cert_path(dir, name).string()))
+          .with_hint("acpctl apply creates the cluster's certificates");
+    out.issued.push_back({name, "missing", std::nullopt, std::nullopt});
+  } else if (ca->created) {
+    out.issued.push_back({name, "missing", std::nullopt, ca->facts.not_after});
+  }
+  return {};
+}
+
+Result<Cas> obtain_cas(const config::Cluster& cluster, const fs::path& dir, const Policy& policy,
+                       Outcome& out) {
+  const bool write = policy.mode == Mode::write;
+  Cas cas;
+  auto ca = obtain_ca(cluster, dir, policy.now, write);
+  if (!ca)
+    return std::move(ca).error();
+  cas.cluster = std::move(*ca);
+  if (auto s = take_ca(k_ca_name, cas.cluster, dir, policy, out); !s)
+    return std::move(s).error();
+  if (cas.cluster)
+    Builder::ca(out.pki, cas.cluster->pair.cert);
+  if (!has_kubernetes(cluster))
+    return cas;
+  auto fp = obtain_front_proxy_ca(cluster, dir, policy.now, write);
+  if (!fp)
+    return std::move(fp).error();
+  cas.front_proxy = std::move(*fp);
+  if (auto s = take_ca(k_front_proxy_ca_name, cas.front_proxy, dir, policy, out); !s)
+    return std::move(s).error();
+  if (cas.front_proxy)
+    Builder::front_proxy_ca(out.pki, cas.front_proxy->pair.cert);
+  auto sa = obtain_sa_key(dir, policy.mode);
+  if (!sa)
+    return std::move(sa).error();
+  if (*sa)
+    Builder::sa(out.pki, std::move(**sa));
+  return cas;
+}
+
+// One leaf: kept, re-issued (with its reason in `out.issued`), or an error in load mode.
+Status walk_leaf(const Leaf& leaf, const fs::path& dir, const Cas& cas, const Policy& policy,
+                 Outcome& out) {
+  const bool write = policy.mode == Mode::write;
+  auto disk = read_leaf(dir, leaf);
+  if (!disk)
+    return std::move(disk).error();
+  const auto& ca = cas.of(leaf);
+  const auto a = judge(leaf, *disk, ca, policy);
+  const auto file = cert_path(dir, leaf.name);
+  if (a.verdict == Verdict::keep || (policy.mode == Mode::load && a.verdict == Verdict::expiring)) {
+    if (write)
+      if (auto s = tighten_key(key_path(dir, leaf.name)); !s)
+        return s;
+    Builder::leaf(out.pki, leaf, {std::move(*disk->cert), std::move(*disk->key)});
+    return {};
+  }
+  if (policy.mode == Mode::load)
+    return Error(Errc::invalid_input, fmt::format("{}: {}", file.string(), a.reason))
+        .with_hint("acpctl apply (or acpctl certs renew) issues it again");
+  Renewed r{leaf.name, a.reason, std::nullopt, std::nullopt};
+  if (disk->facts)
+    r.old_not_after = disk->facts->not_after;
+  if (write) {
+    auto pair = issue_leaf(dir, leaf, *ca, policy.now);
+    if (!pair)
+      return std::move(pair).error();
+    if (auto facts = inspect(pair->cert))
+      r.new_not_after = facts->not_after;
+    // A first apply issues everything: one summary line then, a line per certificate later.
+    log::write(a.verdict == Verdict::missing ? log::Level::debug : log::Level::info, {},
+               fmt::format("pki: issued {} ({})", file.string(), a.reason));
+    Builder::leaf(out.pki, leaf, std::move(*pair));
+  }
+  out.issued.push_back(std::move(r));
+  return {};
+}
+
 } // namespace
 
 Result<Outcome> reconcile(const config::Cluster& cluster, const fs::path& dir,
@@ -107,54 +209,13 @@ Result<Outcome> reconcile(const config::Cluster& cluster, const fs::path& dir,
   if (write)
     if (auto s = prepare_dirs(dir); !s)
       return std::move(s).error();
-  auto ca = obtain_ca(cluster, dir, policy.now, write);
-  if (!ca)
-    return std::move(ca).error();
   Outcome out;
-  if (!*ca) {
-    if (policy.mode == Mode::load)
-      return Error(Errc::invalid_input,
-                   fmt::format("{} is missing", cert_path(dir, k_ca_name).string()))
-          .with_hint("acpctl apply creates the cluster's certificates");
-    out.issued.push_back({k_ca_name, "missing", std::nullopt, std::nullopt});
-  } else {
-    if ((*ca)->created)
-      out.issued.push_back({k_ca_name, "missing", std::nullopt, (*ca)->facts.not_after});
-    Builder::ca(out.pki, (*ca)->pair.cert);
-  }
-  for (const auto& leaf : wanted_leaves(cluster)) {
-    auto disk = read_leaf(dir, leaf);
-    if (!disk)
-      return std::move(disk).error();
-    const auto a = judge(leaf, *disk, *ca, policy);
-    const auto file = cert_path(dir, leaf.name);
-    if (a.verdict == Verdict::keep ||
-        (policy.mode == Mode::load && a.verdict == Verdict::expiring)) {
-      if (write)
-        if (auto s = tighten_key(key_path(dir, leaf.name)); !s)
-          return std::move(s).error();
-      Builder::leaf(out.pki, leaf, {std::move(*disk->cert), std::move(*disk->key)});
-      continue;
-    }
-    if (policy.mode == Mode::load)
-      return Error(Errc::invalid_input, fmt::format("{}: {}", file.string(), a.reason))
-          .with_hint("acpctl apply (or acpctl certs renew) issues it again");
-    Renewed r{leaf.name, a.reason, std::nullopt, std::nullopt};
-    if (disk->facts)
-      r.old_not_after = disk->facts->not_after;
-    if (write) {
-      auto pair = issue_leaf(dir, leaf, **ca, policy.now);
-      if (!pair)
-        return std::move(pair).error();
-      if (auto facts = inspect(pair->cert))
-        r.new_not_after = facts->not_after;
-      // A first apply issues everything: one summary line then, a line per certificate later.
-      log::write(a.verdict == Verdict::missing ? log::Level::debug : log::Level::info, {},
-                 fmt::format("pki: issued {} ({})", file.string(), a.reason));
-      Builder::leaf(out.pki, leaf, std::move(*pair));
-    }
-    out.issued.push_back(std::move(r));
-  }
+  auto cas = obtain_cas(cluster, dir, policy, out);
+  if (!cas)
+    return std::move(cas).error();
+  for (const auto& leaf : wanted_leaves(cluster))
+    if (auto s = walk_leaf(leaf, dir, *cas, policy, out); !s)
+      return std::move(s).error();
   const auto fresh = std::count_if(out.issued.begin(), out.issued.end(),
                                    [](const Renewed& r) { return r.reason == "missing"; });
   if (write && fresh > 1)

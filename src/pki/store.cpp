@@ -25,7 +25,8 @@ Result<std::optional<std::string>> read_optional(const fs::path& path) {
 }
 
 Status prepare_dirs(const fs::path& dir) {
-  for (const auto& d : {dir / "pki", dir / "pki" / "etcd", dir / "pki" / "registry"}) {
+  for (const auto& d :
+       {dir / "pki", dir / "pki" / "etcd", dir / "pki" / "registry", dir / "pki" / "kubernetes"}) {
     std::error_code ec;
     fs::create_directories(d, ec);
     if (ec)

@@ -13,7 +13,7 @@ namespace acp::pki::detail {
 
 /// The file's content, nullopt if it does not exist; Errc::io if it cannot be read.
 Result<std::optional<std::string>> read_optional(const std::filesystem::path& path);
-/// Creates <dir>/pki and <dir>/pki/etcd, mode 0700.
+/// Creates <dir>/pki and its etcd, registry and kubernetes folders, mode 0700.
 Status prepare_dirs(const std::filesystem::path& dir);
 /// Writes a certificate (0644) or a private key (0600) atomically.
 Status write_cert(const std::filesystem::path& path, const std::string& pem);

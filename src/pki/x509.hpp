@@ -60,6 +60,9 @@ Result<std::string> issue(const CertSpec& spec, const std::string& key_pem, cons
 Result<CertFacts> inspect(std::string_view pem);
 /// True if `cert_pem` was issued and signed by `ca_pem`.
 bool signed_by(std::string_view cert_pem, std::string_view ca_pem);
+/// The public half of `key_pem` as PEM "PUBLIC KEY" (SubjectPublicKeyInfo), as kubeadm writes
+/// sa.pub. Errc::invalid_input if `key_pem` is no private key.
+Result<std::string> public_key_pem(std::string_view key_pem);
 /// True if `key_pem` is a private key (never encrypted).
 bool is_key(std::string_view key_pem);
 /// True if `key_pem` is the private key of `cert_pem`.

@@ -1,8 +1,11 @@
 #pragma once
 // The cluster's PKI: a CA (generated, or one the user supplies in spec.pki), etcd server and
 // peer certificates per etcd node, an etcd health-check client certificate and acpctl's own
-// admin client certificate. Kept in acpctl's cluster directory; the nodes get copies of what
-// they need (node_files). Valid certificates are never re-issued, so a re-apply changes nothing.
+// admin client certificate; with spec.kubernetesVersion also every certificate kubeadm's
+// external-CA mode needs (see docs/kubernetes.md), a front-proxy CA and the service-account
+// key. Kept in acpctl's cluster directory; the nodes get copies of what they need
+// (node_files). Valid certificates are never re-issued, so a re-apply changes nothing. No CA
+// key ever leaves the cluster directory.
 
 #include "acpctl/config/model.hpp"
 #include "acpctl/util/error.hpp"
@@ -38,6 +41,26 @@ struct KeyPair {
   std::string key;
 };
 
+/// The service-account token signing key pair (PEM). The key is a secret: never log it.
+struct ServiceAccountKey {
+  std::string key; ///< PKCS#8 private key (sa.key)
+  std::string pub; ///< SubjectPublicKeyInfo (sa.pub)
+};
+
+/// A control-plane node's Kubernetes certificates, by kubeadm's file base name.
+enum class KubeCert {
+  apiserver,                ///< apiserver.crt: kube-apiserver's serving certificate
+  apiserver_kubelet_client, ///< apiserver-kubelet-client.crt: API server -> kubelets
+  apiserver_etcd_client,    ///< apiserver-etcd-client.crt: API server -> etcd (cluster CA)
+  front_proxy_client,       ///< front-proxy-client.crt, signed by the front-proxy CA
+  admin,                    ///< admin.conf's user
+  controller_manager,       ///< controller-manager.conf's user
+  scheduler,                ///< scheduler.conf's user
+  kubelet,                  ///< kubelet.conf's user: system:node:<name>
+};
+/// "apiserver", "apiserver-kubelet-client", ..., "kubelet"
+std::string_view to_string(KubeCert cert);
+
 /// The cluster's PKI as loaded into memory: the CA certificate, and per etcd node its server
 /// and peer certificates, the health-check client certificate, the admin client certificate.
 class ClusterPki {
@@ -55,12 +78,26 @@ public:
   /// acpctl's own client certificate (CN acpctl-admin, O system:masters); stays local.
   const KeyPair& admin() const { return m_admin; }
 
+  /// `node`'s Kubernetes certificate `cert`; nullptr without Kubernetes or for a node without
+  /// the control-plane role.
+  const KeyPair* kubernetes(const std::string& node, KubeCert cert) const;
+  /// super-admin.conf's user (CN kubernetes-super-admin, O system:masters; 1.29 and newer,
+  /// for the init node only); nullptr otherwise.
+  const KeyPair* super_admin() const;
+  /// The front-proxy CA certificate (PEM); empty without Kubernetes. Its key stays local.
+  const std::string& front_proxy_ca() const { return m_front_proxy_ca; }
+  /// The service-account key pair; nullptr without Kubernetes.
+  const ServiceAccountKey* service_account() const { return m_sa ? &*m_sa : nullptr; }
+
 private:
   friend struct Builder;
   std::string m_ca_cert;
   std::map<std::string, KeyPair, std::less<>> m_server;
   std::map<std::string, KeyPair, std::less<>> m_peer;
   std::map<std::string, KeyPair, std::less<>> m_registry;
+  std::map<std::string, KeyPair, std::less<>> m_kubernetes; ///< by local name
+  std::string m_front_proxy_ca;
+  std::optional<ServiceAccountKey> m_sa;
   KeyPair m_healthcheck;
   KeyPair m_admin;
 };
@@ -89,6 +126,9 @@ inline constexpr const char* k_node_etcd_dir = "/etc/acp/pki/etcd";
 
 /// The files `node` needs at the node paths above (empty for a node without the etcd role):
 /// ca.crt, etcd/server.*, etcd/peer.*, etcd/healthcheck-client.*; keys 0600, certs 0644.
+/// Kubernetes' files are not among them: the kubernetes component places them with its own
+/// stage and record (kubernetes::node_files), so a cluster whose package carries no
+/// Kubernetes never gets /etc/kubernetes.
 std::vector<NodeFile> node_files(const ClusterPki& pki, const config::Node& node);
 /// sha256 (hex) over node_files(pki, node): changes exactly when a file the node needs does.
 std::string node_digest(const ClusterPki& pki, const config::Node& node);
@@ -128,9 +168,9 @@ struct CertEntry {
   std::string problem; ///< why it is invalid; empty otherwise
 };
 
-/// Every certificate this config needs (CA first, then per etcd node, then the client
-/// certificates), read from <dir>/pki without changing anything. `within_days` decides
-/// expiring. Never fails: what cannot be read is reported as invalid.
+/// Every certificate this config needs (CA first, the front-proxy CA with Kubernetes, then
+/// the leaves in ensure's order), read from <dir>/pki without changing anything. `within_days`
+/// decides expiring. Never fails: what cannot be read is reported as invalid.
 std::vector<CertEntry> check(const config::Cluster& cluster, const std::filesystem::path& dir,
                              int within_days = 30);
 
