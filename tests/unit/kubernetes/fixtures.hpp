@@ -59,6 +59,28 @@ inline acp::config::Cluster cluster(const Shape& shape = {}) {
   return c;
 }
 
+/// Decodes base64 (a kubeconfig's *-data), independently of the code under test.
+inline std::string unbase64(const std::string& text) {
+  static const std::string k_alphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  unsigned value = 0;
+  int bits = 0;
+  for (const char c : text) {
+    if (c == '=')
+      break;
+    const auto at = k_alphabet.find(c);
+    REQUIRE(at != std::string::npos);
+    value = (value << 6) | static_cast<unsigned>(at);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += static_cast<char>((value >> bits) & 0xff);
+    }
+  }
+  return out;
+}
+
 inline constexpr const char* k_hash =
     "sha256:2a90b282463778fb08687c1fc0f5838e70d5236f547ba6752dbe52feb2d0aad5";
 

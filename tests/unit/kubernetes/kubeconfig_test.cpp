@@ -6,27 +6,6 @@ using namespace kubernetes_fixtures;
 
 namespace {
 
-std::string unbase64(const std::string& text) {
-  static const std::string k_alphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  unsigned value = 0;
-  int bits = 0;
-  for (const char c : text) {
-    if (c == '=')
-      break;
-    const auto at = k_alphabet.find(c);
-    REQUIRE(at != std::string::npos);
-    value = (value << 6) | static_cast<unsigned>(at);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((value >> bits) & 0xff);
-    }
-  }
-  return out;
-}
-
 KubeconfigInput input() {
   KubeconfigInput in;
   in.cluster_name = "lab";

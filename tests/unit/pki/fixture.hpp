@@ -11,11 +11,17 @@
 
 namespace acp::pki::test {
 
-/// The `acpctl init` example: 3 etcd nodes cp-1..cp-3 (192.168.10.11-13), VIP 192.168.10.100.
-inline config::Cluster example_cluster() {
+/// The `acpctl init` example: 3 etcd nodes cp-1..cp-3 (192.168.10.11-13), VIP 192.168.10.100,
+/// service CIDR 10.4.0.0/16. Without `kubernetes` its kubernetesVersion is cleared: the
+/// etcd/registry PKI alone, exactly as it was before Kubernetes' certificates.
+inline config::Cluster example_cluster(bool kubernetes = false) {
   auto r = config::load_text(config::example_config(), "cluster.yaml");
   REQUIRE(r.ok());
-  return *r.cluster;
+  auto cluster = *r.cluster;
+  REQUIRE(cluster.kubernetes_version == "v1.31.6");
+  if (!kubernetes)
+    cluster.kubernetes_version.clear();
+  return cluster;
 }
 
 inline std::string slurp(const std::filesystem::path& path) {
