@@ -20,8 +20,8 @@
 namespace acp::kubernetes {
 
 inline constexpr int k_api_port = 6443;
-/// kubeadm's certificate directory: acpctl puts the cluster CA (ca.crt, ca.key) there, so
-/// kubeadm signs its certificates with acpctl's CA instead of making its own.
+/// kubeadm's certificate directory: acpctl puts every certificate kubeadm needs there but no
+/// CA key (kubeadm's external-CA mode, see files.hpp), so kubeadm signs nothing itself.
 inline constexpr std::string_view k_pki_dir = "/etc/kubernetes/pki";
 /// The external etcd's CA and the API server's etcd client pair, where kubeadm's docs put
 /// them for an external etcd. The etcd CA is acpctl's cluster CA.
