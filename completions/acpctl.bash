@@ -6,7 +6,7 @@ _acpctl() {
   for ((i = 1; i < COMP_CWORD; i++)); do
     w="${COMP_WORDS[i]}"
     case "${cmdpath}/${w}" in
-      "/version"|"/init"|"/validate"|"/package"|"/package/build"|"/package/keygen"|"/package/show"|"/package/verify"|"/package/unpack"|"/exec"|"/upload"|"/plan"|"/apply"|"/status"|"/reset"|"/certs"|"/certs/check"|"/certs/renew"|"/etcd"|"/etcd/snapshot"|"/etcd/snapshot/save"|"/etcd/snapshot/list"|"/etcd/snapshot/upload"|"/etcd/snapshot/restore"|"/upgrade"|"/upgrade/plan"|"/upgrade/apply"|"/upgrade/rollback"|"/upgrade/status"|"/images"|"/images/push"|"/images/list"|"/history"|"/completion") cmdpath="${cmdpath}/${w}" ;;
+      "/version"|"/init"|"/validate"|"/package"|"/package/build"|"/package/keygen"|"/package/show"|"/package/verify"|"/package/unpack"|"/exec"|"/upload"|"/plan"|"/apply"|"/status"|"/reset"|"/certs"|"/certs/check"|"/certs/renew"|"/etcd"|"/etcd/snapshot"|"/etcd/snapshot/save"|"/etcd/snapshot/list"|"/etcd/snapshot/upload"|"/etcd/snapshot/restore"|"/upgrade"|"/upgrade/plan"|"/upgrade/apply"|"/upgrade/rollback"|"/upgrade/status"|"/images"|"/images/push"|"/images/list"|"/kubeconfig"|"/history"|"/completion") cmdpath="${cmdpath}/${w}" ;;
     esac
   done
   case "$prev" in
@@ -15,7 +15,7 @@ _acpctl() {
   esac
   case "$cmdpath" in
     "")
-      COMPREPLY=($(compgen -W 'version init validate package exec upload plan apply status reset certs etcd upgrade images history completion -h --help -o --output -v --verbose --no-color --log-file --timeout' -- "$cur")) ;;
+      COMPREPLY=($(compgen -W 'version init validate package exec upload plan apply status reset certs etcd upgrade images kubeconfig history completion -h --help -o --output -v --verbose --no-color --log-file --timeout' -- "$cur")) ;;
     "/version")
       COMPREPLY=($(compgen -W '-h --help' -- "$cur")) ;;
     "/init")
@@ -173,6 +173,12 @@ _acpctl() {
         --registry-ca) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
       esac
       COMPREPLY=($(compgen -W '-h --help -f --file --package --key --insecure-skip-signature --registry --plain --registry-ca' -- "$cur")) ;;
+    "/kubeconfig")
+      case "$prev" in
+        -f|--file) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --path) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
+      esac
+      COMPREPLY=($(compgen -W '-h --help -f --file --path' -- "$cur")) ;;
     "/history")
       case "$prev" in
         -f|--file) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;

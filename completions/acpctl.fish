@@ -4,7 +4,7 @@ function __acpctl_path
     set -l path ""
     for w in (commandline -opc)[2..-1]
         switch "$path/$w"
-            case /version /init /validate /package /package/build /package/keygen /package/show /package/verify /package/unpack /exec /upload /plan /apply /status /reset /certs /certs/check /certs/renew /etcd /etcd/snapshot /etcd/snapshot/save /etcd/snapshot/list /etcd/snapshot/upload /etcd/snapshot/restore /upgrade /upgrade/plan /upgrade/apply /upgrade/rollback /upgrade/status /images /images/push /images/list /history /completion
+            case /version /init /validate /package /package/build /package/keygen /package/show /package/verify /package/unpack /exec /upload /plan /apply /status /reset /certs /certs/check /certs/renew /etcd /etcd/snapshot /etcd/snapshot/save /etcd/snapshot/list /etcd/snapshot/upload /etcd/snapshot/restore /upgrade /upgrade/plan /upgrade/apply /upgrade/rollback /upgrade/status /images /images/push /images/list /kubeconfig /history /completion
                 set path "$path/$w"
         end
     end
@@ -29,6 +29,7 @@ complete -c acpctl -n '__acpctl_path_is \'\'' -a 'certs' -d 'Check and renew the
 complete -c acpctl -n '__acpctl_path_is \'\'' -a 'etcd' -d 'Operate the cluster\'s etcd'
 complete -c acpctl -n '__acpctl_path_is \'\'' -a 'upgrade' -d 'Upgrade to a release or patch node by node, roll back, show releases'
 complete -c acpctl -n '__acpctl_path_is \'\'' -a 'images' -d 'The package\'s container images on the platform registry\'s replicas'
+complete -c acpctl -n '__acpctl_path_is \'\'' -a 'kubeconfig' -d 'Write an admin kubeconfig (mode 0600) for the cluster\'s API endpoint'
 complete -c acpctl -n '__acpctl_path_is \'\'' -a 'history' -d 'Show each node\'s release changes'
 complete -c acpctl -n '__acpctl_path_is \'\'' -a 'completion' -d 'Print a shell completion script'
 complete -c acpctl -s h -l help -x -d 'Print this help message and exit'
@@ -206,6 +207,9 @@ complete -c acpctl -n '__acpctl_path_is \'/images/list\'' -l insecure-skip-signa
 complete -c acpctl -n '__acpctl_path_is \'/images/list\'' -l registry -x -d 'Use this registry (HOST:PORT, repeatable) instead of every replica'
 complete -c acpctl -n '__acpctl_path_is \'/images/list\'' -l plain -x -d 'Plain HTTP to --registry (never for the replicas)'
 complete -c acpctl -n '__acpctl_path_is \'/images/list\'' -l registry-ca -r -F -d 'CA bundle for --registry (default: the cluster CA)'
+complete -c acpctl -n '__acpctl_path_is \'/kubeconfig\'' -s h -l help -x -d 'Print this help message and exit'
+complete -c acpctl -n '__acpctl_path_is \'/kubeconfig\'' -s f -l file -r -F -d 'The cluster config'
+complete -c acpctl -n '__acpctl_path_is \'/kubeconfig\'' -l path -r -F -d 'Where to write it (default: $ACPCTL_HOME/clusters/<name>/admin.kubeconfig)'
 complete -c acpctl -n '__acpctl_path_is \'/history\'' -s h -l help -x -d 'Print this help message and exit'
 complete -c acpctl -n '__acpctl_path_is \'/history\'' -s f -l file -r -F -d 'The cluster config'
 complete -c acpctl -n '__acpctl_path_is \'/completion\'' -a 'bash zsh fish'

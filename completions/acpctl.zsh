@@ -7,7 +7,7 @@ _acpctl() {
   for ((i = 2; i < CURRENT; i++)); do
     w="${words[i]}"
     case "${cmdpath}/${w}" in
-      "/version"|"/init"|"/validate"|"/package"|"/package/build"|"/package/keygen"|"/package/show"|"/package/verify"|"/package/unpack"|"/exec"|"/upload"|"/plan"|"/apply"|"/status"|"/reset"|"/certs"|"/certs/check"|"/certs/renew"|"/etcd"|"/etcd/snapshot"|"/etcd/snapshot/save"|"/etcd/snapshot/list"|"/etcd/snapshot/upload"|"/etcd/snapshot/restore"|"/upgrade"|"/upgrade/plan"|"/upgrade/apply"|"/upgrade/rollback"|"/upgrade/status"|"/images"|"/images/push"|"/images/list"|"/history"|"/completion") cmdpath="${cmdpath}/${w}" ;;
+      "/version"|"/init"|"/validate"|"/package"|"/package/build"|"/package/keygen"|"/package/show"|"/package/verify"|"/package/unpack"|"/exec"|"/upload"|"/plan"|"/apply"|"/status"|"/reset"|"/certs"|"/certs/check"|"/certs/renew"|"/etcd"|"/etcd/snapshot"|"/etcd/snapshot/save"|"/etcd/snapshot/list"|"/etcd/snapshot/upload"|"/etcd/snapshot/restore"|"/upgrade"|"/upgrade/plan"|"/upgrade/apply"|"/upgrade/rollback"|"/upgrade/status"|"/images"|"/images/push"|"/images/list"|"/kubeconfig"|"/history"|"/completion") cmdpath="${cmdpath}/${w}" ;;
     esac
   done
   case "$prev" in
@@ -17,7 +17,7 @@ _acpctl() {
   local -a subs
   case "$cmdpath" in
     "")
-      subs=('version:Print acpctl'\''s version and its libraries'\''' 'init:Print an example cluster.yaml for a 3-node global cluster' 'validate:Check a cluster config and report every problem' 'package:Build, inspect, verify and unpack packages' 'exec:Run a command on cluster nodes over SSH, in parallel (put it after --)' 'upload:Copy a local file to cluster nodes, checked by sha256 and renamed into place' 'plan:Show what apply would change on the cluster (gathers facts, runs preflight)' 'apply:Plan and apply the package to the cluster, or apply a saved plan' 'status:Show what acpctl installed on each node, its services and the apply lock' 'reset:Remove everything acpctl installed on nodes (services, components, state)' 'certs:Check and renew the cluster'\''s certificates' 'etcd:Operate the cluster'\''s etcd' 'upgrade:Upgrade to a release or patch node by node, roll back, show releases' 'images:The package'\''s container images on the platform registry'\''s replicas' 'history:Show each node'\''s release changes' 'completion:Print a shell completion script')
+      subs=('version:Print acpctl'\''s version and its libraries'\''' 'init:Print an example cluster.yaml for a 3-node global cluster' 'validate:Check a cluster config and report every problem' 'package:Build, inspect, verify and unpack packages' 'exec:Run a command on cluster nodes over SSH, in parallel (put it after --)' 'upload:Copy a local file to cluster nodes, checked by sha256 and renamed into place' 'plan:Show what apply would change on the cluster (gathers facts, runs preflight)' 'apply:Plan and apply the package to the cluster, or apply a saved plan' 'status:Show what acpctl installed on each node, its services and the apply lock' 'reset:Remove everything acpctl installed on nodes (services, components, state)' 'certs:Check and renew the cluster'\''s certificates' 'etcd:Operate the cluster'\''s etcd' 'upgrade:Upgrade to a release or patch node by node, roll back, show releases' 'images:The package'\''s container images on the platform registry'\''s replicas' 'kubeconfig:Write an admin kubeconfig (mode 0600) for the cluster'\''s API endpoint' 'history:Show each node'\''s release changes' 'completion:Print a shell completion script')
       _describe 'command' subs
       compadd -- -h --help -o --output -v --verbose --no-color --log-file --timeout
       ;;
@@ -221,6 +221,13 @@ _acpctl() {
         --registry-ca) _files; return ;;
       esac
       compadd -- -h --help -f --file --package --key --insecure-skip-signature --registry --plain --registry-ca
+      ;;
+    "/kubeconfig")
+      case "$prev" in
+        -f|--file) _files; return ;;
+        --path) _files; return ;;
+      esac
+      compadd -- -h --help -f --file --path
       ;;
     "/history")
       case "$prev" in

@@ -21,6 +21,7 @@ void add_commands(App& app) {
   add_etcd_command(app);
   add_upgrade_command(app);
   add_images_command(app);
+  add_kubeconfig_command(app);
   add_history_command(app);
   add_completion_command(app);
 }

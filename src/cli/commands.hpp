@@ -19,6 +19,7 @@ void add_certs_command(App& app);
 void add_etcd_command(App& app);
 void add_upgrade_command(App& app);
 void add_images_command(App& app);
+void add_kubeconfig_command(App& app);
 void add_history_command(App& app);
 
 } // namespace acp::cli

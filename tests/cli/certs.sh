@@ -33,6 +33,9 @@ contains "missing in the table" "$scratch/out" "missing"
 check "check json before" 1 "$acpctl" -o json certs check -f "$scratch/cluster.yaml"
 json "all missing" 'c=d["certificates"]; assert d["schema"]==1 and d["type"]=="certificates" and len(c)==38 and {x["status"] for x in c}=={"missing"}, d'
 holds "check writes nothing" test ! -e "$pki"
+check "kubeconfig before any certificate" 2 "$acpctl" kubeconfig -f "$scratch/cluster.yaml"
+contains "kubeconfig names the missing file" "$scratch/err" "$pki/ca.crt is missing"
+holds "kubeconfig writes nothing then" test ! -e "$ACPCTL_HOME/clusters/global/admin.kubeconfig"
 
 check "renew without a package issues locally" 0 "$acpctl" certs renew -f "$scratch/cluster.yaml"
 contains "renew lists the CA" "$scratch/out" "Issued ca (missing)"
@@ -40,6 +43,31 @@ contains "renew says to apply" "$scratch/err" "acpctl apply -f"
 check "check after renew" 0 "$acpctl" certs check -f "$scratch/cluster.yaml"
 contains "table header" "$scratch/out" "NOT AFTER"
 contains "server SANs" "$scratch/out" "DNS:cp-1,DNS:localhost,IP:127.0.0.1,IP:192.168.10.100,IP:192.168.10.11"
+
+# acpctl kubeconfig: the admin kubeconfig (0600) for the VIP, acpctl's admin pair embedded;
+# the key is never printed.
+kc="$ACPCTL_HOME/clusters/global/admin.kubeconfig"
+check "kubeconfig" 0 "$acpctl" kubeconfig -f "$scratch/cluster.yaml"
+contains "kubeconfig says where" "$scratch/out" "$kc (mode 0600)"
+holds "kubeconfig is 0600" test "$(stat -c %a "$kc")" = 600
+holds "kubeconfig prints no key" test "$(grep -c 'PRIVATE KEY' "$scratch/out" "$scratch/err" | awk -F: '{s+=$2} END {print s}')" = 0
+holds "kubeconfig embeds the CA, the admin pair and the VIP" python3 - "$kc" "$pki" "$scratch/cluster.yaml" <<'PY'
+import base64, re, sys
+text, pki, cfg = open(sys.argv[1]).read(), sys.argv[2], open(sys.argv[3]).read()
+field = lambda k: re.search(k + r': "([^"]*)"', text).group(1)
+vip = re.search(r"vip: *\"?([0-9.]+)", cfg).group(1)
+assert field("server") == "https://%s:6443" % vip, field("server")
+for key, name in (("certificate-authority-data", "ca.crt"), ("client-certificate-data", "admin.crt"),
+                  ("client-key-data", "admin.key")):
+    assert base64.b64decode(field(key)).decode() == open(pki + "/" + name).read(), key
+assert field("current-context") != ""
+PY
+check "kubeconfig --path into a missing directory" 1 "$acpctl" kubeconfig -f "$scratch/cluster.yaml" --path "$scratch/none/admin.conf"
+contains "the missing directory is named" "$scratch/err" "$scratch/none"
+check "kubeconfig json" 0 "$acpctl" -o json kubeconfig -f "$scratch/cluster.yaml" --path "$scratch/k.conf"
+json "kubeconfig json names path and server" 'assert d["schema"]==1 and d["path"].endswith("/k.conf") and d["server"].startswith("https://") and d["server"].endswith(":6443"), d'
+holds "json's kubeconfig is 0600" test "$(stat -c %a "$scratch/k.conf")" = 600
+
 check "check json after" 0 "$acpctl" -o json certs check -f "$scratch/cluster.yaml"
 json "all ok with expiry" '
 c={x["name"]: x for x in d["certificates"]}
@@ -76,5 +104,6 @@ contains "corrupt CA named" "$scratch/err" "$pki/ca.crt is not a PEM certificate
 printf '  pki:\n    caCertFile: ca.pem\n' >> "$scratch/cluster.yaml"
 check "half a user CA" 2 "$acpctl" certs check -f "$scratch/cluster.yaml"
 contains "half a user CA position" "$scratch/err" "cluster.yaml:$(wc -l < "$scratch/cluster.yaml"):5: spec.pki needs both"
+
 echo "certs: $passed passed, $failed failed"
 [ "$failed" = 0 ]
