@@ -17,6 +17,10 @@ namespace acp::runner {
 
 namespace {
 
+bool on_this_machine(const std::string& host) {
+  return host.starts_with("127.") || host.starts_with("localhost:") || host.starts_with("[::1]:");
+}
+
 // A registry named on the command line: the cluster CA when acpctl made one, spec.registry's
 // credentials when the config has them.
 Result<oci::Registry> named_registry(const config::Cluster& cluster, const std::string& host,
@@ -35,6 +39,12 @@ Result<oci::Registry> named_registry(const config::Cluster& cluster, const std::
   else if (std::error_code ec; std::filesystem::exists(ca, ec))
     r.ca_file = ca.string();
   if (cluster.registry && !cluster.registry->password.empty()) {
+    if (options.plain && !on_this_machine(host))
+      return Error(Errc::usage,
+                   fmt::format("--plain would send spec.registry's password in clear text to {}",
+                               host))
+          .with_hint("use TLS (the cluster CA, or --registry-ca FILE); plain HTTP with "
+                     "credentials only to a registry on 127.0.0.1, [::1] or localhost");
     auto secret = platform_registry::password(cluster);
     if (!secret)
       return std::move(secret).error();
