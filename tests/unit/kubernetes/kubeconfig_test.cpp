@@ -1,18 +1,34 @@
+#include "../service/run_local.hpp"
 #include "acpctl/pki/pki.hpp"
+#include "acpctl/util/fs.hpp"
+#include "acpctl/util/shell.hpp"
 #include "fixtures.hpp"
+
+#include <filesystem>
 
 using namespace acp::kubernetes;
 using namespace kubernetes_fixtures;
 
 namespace {
 
+// The lab cluster's PKI, made once per test run in a scratch directory: no key is committed.
+struct MadePki {
+  acp::util::TempDir dir;
+  acp::pki::ClusterPki pki = acp::pki::ensure(cluster(), dir.path()).take();
+};
+
+const MadePki& made() {
+  static const MadePki pki;
+  return pki;
+}
+
 KubeconfigInput input() {
   KubeconfigInput in;
   in.cluster_name = "lab";
   in.server = *api_server_url(cluster());
-  in.ca_pem = "-----BEGIN CERTIFICATE-----\nCA\n-----END CERTIFICATE-----\n";
-  in.client_cert_pem = "-----BEGIN CERTIFICATE-----\nadmin\n-----END CERTIFICATE-----\n";
-  in.client_key_pem = "-----BEGIN PRIVATE KEY-----\nk\n-----END PRIVATE KEY-----\n";
+  in.ca_pem = made().pki.ca_cert();
+  in.client_cert_pem = made().pki.admin().cert;
+  in.client_key_pem = made().pki.admin().key;
   return in;
 }
 
@@ -74,11 +90,20 @@ TEST_SUITE("kubernetes::kubeconfig") {
 
 TEST_SUITE("pki::ca_cert_hash") {
   TEST_CASE("the public key pin matches the one openssl computes the way kubeadm's docs say") {
-    const auto pem = read_fixture("ca-hash.pem");
-    auto hash = acp::pki::ca_cert_hash(pem.substr(pem.find("-----BEGIN")));
+    // kubeadm join's --discovery-token-ca-cert-hash recipe
+    // (https://kubernetes.io/docs/reference/setup-tools/kubeadm/kubeadm-join/), with
+    // `openssl pkey` for any key type where the docs use `openssl rsa`.
+    const auto ca = made().dir.path() / "pki" / "ca.crt";
+    REQUIRE(std::filesystem::exists(ca));
+    const auto ran = test_support::run_local(
+        "openssl x509 -pubkey -noout -in " + acp::util::shell_quote(ca.string()) +
+        " | openssl pkey -pubin -outform der | openssl dgst -sha256 -hex | sed 's/^.* //'");
+    REQUIRE_MESSAGE(ran.exit_code == 0, ran.output);
+    const auto want = "sha256:" + ran.output.substr(0, ran.output.find('\n'));
+    REQUIRE(want.size() == 7 + 64);
+    auto hash = acp::pki::ca_cert_hash(made().pki.ca_cert());
     REQUIRE_MESSAGE(hash.ok(), hash.error().describe());
-    CHECK(*hash == k_hash);
-    CHECK(pem.find(std::string(k_hash).substr(7)) != std::string::npos); // recorded beside it
+    CHECK(*hash == want);
   }
 
   TEST_CASE("refuses what is no certificate") {
