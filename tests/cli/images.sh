@@ -5,23 +5,14 @@
 # tested against real registries in tests/lab/images.sh and tests/lab/oci_client.sh.) The one
 # address named, 0.0.0.0, is this machine: nothing here can reach another host.
 set -uo pipefail
-acpctl=$1
-scratch=$(mktemp -d); trap 'rm -rf "$scratch"' EXIT
+acpctl=$(realpath "$1")
+# shellcheck source=tests/cli/lib.sh
+source "$(dirname "$0")/lib.sh"
 export ACPCTL_HOME="$scratch/home" ACP_REGISTRY_PASSWORD=s3cr3t-Pa55
-passed=0; failed=0
-check() { # check NAME WANT_CODE COMMAND...
-  local name=$1 want=$2; shift 2
-  "$@" >"$scratch/out" 2>"$scratch/err"; local got=$?
-  if [ "$got" = "$want" ]; then passed=$((passed + 1)); else
-    failed=$((failed + 1)); echo "FAIL: $name: exit $got, want $want"; cat "$scratch/out" "$scratch/err"; fi
-}
-contains() { # contains NAME FILE TEXT
-  if grep -qF -- "$3" "$2"; then passed=$((passed + 1)); else
-    failed=$((failed + 1)); echo "FAIL: $1: '$3' not in output:"; cat "$2"; fi
-}
 no_password() { # no_password NAME: the password is in neither output
   if grep -qF "$ACP_REGISTRY_PASSWORD" "$scratch/out" "$scratch/err"; then
-    failed=$((failed + 1)); echo "FAIL: $1: the password was printed"; else passed=$((passed + 1)); fi
+    fail "$1: the password was printed"
+  else pass; fi
 }
 
 cd "$scratch" || exit 1
@@ -44,7 +35,11 @@ spec:
       files:
         - path: bin/x
 YAML
-mkdir -p pkgs && "$acpctl" package build def -o pkgs --sign-key k.key >/dev/null || { echo "FAIL: package build"; exit 1; }
+mkdir -p pkgs
+if ! "$acpctl" package build def -o pkgs --sign-key k.key >/dev/null; then
+  echo "FAIL: package build"
+  exit 1
+fi
 pkg=$(ls pkgs/*.tgz)
 push=("$acpctl" images push -f cluster.yaml --package "$pkg" --key k.pub)
 
@@ -59,5 +54,4 @@ contains "the bad --registry is named" "$scratch/err" "--registry not a host is 
 check "push without a package" 2 "$acpctl" images push -f cluster.yaml
 check "list without a package" 2 "$acpctl" images list -f cluster.yaml
 
-echo "images: $passed passed, $failed failed"
-[ "$failed" = 0 ]
+finish images

@@ -12,6 +12,8 @@
 #   lab_assert_clean            fail unless nothing of the last lab remains
 #   ok MSG                      print "ok: MSG" (one line per checked behaviour)
 #   has FILE TEXT               fail, showing FILE, unless FILE contains TEXT
+#   lab_local_scratch           $work and $pids for servers on 127.0.0.1, cleaned up on EXIT
+#   lab_wait_port PORT [WHAT]   wait (20 s at most) until 127.0.0.1:PORT listens
 #
 # Variables after lab_up: LAB_DIR, LAB_N, LAB_KEY, LAB_KNOWN_HOSTS, LAB_SUDO_PASSWORD_FILE.
 # Only one lab runs per machine. ctest serialises lab tests (RESOURCE_LOCK lab); lab_up also waits
@@ -147,6 +149,30 @@ LAB_S3RVER=${S3RVER:-/opt/acpctl-lab/s3rver/node_modules/.bin/s3rver}
 lab_free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
+# lab_wait_port PORT: until something listens on 127.0.0.1:PORT; fails the test after 20 s.
+lab_wait_port() {
+  for _ in $(seq 1 100); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
+    sleep 0.2
+  done
+  lab_fail "nothing listens on 127.0.0.1:$1 after 20 s${2:+: $2}"
+}
+# lab_local_scratch: for tests of servers on 127.0.0.1 without lab_up. Sets `work` (a fresh
+# directory) and `pids` (append each server this test starts); on EXIT each of those is killed
+# and waited for, then $work is removed.
+lab_local_scratch() {
+  work=$(mktemp -d)
+  pids=()
+  trap lab_local_cleanup EXIT
+}
+lab_local_cleanup() {
+  local pid
+  for pid in "${pids[@]}"; do
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  rm -rf "$work"
+}
 lab_s3_up() {
   local port
   [ -x "$LAB_S3RVER" ] || lab_fail "s3rver is not installed at $LAB_S3RVER; run: CI=true bash scripts/setup.sh"
@@ -156,9 +182,5 @@ lab_s3_up() {
   LAB_S3_PID=$!
   # shellcheck disable=SC2034
   LAB_S3_URL=http://127.0.0.1:$port
-  for _ in $(seq 1 100); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
-    sleep 0.2
-  done
-  lab_fail "s3rver does not listen on 127.0.0.1:$port after 20 s: $(cat "$1.log")"
+  lab_wait_port "$port" "s3rver: $(cat "$1.log")"
 }

@@ -24,26 +24,7 @@ for tool in docker-registry skopeo umoci openssl htpasswd python3; do
   fi
 done
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  local pid
-  for pid in "${pids[@]}"; do
-    kill "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-# wait_port PORT: until something listens on 127.0.0.1:PORT (20 s at most).
-wait_port() {
-  for _ in $(seq 1 100); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
-    sleep 0.2
-  done
-  lab_fail "nothing listens on 127.0.0.1:$1 after 20s"
-}
+lab_local_scratch
 
 # make_cert NAME: a CA (NAME-ca.crt) and a server certificate for IP 127.0.0.1 it signed.
 make_cert() {
@@ -89,7 +70,7 @@ auth:
 EOF
 docker-registry serve "$work/registry.yml" >"$work/registry.log" 2>&1 &
 pids+=($!)
-wait_port "$port"
+lab_wait_port "$port"
 
 # The images: base (busybox), x and y on it with one small layer each, big with 80 MiB.
 layout=$work/layout

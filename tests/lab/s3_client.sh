@@ -22,26 +22,7 @@ if [ ! -x "$s3rver" ]; then
   exit 77
 fi
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  local pid
-  for pid in "${pids[@]}"; do
-    kill "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-# wait_port PORT: until something listens on 127.0.0.1:PORT (20 s at most).
-wait_port() {
-  for _ in $(seq 1 100); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
-    sleep 0.2
-  done
-  lab_fail "nothing listens on 127.0.0.1:$1 after 20s"
-}
+lab_local_scratch
 
 export S3_ACCESS_KEY=S3RVER S3_SECRET_KEY=S3RVER
 bucket=lab-bucket
@@ -50,7 +31,7 @@ url=http://127.0.0.1:$port
 "$s3rver" -d "$work/s3rver" -a 127.0.0.1 -p "$port" -s --configure-bucket "$bucket" \
   >"$work/s3rver.log" 2>&1 &
 pids+=($!)
-wait_port "$port"
+lab_wait_port "$port"
 
 # s3 ARGS...: the driver against s3rver's bucket; stdout in $work/out, stderr in $work/err.
 s3() { "$driver" "$url" "$bucket" "$@" >"$work/out" 2>"$work/err"; }
@@ -115,7 +96,7 @@ if command -v moto_server >/dev/null; then
   moto_port=$(lab_free_port)
   moto_server -H 127.0.0.1 -p "$moto_port" >"$work/moto.log" 2>&1 &
   pids+=($!)
-  wait_port "$moto_port"
+  lab_wait_port "$moto_port"
   curl -fsS -X PUT "http://127.0.0.1:$moto_port/moto-bucket" >/dev/null || lab_fail "moto: no bucket"
   moto() { "$driver" "http://127.0.0.1:$moto_port" moto-bucket "$@" >"$work/out" 2>"$work/err"; }
   rc=0
@@ -162,7 +143,7 @@ tls_url=https://127.0.0.1:$tls_port
 "$s3rver" -d "$work/s3rver-tls" -a 127.0.0.1 -p "$tls_port" -s --key "$work/tls.key" \
   --cert "$work/tls.crt" --configure-bucket "$bucket" >"$work/s3rver-tls.log" 2>&1 &
 pids+=($!)
-wait_port "$tls_port"
+lab_wait_port "$tls_port"
 if "$driver" "$tls_url" "$bucket" list "" >"$work/out" 2>"$work/err"; then
   lab_fail "a self-signed certificate was accepted"
 fi

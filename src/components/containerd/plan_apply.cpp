@@ -17,20 +17,10 @@ constexpr int k_gate_seconds = 20; // runsvdir's scan (up to 5 s), then the daem
 } // namespace
 
 void plan_node(const PlanInput& input, const HostContext& host, std::vector<Step>& out) {
-  if (!input.platform)
-    return;
-  const std::string name(k_name);
-  const auto& files = input.platform->of(host.node.name, name);
-  const auto* binary = binary_component(host, name);
-  if (files.empty() || !binary) {
-    if (host.facts.state.find_record(name))
-      out.push_back(stages::prune_record_step(
-          name, "the package has no containerd: stop acp-containerd, delete its config"));
-    return;
-  }
-  if (auto step =
-          plan_platform_service(host, name, name, service_digest(files, binary->digest), k_what))
-    out.push_back(std::move(*step));
+  stages::plan_binary_service(
+      input, host, std::string(k_name), k_what,
+      [](bool) { return "the package has no containerd: stop acp-containerd, delete its config"; },
+      out);
 }
 
 service::ServiceSpec service_spec() {
@@ -53,15 +43,9 @@ service::ServiceSpec service_spec() {
 
 Result<state::StateChange> apply(const plan::Step& step, stages::StepContext& ctx) {
   using namespace stages;
-  if (!ctx.desired)
-    return Error(Errc::failed, "the package has no containerd component")
-        .with_hint("apply with the package the plan was made from");
-  auto files = render_for(&render, ctx);
+  auto files = render_planned(&render, step, ctx, k_what);
   if (!files)
     return std::move(files).error();
-  const auto digest = service_digest(digests_of(*files), ctx.desired->digest);
-  if (auto ok = check_digest(k_what, digest, step.digest); !ok)
-    return std::move(ok).error();
   if (auto ok = write_files(ctx.actions, *files); !ok)
     return std::move(ok).error();
   if (auto ok = run_platform_service(ctx, service_spec(), k_gate_seconds); !ok)

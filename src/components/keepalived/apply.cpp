@@ -50,15 +50,9 @@ Result<std::vector<service::FileToWrite>> render(const PlatformSource& source,
 }
 
 Result<state::StateChange> apply(const plan::Step& step, StepContext& ctx) {
-  if (!ctx.desired)
-    return Error(Errc::failed, "the package has no keepalived component")
-        .with_hint("apply with the package the plan was made from");
-  auto files = render_for(&render, ctx);
+  auto files = render_planned(&render, step, ctx, k_inputs);
   if (!files)
     return std::move(files).error();
-  const auto digest = config_digest(digests_of(*files), ctx.desired->digest);
-  if (auto ok = check_digest("keepalived.conf, check.sh or the binary", digest, step.digest); !ok)
-    return std::move(ok).error();
   // Uploads skip identical files, so a restart of a service that is down rewrites nothing.
   if (auto ok = write_files(ctx.actions, *files); !ok)
     return std::move(ok).error();

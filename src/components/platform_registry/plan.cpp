@@ -18,23 +18,15 @@ constexpr int k_gate_seconds = 20;
 } // namespace
 
 void plan_node(const PlanInput& input, const HostContext& host, std::vector<Step>& out) {
-  if (!input.platform)
-    return;
-  const std::string name(k_name);
-  const auto& files = input.platform->of(host.node.name, name);
-  const auto* binary = binary_component(host, name);
-  if (files.empty() || !binary) {
-    if (host.facts.state.find_record(name))
-      out.push_back(stages::prune_record_step(
-          name, !binary ? "the package has no registry: stop acp-registry, delete its files"
-                : !input.cluster.registry
-                    ? "no spec.registry any more: stop acp-registry, delete its files"
-                    : "not a control-plane node: stop acp-registry, delete its files"));
-    return;
-  }
-  if (auto step =
-          plan_platform_service(host, name, name, service_digest(files, binary->digest), k_what))
-    out.push_back(std::move(*step));
+  const bool wanted = input.cluster.registry.has_value();
+  stages::plan_binary_service(
+      input, host, std::string(k_name), k_what,
+      [wanted](bool binary) {
+        return !binary   ? "the package has no registry: stop acp-registry, delete its files"
+               : !wanted ? "no spec.registry any more: stop acp-registry, delete its files"
+                         : "not a control-plane node: stop acp-registry, delete its files";
+      },
+      out);
 }
 
 service::ServiceSpec service_spec(const config::Cluster& cluster) {
@@ -53,15 +45,9 @@ service::ServiceSpec service_spec(const config::Cluster& cluster) {
 
 Result<state::StateChange> apply(const plan::Step& step, stages::StepContext& ctx) {
   using namespace stages;
-  if (!ctx.desired || !ctx.platform)
-    return Error(Errc::failed, "the package has no registry component")
-        .with_hint("apply with the package the plan was made from");
-  auto files = render_for(&render, ctx);
+  auto files = render_planned(&render, step, ctx, k_what);
   if (!files)
     return std::move(files).error();
-  const auto digest = service_digest(digests_of(*files), ctx.desired->digest);
-  if (auto ok = check_digest(k_what, digest, step.digest); !ok)
-    return std::move(ok).error();
   const auto& cluster = ctx.platform->cluster;
   const auto storage = cluster.registry->storage_dir;
   if (auto ok = ctx.actions.run({"mkdir", "-p", "-m", "0700", "--", storage}); !ok)

@@ -16,15 +16,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Every file under <dir>/pki with its bytes.
-std::map<std::string, std::string> snapshot(const fs::path& dir) {
-  std::map<std::string, std::string> out;
-  for (const auto& e : fs::recursive_directory_iterator(dir / "pki"))
-    if (e.is_regular_file())
-      out[fs::relative(e.path(), dir).string()] = slurp(e.path());
-  return out;
-}
-
 detail::CertFacts facts_of(const fs::path& file) {
   return detail::inspect(slurp(file)).take();
 }

@@ -6,6 +6,7 @@
 
 #include <doctest/doctest.h>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <sys/stat.h>
 
@@ -34,6 +35,15 @@ inline unsigned mode_of(const std::filesystem::path& path) {
   struct stat st {};
   REQUIRE(::stat(path.c_str(), &st) == 0);
   return st.st_mode & 0777;
+}
+
+/// Every file under <dir>/pki (relative to dir) with its bytes.
+inline std::map<std::string, std::string> snapshot(const std::filesystem::path& dir) {
+  std::map<std::string, std::string> out;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir / "pki"))
+    if (e.is_regular_file())
+      out[std::filesystem::relative(e.path(), dir).string()] = slurp(e.path());
+  return out;
 }
 
 } // namespace acp::pki::test

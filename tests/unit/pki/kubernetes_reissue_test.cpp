@@ -16,14 +16,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::map<std::string, std::string> snapshot(const fs::path& dir) {
-  std::map<std::string, std::string> out;
-  for (const auto& e : fs::recursive_directory_iterator(dir / "pki"))
-    if (e.is_regular_file())
-      out[fs::relative(e.path(), dir).string()] = slurp(e.path());
-  return out;
-}
-
 std::set<std::string> names(const detail::Outcome& out) {
   std::set<std::string> s;
   for (const auto& r : out.issued)

@@ -28,7 +28,7 @@ struct World {
                                             {"/etc/acp/keepalived/check.sh", "bb", 0755}};
   }
   std::string want() const {
-    return acp::keepalived::config_digest(platform.of("cp-1", "keepalived"), "sha256:k1");
+    return acp::plan::service_digest(platform.of("cp-1", "keepalived"), "sha256:k1");
   }
   void record(const std::string& digest, bool running) {
     state::PlatformRecord r;

@@ -14,13 +14,10 @@ void plan_node(const plan::PlanInput& input, const plan::HostContext& host,
 /// of a cluster with a selfBuiltVIP; nothing elsewhere.
 Result<std::vector<service::FileToWrite>> render(const stages::PlatformSource& source,
                                                  const config::Node& node);
+/// What a keepalived step's digest covers, for its reasons and the stale-plan error.
+inline constexpr const char* k_inputs = "keepalived.conf, check.sh or the binary";
 /// Writes them and (re)starts acp-keepalived.
 Result<state::StateChange> apply(const plan::Step& step, stages::StepContext& ctx);
-
-/// The digest of what keepalived runs from: keepalived.conf and check.sh, and the keepalived
-/// binary's digest. A node whose record differs rewrites them and restarts acp-keepalived.
-std::string config_digest(std::span<const plan::FileDigest> files,
-                          const std::string& binary_digest);
 
 /// "VIP 10.88.0.100 on n1", or what is wrong (no holder, several); JSON {"address",
 /// "holders"} under "vip". Nullopt without a selfBuiltVIP.
