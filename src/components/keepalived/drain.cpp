@@ -33,6 +33,7 @@ Result<transport::CommandResult> run(const stages::DrainContext& ctx, service::A
   transport::Command command;
   command.argv = std::move(argv);
   command.timeout = std::chrono::seconds(30);
+  command.sudo = true; // sv and systemctl need root; the login user may not be root
   return ctx.transport.run(command);
 }
 
