@@ -14,6 +14,9 @@
 #   has FILE TEXT               fail, showing FILE, unless FILE contains TEXT
 #   lab_local_scratch           $work and $pids for servers on 127.0.0.1, cleaned up on EXIT
 #   lab_wait_port PORT [WHAT]   wait (20 s at most) until 127.0.0.1:PORT listens
+#   lab_install_kube_doubles HOST...  install the kube TEST DOUBLES (tests/lab/doubles) on lab
+#                               hosts: /usr/local/bin/{kubeadm,kubelet}, the rest in
+#                               /usr/local/lib/kube-double, and /var/log/kube-double
 #
 # Variables after lab_up: LAB_DIR, LAB_N, LAB_KEY, LAB_KNOWN_HOSTS, LAB_SUDO_PASSWORD_FILE.
 # Only one lab runs per machine. ctest serialises lab tests (RESOURCE_LOCK lab); lab_up also waits
@@ -183,4 +186,24 @@ lab_s3_up() {
   # shellcheck disable=SC2034
   LAB_S3_URL=http://127.0.0.1:$port
   lab_wait_port "$port" "s3rver: $(cat "$1.log")"
+}
+
+# The kube test doubles (tests/lab/doubles/*: kubeadm, kubelet, kube-apiserver; see selftest.sh)
+# onto lab hosts. /usr is each host's own overlay, so nothing lands on this machine.
+LAB_KUBE_DOUBLES=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/doubles
+lab_install_kube_doubles() {
+  local host target files=()
+  for f in "$LAB_KUBE_DOUBLES"/kd_*.py "$LAB_KUBE_DOUBLES"/kube-apiserver-double.py \
+    "$LAB_KUBE_DOUBLES"/kubeadm "$LAB_KUBE_DOUBLES"/kubelet; do files+=("$f"); done
+  for host in "$@"; do
+    target=$host
+    if [[ $host =~ ^n([0-9]+)$ ]]; then target=$(lab_ip "${BASH_REMATCH[1]}"); fi
+    lab_ssh "$host" install -d -m 0755 /usr/local/lib/kube-double /var/log/kube-double
+    scp -q -i "$LAB_KEY" -o IdentitiesOnly=yes -o UserKnownHostsFile="$LAB_KNOWN_HOSTS" \
+      -o StrictHostKeyChecking=yes -o BatchMode=yes -o ConnectTimeout=5 \
+      "${files[@]}" "root@$target:/usr/local/lib/kube-double/" ||
+      lab_fail "copying the kube doubles to $host failed"
+    lab_ssh "$host" sh -c 'cd /usr/local/lib/kube-double && chmod 0755 kubeadm kubelet \
+      kube-apiserver-double.py && chmod 0644 kd_*.py && mv kubeadm kubelet /usr/local/bin/'
+  done
 }

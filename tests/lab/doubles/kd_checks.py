@@ -2,7 +2,7 @@
 # kubeadm 1.31 makes before it changes anything. Imitates: the bootstrap-token format check, the
 # FileAvailable, DirAvailable and Port preflight errors with --ignore-preflight-errors (case-insensitive, "all"), the
 # external-CA mode file checks, and kubeadm's error wording and exit code 1. Does not imitate the
-# other preflight checks (swap, ports, CRI, kernel), image pulls, or config defaulting.
+# other preflight checks (swap, CPU, memory, CRI, kernel), image pulls, or config defaulting.
 import os
 import re
 import socket
@@ -98,6 +98,7 @@ def _problem(check):
         return "DirAvailable-" + target.replace("/", "-"), "%s is not empty" % target
     if what == "port":
         s = socket.socket()
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as Go's net.Listen does
         try:
             s.bind(("127.0.0.1" if ROOT else "", int(target)))
         except OSError:

@@ -55,7 +55,7 @@ def parse(argv):
             key = valued[name]
             opts[key] = opts[key] + "," + value if key == "ignore" and key in opts else value
         elif name in ("-f", "--force", "--cleanup-tmp-dir", "--print-join-command"):
-            opts[name.lstrip("-")] = True
+            opts["force" if name == "-f" else name.lstrip("-")] = True
         elif not name.startswith("-"):
             args.append(argv[i])
         i += 1

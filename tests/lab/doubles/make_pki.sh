@@ -2,6 +2,7 @@
 # TEST helper for the kube doubles (not part of acpctl): a throwaway Kubernetes PKI in
 # kubeadm's external-CA layout, made with openssl, for selftest.sh and hand checks in a lab.
 #   usage: make_pki.sh DIR [NODE_NAME] [SAN_IP...]
+#          make_pki.sh DIR --kubelet NODE_NAME OUT   (another node's kubelet.conf, same CA)
 # Writes DIR/etc/kubernetes/pki/{ca.crt,ca.key,apiserver.*,apiserver-kubelet-client.*,
 # apiserver-etcd-client.*,front-proxy-ca.crt,front-proxy-client.*,sa.key,sa.pub,etcd/ca.crt,
 # admin-client.*} and DIR/etc/kubernetes/{admin,controller-manager,scheduler,kubelet}.conf
@@ -40,7 +41,7 @@ kind: Config
 clusters:
 - cluster:
     certificate-authority-data: $(base64 -w0 "$pki/ca.crt")
-    server: https://${sans[0]}:${KUBE_DOUBLE_PORT:-6443}
+    server: https://$server
   name: kubernetes
 contexts:
 - context:
@@ -57,6 +58,15 @@ EOF
   chmod 0600 "$dir/etc/kubernetes/$1.conf"
 }
 
+# The kubeconfigs' server: $KUBE_DOUBLE_SERVER, else the first SAN_IP and $KUBE_DOUBLE_PORT.
+server=${KUBE_DOUBLE_SERVER:-${sans[0]}:${KUBE_DOUBLE_PORT:-6443}}
+if [ "$node" = --kubelet ]; then
+  server=${KUBE_DOUBLE_SERVER:-127.0.0.1:${KUBE_DOUBLE_PORT:-6443}}
+  name=${sans[0]:?--kubelet NODE_NAME OUT}
+  kubeconfig "kubelet-$name" "/O=system:nodes/CN=system:node:$name"
+  mv "$dir/etc/kubernetes/kubelet-$name.conf" "${sans[1]:?--kubelet NODE_NAME OUT}"
+  exit 0
+fi
 ca ca kubernetes
 ca front-proxy-ca front-proxy-ca
 cp "$pki/ca.crt" "$pki/etcd/ca.crt"

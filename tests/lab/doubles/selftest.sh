@@ -84,6 +84,7 @@ expect "the token's Secret with its own bearer token is 200" 0 '"token-id": "abc
 if grep -qF 0123456789abcdef "$root/var/log/kube-double/apiserver.log"; then bad "the API log holds a token"; else ok "the API log holds no token"; fi
 
 # 2. kubeadm: checks before anything changes.
+# shellcheck source=tests/lab/doubles/selftest_configs.sh
 source "$here/selftest_configs.sh"
 init_config "$root/init.yaml" '{{ACP_SECRET:bootstrap-token}}' "$api_port" 127.0.0.1:1
 expect "init with a placeholder left fails" 1 "placeholder" "$here/kubeadm" init --config /init.yaml
@@ -102,11 +103,14 @@ print(json.dumps({"kind": "ConfigMap", "data": {"kubeconfig": kd_render.kubeconf
   "$pki/ca.crt" "127.0.0.1:$api_port" >"$root/var/lib/kube-double-store/registry/configmaps/kube-public/cluster-info"
 expect "join: an unpinned CA is refused" 1 'none of the public keys "sha256:' \
   "$here/kubeadm" join --config /join.yaml --ignore-preflight-errors=all
-grep -q '"argv": \["kubeadm", "join"' "$root/var/log/kube-double/kubeadm.log" && ok "kubeadm.log records argv" || bad "kubeadm.log"
+if grep -q '"argv": \["kubeadm", "join"' "$root/var/log/kube-double/kubeadm.log"; then
+  ok "kubeadm.log records argv"
+else bad "kubeadm.log lacks the join's argv"; fi
 expect "version" 0 "v1.31.6" "$here/kubeadm" version -o short
 
 [ "$failed" -eq 0 ] || { echo "$failed check(s) failed"; exit 1; }
 if command -v etcd >/dev/null && command -v etcdctl >/dev/null; then
+  # shellcheck source=tests/lab/doubles/selftest_e2e.sh
   source "$here/selftest_e2e.sh"
 else
   echo "skipped: init/join/reset end to end (no etcd or etcdctl)"
