@@ -102,7 +102,14 @@ std::vector<Leaf> kubernetes_leaves(const config::Cluster& cluster) {
     client("scheduler", {"system:kube-scheduler", {}});
     client("kubelet", {"system:node:" + n, "system:nodes"});
   }
-  if (new_groups && !out.empty())
+  const bool control_planes = !out.empty();
+  // Nothing in the cluster signs kubelet CSRs (no CA key on a node), so every other node's
+  // kubelet.conf carries a certificate issued here too.
+  for (const auto& node : cluster.nodes)
+    if (!node.has_role(config::Role::control_plane))
+      out.push_back({kubernetes_name(node.name, "kubelet"), node.name,
+                     CertSpec{{"system:node:" + node.name, "system:nodes"}, {}, Usage::client}});
+  if (new_groups && control_planes)
     out.push_back({std::string(k_kubernetes_prefix) + "super-admin",
                    {},
                    CertSpec{{"kubernetes-super-admin", k_masters}, {}, Usage::client}});

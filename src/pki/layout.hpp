@@ -70,8 +70,8 @@ bool has_kubernetes(const config::Cluster& cluster);
 std::string kubernetes_name(const std::string& node, std::string_view base);
 /// The certificates kubeadm's external-CA mode needs, per control-plane node (config order):
 /// apiserver, apiserver-kubelet-client, apiserver-etcd-client, front-proxy-client, admin,
-/// controller-manager, scheduler, kubelet; then super-admin (1.29 and newer) once. Empty
-/// without Kubernetes.
+/// controller-manager, scheduler, kubelet; then kubelet for every other node (config order);
+/// then super-admin (1.29 and newer) once. Empty without Kubernetes.
 std::vector<Leaf> kubernetes_leaves(const config::Cluster& cluster);
 /// The API server's SANs for `node`: kubernetes, kubernetes.default, kubernetes.default.svc,
 /// kubernetes.default.svc.cluster.local, the first address of every service CIDR, the node's

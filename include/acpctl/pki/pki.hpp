@@ -47,7 +47,7 @@ struct ServiceAccountKey {
   std::string pub; ///< SubjectPublicKeyInfo (sa.pub)
 };
 
-/// A control-plane node's Kubernetes certificates, by kubeadm's file base name.
+/// A node's Kubernetes certificates, by kubeadm's file base name (a worker has only kubelet).
 enum class KubeCert {
   apiserver,                ///< apiserver.crt: kube-apiserver's serving certificate
   apiserver_kubelet_client, ///< apiserver-kubelet-client.crt: API server -> kubelets
@@ -78,8 +78,9 @@ public:
   /// acpctl's own client certificate (CN acpctl-admin, O system:masters); stays local.
   const KeyPair& admin() const { return m_admin; }
 
-  /// `node`'s Kubernetes certificate `cert`; nullptr without Kubernetes or for a node without
-  /// the control-plane role.
+  /// `node`'s Kubernetes certificate `cert`; nullptr without Kubernetes. Every node has a
+  /// KubeCert::kubelet (nothing in the cluster signs kubelet CSRs, see docs/kubernetes.md);
+  /// the others are for control-plane nodes only (nullptr elsewhere).
   const KeyPair* kubernetes(const std::string& node, KubeCert cert) const;
   /// super-admin.conf's user (CN kubernetes-super-admin, O system:masters; 1.29 and newer,
   /// for the init node only); nullptr otherwise.

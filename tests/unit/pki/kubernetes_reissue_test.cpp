@@ -4,6 +4,7 @@
 #include "acpctl/pki/pki.hpp"
 #include "fixture.hpp"
 #include "pki/reconcile.hpp"
+#include "pki/x509.hpp"
 
 #include <doctest/doctest.h>
 #include <map>
@@ -140,5 +141,50 @@ TEST_SUITE("pki::kubernetes") {
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().message().find("sa.key is missing") != std::string::npos);
     CHECK_FALSE(fs::exists(dir.path() / "pki/kubernetes/sa.key"));
+  }
+
+  TEST_CASE("a worker gets a kubelet certificate only; it is kept, and dropped with the node") {
+    TempDir dir;
+    auto cluster = example_cluster(true);
+    acp::config::Node worker;
+    worker.name = "w-1";
+    worker.address = "192.168.10.51";
+    worker.roles = {acp::config::Role::worker};
+    cluster.nodes.push_back(worker);
+    const auto pki = ensure(cluster, dir.path()).take();
+    const auto* kubelet = pki.kubernetes("w-1", KubeCert::kubelet);
+    REQUIRE(kubelet != nullptr);
+    const auto f = detail::inspect(kubelet->cert).take();
+    CHECK(f.cn == "system:node:w-1");
+    CHECK(f.org == "system:nodes");
+    CHECK(f.client_auth);
+    CHECK_FALSE(f.server_auth);
+    CHECK(f.sans.empty());
+    CHECK(pki.kubernetes("w-1", KubeCert::apiserver) == nullptr);
+    CHECK(pki.kubernetes("w-1", KubeCert::admin) == nullptr);
+    CHECK(pki.registry_server("w-1") == nullptr);
+    std::set<std::string> worker_files;
+    for (const auto& [file, bytes] : snapshot(dir.path()))
+      if (file.find("w-1") != std::string::npos)
+        worker_files.insert(file);
+    CHECK(worker_files == std::set<std::string>{"pki/kubernetes/w-1-kubelet.crt",
+                                                "pki/kubernetes/w-1-kubelet.key"});
+    const auto entries = check(cluster, dir.path());
+    CHECK(entries.size() == 2 + 11 + 3 * 8 + 1 + 1);
+    // A second apply keeps it byte for byte; renew --all re-issues it with the others.
+    const auto files = snapshot(dir.path());
+    CHECK(detail::reconcile(cluster, dir.path(), {}).take().issued.empty());
+    CHECK(snapshot(dir.path()) == files);
+    RenewOptions all;
+    all.all = true;
+    std::set<std::string> renewed;
+    for (const auto& r : renew(cluster, dir.path(), all).take())
+      renewed.insert(r.name);
+    CHECK(renewed.contains("kubernetes/w-1-kubelet"));
+    // Without the node in the config, the PKI no longer offers or lists its certificate.
+    cluster.nodes.pop_back();
+    CHECK(load(cluster, dir.path()).take().kubernetes("w-1", KubeCert::kubelet) == nullptr);
+    for (const auto& e : check(cluster, dir.path()))
+      CHECK(e.node != "w-1");
   }
 }
