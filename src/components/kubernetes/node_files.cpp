@@ -1,5 +1,6 @@
-// A control-plane node's /etc/kubernetes for kubeadm's external-CA mode: every certificate
-// and kubeconfig kubeadm would sign, issued by acpctl, so no CA key is ever on a node.
+// A node's /etc/kubernetes for kubeadm's external-CA mode: every certificate and kubeconfig
+// kubeadm would sign, issued by acpctl, so no CA key is ever on a node; a worker's ca.crt and
+// kubelet.conf too, since nothing in the cluster signs kubelet CSRs.
 
 #include "acpctl/components/kubernetes/files.hpp"
 #include "acpctl/components/kubernetes/render.hpp"
@@ -67,9 +68,12 @@ bool needs_super_admin(const config::Cluster& cluster) {
   return !v || v->major > 1 || v->minor >= 29;
 }
 
-// Whether the PKI holds everything `node` needs (ensured with spec.kubernetesVersion).
+// Whether the PKI holds everything `node` needs (ensured with spec.kubernetesVersion): a
+// worker only its kubelet certificate.
 bool complete(const config::Cluster& cluster, const pki::ClusterPki& pki,
               const config::Node& node) {
+  if (!node.has_role(config::Role::control_plane))
+    return pki.kubernetes(node.name, KubeCert::kubelet) != nullptr;
   for (int c = 0; c <= static_cast<int>(KubeCert::kubelet); ++c)
     if (pki.kubernetes(node.name, static_cast<KubeCert>(c)) == nullptr)
       return false;
@@ -82,9 +86,6 @@ bool complete(const config::Cluster& cluster, const pki::ClusterPki& pki,
 
 Result<std::vector<NodeFile>> node_files(const config::Cluster& cluster, const pki::ClusterPki& pki,
                                          const config::Node& node) {
-  std::vector<NodeFile> out;
-  if (!node.has_role(config::Role::control_plane))
-    return out;
   if (!complete(cluster, pki, node))
     return Error(Errc::invalid_input, "the cluster's PKI has no Kubernetes certificates for it")
         .with_host(node.name)
@@ -92,17 +93,25 @@ Result<std::vector<NodeFile>> node_files(const config::Cluster& cluster, const p
   auto endpoint = api_server_url(cluster);
   if (!endpoint)
     return std::move(endpoint).error();
-  add_pki_files(pki, node, out);
-  const auto local = local_api_url(node);
-  auto* kubelet = pki.kubernetes(node.name, KubeCert::kubelet);
-  std::vector<Kubeconfig> configs{
-      {"admin.conf", pki.kubernetes(node.name, KubeCert::admin), "kubernetes-admin", *endpoint},
-      {"controller-manager.conf", pki.kubernetes(node.name, KubeCert::controller_manager),
-       "system:kube-controller-manager", local},
-      {"scheduler.conf", pki.kubernetes(node.name, KubeCert::scheduler), "system:kube-scheduler",
-       local},
-      {"kubelet.conf", kubelet, "system:node:" + node.name, *endpoint},
-  };
+  std::vector<NodeFile> out;
+  std::vector<Kubeconfig> configs;
+  if (node.has_role(config::Role::control_plane)) {
+    add_pki_files(pki, node, out);
+    const auto local = local_api_url(node);
+    configs = {
+        {"admin.conf", pki.kubernetes(node.name, KubeCert::admin), "kubernetes-admin", *endpoint},
+        {"controller-manager.conf", pki.kubernetes(node.name, KubeCert::controller_manager),
+         "system:kube-controller-manager", local},
+        {"scheduler.conf", pki.kubernetes(node.name, KubeCert::scheduler), "system:kube-scheduler",
+         local},
+    };
+  } else {
+    // A worker joins with kubeadm's checks for these two files ignored
+    // (k_join_ignore_preflight): its kubelet uses acpctl's certificate, no TLS bootstrap.
+    out.push_back({std::string(k_pki_dir) + "/ca.crt", pki.ca_cert(), 0644});
+  }
+  configs.push_back({"kubelet.conf", pki.kubernetes(node.name, KubeCert::kubelet),
+                     "system:node:" + node.name, *endpoint});
   if (node_role(cluster, node) == NodeRole::init && pki.super_admin() != nullptr)
     configs.push_back({"super-admin.conf", pki.super_admin(), "kubernetes-super-admin", *endpoint});
   for (const auto& k : configs)

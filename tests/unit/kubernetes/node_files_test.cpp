@@ -1,5 +1,6 @@
-// What a node gets for kubeadm's external-CA mode: exactly kubeadm's files, never a CA key,
-// and kubeconfigs that parse and carry the node's own client certificate.
+// What a node gets for kubeadm's external-CA mode: exactly kubeadm's files (a worker: the CA
+// and kubelet.conf), never a CA key, and kubeconfigs that parse and carry the node's own
+// client certificate.
 
 #include "acpctl/components/kubernetes/files.hpp"
 #include "fixtures.hpp"
@@ -80,11 +81,45 @@ TEST_SUITE("kubernetes::node_files") {
     CHECK(files.at("/etc/kubernetes/pki/sa.pub").content == pki.service_account()->pub);
   }
 
-  TEST_CASE("a worker gets nothing: kubeadm join writes its CA and kubelet.conf") {
+  TEST_CASE("a worker gets the CA and its own kubelet.conf, nothing else") {
     TempDir dir;
     const auto c = cluster();
     const auto pki = acp::pki::ensure(c, dir.path()).take();
-    CHECK(node_files(c, pki, *c.find_node("w-1")).take().empty());
+    const auto ca_key = acp::util::read_file(dir.path() / "pki/ca.key").take();
+    const auto worker = node_files(c, pki, *c.find_node("w-1")).take();
+    CHECK(paths(worker) ==
+          std::set<std::string>{"/etc/kubernetes/pki/ca.crt", "/etc/kubernetes/kubelet.conf"});
+    const auto files = by_path(worker);
+    const auto& ca = files.at("/etc/kubernetes/pki/ca.crt");
+    CHECK(ca.content == pki.ca_cert());
+    CHECK(ca.mode == 0644u);
+    const auto& conf = files.at("/etc/kubernetes/kubelet.conf");
+    CHECK(conf.mode == 0600u);
+    CHECK(conf.content.find(ca_key) == std::string::npos);
+    const auto* pair = pki.kubernetes("w-1", KubeCert::kubelet);
+    REQUIRE(pair != nullptr);
+    const auto k = YAML::Load(conf.content);
+    CHECK(k["clusters"][0]["cluster"]["server"].as<std::string>() == "https://10.88.0.100:6443");
+    CHECK(unbase64(k["clusters"][0]["cluster"]["certificate-authority-data"].as<std::string>()) ==
+          pki.ca_cert());
+    CHECK(k["users"][0]["name"].as<std::string>() == "system:node:w-1");
+    CHECK(unbase64(k["users"][0]["user"]["client-certificate-data"].as<std::string>()) ==
+          pair->cert);
+    CHECK(unbase64(k["users"][0]["user"]["client-key-data"].as<std::string>()) == pair->key);
+    // The join ignores exactly kubeadm's checks for these two files.
+    CHECK(k_join_ignore_preflight ==
+          "FileAvailable--etc-kubernetes-kubelet.conf,FileAvailable--etc-kubernetes-pki-ca.crt");
+  }
+
+  TEST_CASE("a worker behind a load balancer reaches the API there") {
+    TempDir dir;
+    Shape shape;
+    shape.load_balancer = true;
+    const auto c = cluster(shape);
+    const auto pki = acp::pki::ensure(c, dir.path()).take();
+    const auto files = by_path(node_files(c, pki, *c.find_node("w-1")).take());
+    const auto k = YAML::Load(files.at("/etc/kubernetes/kubelet.conf").content);
+    CHECK(k["clusters"][0]["cluster"]["server"].as<std::string>() == "https://lb.example.com:8443");
   }
 
   TEST_CASE("the kubeconfigs parse and carry the node's own client certificate") {
@@ -137,14 +172,18 @@ TEST_SUITE("kubernetes::node_files") {
     CHECK(k["clusters"][0]["cluster"]["server"].as<std::string>() == "https://[fd00:88::12]:6443");
   }
 
-  TEST_CASE("a PKI made without Kubernetes is refused for a control-plane node") {
+  TEST_CASE("a PKI made without Kubernetes is refused for every node") {
     TempDir dir;
     auto c = cluster();
     c.kubernetes_version.clear();
     const auto pki = acp::pki::ensure(c, dir.path()).take();
-    const auto r = node_files(cluster(), pki, *c.find_node("cp-1"));
-    REQUIRE_FALSE(r.ok());
-    CHECK(r.error().code() == acp::Errc::invalid_input);
-    CHECK(r.error().hint().find("kubernetesVersion") != std::string::npos);
+    for (const auto* node : {"cp-1", "w-1"}) {
+      CAPTURE(node);
+      const auto r = node_files(cluster(), pki, *c.find_node(node));
+      REQUIRE_FALSE(r.ok());
+      CHECK(r.error().code() == acp::Errc::invalid_input);
+      CHECK(r.error().host() == node);
+      CHECK(r.error().hint().find("kubernetesVersion") != std::string::npos);
+    }
   }
 }

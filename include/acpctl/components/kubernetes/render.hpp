@@ -30,6 +30,11 @@ inline constexpr std::string_view k_etcd_client_cert =
     "/etc/kubernetes/pki/apiserver-etcd-client.crt";
 inline constexpr std::string_view k_etcd_client_key =
     "/etc/kubernetes/pki/apiserver-etcd-client.key";
+/// `kubeadm join --ignore-preflight-errors=` value: acpctl places every node's kubelet.conf
+/// and ca.crt before the join (files.hpp), which kubeadm's preflight would otherwise refuse;
+/// the kubelet then uses acpctl's certificate and skips TLS bootstrap.
+inline constexpr std::string_view k_join_ignore_preflight =
+    "FileAvailable--etc-kubernetes-kubelet.conf,FileAvailable--etc-kubernetes-pki-ca.crt";
 /// The kubeadm configuration file on a node (placeholders substituted only in a copy that
 /// lives while kubeadm runs).
 inline constexpr std::string_view k_kubeadm_config = "/etc/acp/kubernetes/kubeadm.yaml";
