@@ -149,6 +149,30 @@ bool set_method(CURL* curl, const HttpRequest& request) {
   return curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str()) == CURLE_OK;
 }
 
+// libcurl copies a blob (CURL_BLOB_COPY), so the PEMs need only outlive this call.
+bool set_blob(CURL* curl, CURLoption option, std::string_view pem) {
+  curl_blob blob{const_cast<char*>(pem.data()), pem.size(), CURL_BLOB_COPY};
+  return curl_easy_setopt(curl, option, &blob) == CURLE_OK;
+}
+
+bool set_pem_blobs(CURL* curl, const HttpSettings& settings) {
+  bool ok = true;
+  if (!settings.ca_pem.empty()) {
+    // The given CA is the only trust: no bundle file, no directory of the system's CAs.
+    ok = ok && curl_easy_setopt(curl, CURLOPT_CAPATH, nullptr) == CURLE_OK;
+    ok = ok && set_blob(curl, CURLOPT_CAINFO_BLOB, settings.ca_pem);
+  }
+  if (!settings.client_cert_pem.empty()) {
+    ok = ok && curl_easy_setopt(curl, CURLOPT_SSLCERTTYPE, "PEM") == CURLE_OK;
+    ok = ok && set_blob(curl, CURLOPT_SSLCERT_BLOB, settings.client_cert_pem);
+  }
+  if (!settings.client_key_pem.empty()) {
+    ok = ok && curl_easy_setopt(curl, CURLOPT_SSLKEYTYPE, "PEM") == CURLE_OK;
+    ok = ok && set_blob(curl, CURLOPT_SSLKEY_BLOB, settings.client_key_pem);
+  }
+  return ok;
+}
+
 bool set_options(CURL* curl, const HttpSettings& settings, Exchange& x, curl_slist* headers,
                  char* error_buffer) {
   const long timeout = std::max<long>(1, static_cast<long>(settings.timeout.count()));
@@ -163,8 +187,9 @@ bool set_options(CURL* curl, const HttpSettings& settings, Exchange& x, curl_sli
   ok = ok && curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, timeout) == CURLE_OK;
   ok = ok && curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, verify) == CURLE_OK;
   ok = ok && curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, verify * 2) == CURLE_OK;
-  if (!settings.ca_file.empty())
+  if (!settings.ca_file.empty() && settings.ca_pem.empty())
     ok = ok && curl_easy_setopt(curl, CURLOPT_CAINFO, settings.ca_file.c_str()) == CURLE_OK;
+  ok = ok && set_pem_blobs(curl, settings);
   ok = ok && curl_easy_setopt(curl, CURLOPT_READFUNCTION, on_read) == CURLE_OK;
   ok = ok && curl_easy_setopt(curl, CURLOPT_READDATA, &x) == CURLE_OK;
   ok = ok && curl_easy_setopt(curl, CURLOPT_SEEKFUNCTION, on_seek) == CURLE_OK;
@@ -188,6 +213,7 @@ TransferFailure classify(CURLcode code) {
     return TransferFailure::dropped;
   case CURLE_PEER_FAILED_VERIFICATION:
   case CURLE_SSL_CACERT_BADFILE:
+  case CURLE_SSL_CERTPROBLEM:
   case CURLE_SSL_CONNECT_ERROR:
     return TransferFailure::tls;
   default:

@@ -1,8 +1,9 @@
 #pragma once
-// One HTTP exchange on libcurl, private to src/ and shared by the S3 and OCI clients: sends a
-// body (text, or a region of an open file read with pread, so a retry starts again from the
-// region's start, and an observer may see every byte read), receives into memory (capped) or
-// into a file, keeps the final answer's headers, and classifies a failure to get any answer.
+// One HTTP exchange on libcurl, private to src/ and shared by the S3, OCI and Kubernetes
+// clients: sends a body (text, or a region of an open file read with pread, so a retry starts
+// again from the region's start, and an observer may see every byte read), receives into memory
+// (capped) or into a file, keeps the final answer's headers, and classifies a failure to get
+// any answer. TLS trust and a client certificate may come from files or from memory.
 // Retries, authentication and messages are the clients'; nothing here logs.
 
 #include "acpctl/util/error.hpp"
@@ -58,6 +59,12 @@ struct HttpSettings {
   std::string ca_file;    ///< a CA bundle; empty: the system's
   /// To connect, and the longest time without progress before the transfer fails.
   std::chrono::seconds timeout{60};
+  /// In-memory PEMs (each must outlive the transfer). ca_pem, when set, is the only trust:
+  /// it replaces ca_file and the system's CAs. The client pair is for mutual TLS; the key is
+  /// secret and never appears in a failure's detail.
+  std::string_view ca_pem{};
+  std::string_view client_cert_pem{};
+  std::string_view client_key_pem{};
 };
 
 /// The final answer (after any "100 Continue").

@@ -10,7 +10,7 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 layers=(
   "util version"
   "config state package"
-  "transport pki service s3 oci"
+  "transport pki service s3 oci kube"
   "facts"
   "remote preflight"
   "plan"
