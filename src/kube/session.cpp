@@ -33,6 +33,7 @@ std::optional<Error> check_target(const ApiTarget& target) {
         .with_hint("give the server as https://HOST:PORT, e.g. https://10.0.0.10:6443");
   if (target.ca_pem.empty())
     return Error(Errc::invalid_input, fmt::format("no CA certificate for {}", describe(target)))
+        .with_host(host_of(target))
         .with_hint("give the cluster CA (PEM): the server is always verified against it");
   return std::nullopt;
 }

@@ -4,7 +4,8 @@
 //
 // YAML becomes JSON by the YAML 1.2 core schema: a plain scalar is null, a bool, an integer
 // or a float when it reads as one (true, 3, 0x1F, 1.5e3), otherwise a string; a quoted or
-// block scalar, or one tagged !!str, is always a string ("1234" stays a string). Note that
+// block scalar is a string ("1234" stays one) unless an explicit tag (!!int) says otherwise,
+// and !!str makes any scalar a string. Note that
 // this differs from YAML 1.1 readers on yes/no/on/off, which stay strings here: quote them.
 
 #include "acpctl/kube/api.hpp"
