@@ -1,6 +1,6 @@
 // The one table of acpctl's components. Their stages run in their declared order
 // (distribute 10, pki 20, etcd 30, keepalived 40, containerd 44, registry 46, services 50,
-// prune 90), not this one.
+// kubernetes 55-57, prune 90), not this one.
 
 #include "acpctl/components/registry.hpp"
 
@@ -14,6 +14,7 @@ const stages::Registry& registry() {
       &keepalived(),
       &containerd(),
       &platform_registry(),
+      &kubernetes(),
   });
   return k_registry;
 }

@@ -39,8 +39,8 @@ using detail::since;
 
 // Runs one stage: a serial stage one host at a time in the plan's order, stopping at the
 // first failure (the next etcd member must not join or restart while one is unhealthy),
-// unless every step is marked together (none can pass its health gate alone); otherwise
-// hosts in parallel. Returns false if a host failed.
+// unless every step is marked together (none can pass its health gate alone); a batched
+// stage a batch at a time; otherwise hosts in parallel. Returns false if a host failed.
 bool run_stage(detail::ApplyShared& shared, const stages::Phase& phase, const plan::Plan& plan,
                std::map<std::string, HostRun>& runs) {
   std::vector<std::string> hosts;
@@ -71,9 +71,12 @@ bool run_stage(detail::ApplyShared& shared, const stages::Phase& phase, const pl
       if (!results.back().ok())
         break;
     }
-  } else {
+  } else if (phase.stage.batch > 0)
+    results =
+        transport::run_batches<bool>(hosts.size(), static_cast<std::size_t>(phase.stage.batch),
+                                     shared.options.parallel, run_one);
+  else
     results = transport::run_bounded<bool>(hosts.size(), shared.options.parallel, run_one);
-  }
   bool ok = true;
   for (std::size_t i = 0; i < results.size(); ++i)
     if (!results[i].ok()) {

@@ -113,15 +113,21 @@ Result<std::string> owned_root_of(const std::string& record, const std::string& 
   if (path.starts_with(k_platform_root) && path.size() > k_platform_root.size() &&
       path[k_platform_root.size()] == '/')
     return std::string(k_platform_root);
+  // kubeadm's directory, where the kubernetes stage puts the external-CA mode's files.
+  constexpr std::string_view k_kubeadm_root = "/etc/kubernetes";
+  if (path.starts_with(k_kubeadm_root) && path.size() > k_kubeadm_root.size() &&
+      path[k_kubeadm_root.size()] == '/')
+    return std::string(k_kubeadm_root);
   // The etcd data dir: whatever the config said when it was written, it passed the same rule.
   if (config::node_dir_problem(path).empty())
     return path.substr(0, path.rfind('/'));
   return Error(Errc::invalid_input,
                fmt::format("state.json's record {} lists {}, which acpctl would not have written",
                            record, util::quoted(path)))
-      .with_hint(fmt::format("acpctl removes only paths below {} and data dirs that "
-                             "spec.etcd.dataDir allows; fix {} by hand",
-                             k_platform_root, state::k_state_path));
+      .with_hint(
+          fmt::format("acpctl removes only paths below {} or /etc/kubernetes and data dirs that "
+                      "spec.etcd.dataDir allows; fix {} by hand",
+                      k_platform_root, state::k_state_path));
 }
 
 } // namespace

@@ -17,5 +17,6 @@ const stages::Component& etcd();              ///< the etcd cluster
 const stages::Component& keepalived();        ///< the self-built VIP
 const stages::Component& containerd();        ///< the container runtime on every node
 const stages::Component& platform_registry(); ///< the platform registry's replicas
+const stages::Component& kubernetes();        ///< kubeadm, the kubelet, init and joins
 
 } // namespace acp::components

@@ -84,6 +84,9 @@ struct Stage {
   /// joins and rolling restarts), except steps marked Step::together; otherwise in parallel.
   bool serial = false;
   ParamsParser parse_params = nullptr; ///< null: the stage's steps carry no params
+  /// Not serial, but at most this many hosts at a time, batch after batch, and no batch
+  /// after one with a failure (workers join Kubernetes a few at a time); 0: no batches.
+  int batch = 0;
 };
 
 /// The stages to plan, in execution order.

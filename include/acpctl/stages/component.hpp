@@ -76,6 +76,11 @@ using UndrainFn = Status (*)(const DrainContext& ctx);
 using LastFn = std::vector<std::string> (*)(const config::Cluster& cluster,
                                             const std::map<std::string, facts::HostFacts>& facts);
 
+/// Removes what the platform record of the component's own name lists, the component's way
+/// (kubeadm reset before the files go); the prune stage calls it instead of
+/// remove_platform_record, which it should end with.
+using RecordRemover = Status (*)(StepContext& ctx, const state::PlatformRecord& record);
+
 /// The registration: everything optional except the name.
 struct Component {
   std::string_view name;
@@ -90,6 +95,7 @@ struct Component {
   DrainFn drain = nullptr;
   UndrainFn undrain = nullptr;
   LastFn last = nullptr;
+  RecordRemover remove_record = nullptr;
 };
 
 } // namespace acp::stages

@@ -49,4 +49,27 @@ std::vector<Result<T>> run_bounded(std::size_t count, int max_in_flight,
   return out;
 }
 
+/// Runs `work(i)` for i in [0, count) `batch` at a time (each batch through run_bounded with
+/// `max_in_flight`), and starts no batch after one in which any failed. Returns the results
+/// of the indices that ran, in index order (fewer than `count` after a failed batch).
+template <class T>
+std::vector<Result<T>> run_batches(std::size_t count, std::size_t batch, int max_in_flight,
+                                   const std::function<Result<T>(std::size_t)>& work) {
+  std::vector<Result<T>> out;
+  batch = std::max<std::size_t>(batch, 1);
+  for (std::size_t first = 0; first < count; first += batch) {
+    const auto n = std::min(batch, count - first);
+    auto some = run_bounded<T>(n, max_in_flight,
+                               [&](std::size_t i) -> Result<T> { return work(first + i); });
+    bool failed = false;
+    for (auto& r : some) {
+      failed = failed || !r.ok();
+      out.push_back(std::move(r));
+    }
+    if (failed)
+      break;
+  }
+  return out;
+}
+
 } // namespace acp::transport

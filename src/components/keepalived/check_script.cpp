@@ -36,6 +36,22 @@ std::string render_check_script(const config::Cluster& cluster, const config::No
                              fmt::arg("config", k_registry_config),
                              fmt::arg("port", cluster.registry->port));
   }
+  if (!cluster.kubernetes_version.empty() && node.has_role(config::Role::control_plane)) {
+    checks += " apiserver";
+    // Only once kubeadm made this node a control plane: before that the check passes.
+    functions += fmt::format("# The local API server is ready (verified against the cluster CA).\n"
+                             "check_apiserver() {{\n"
+                             "  [ -f /etc/kubernetes/manifests/kube-apiserver.yaml ] || return 0\n"
+                             "  if command -v curl >/dev/null; then\n"
+                             "    r=$(curl -s -m 1 --cacert /etc/kubernetes/pki/ca.crt "
+                             "https://127.0.0.1:{port}/readyz)\n"
+                             "    [ \"$r\" = ok ] || {{ echo \"readyz: $r\"; return 1; }}\n"
+                             "  else\n"
+                             "    timeout 1 bash -c 'exec 3<>/dev/tcp/127.0.0.1/{port}'\n"
+                             "  fi\n"
+                             "}}\n\n",
+                             fmt::arg("port", 6443));
+  }
   return fmt::format(
       "#!/bin/sh\n"
       "# Written by acpctl for node {node}: keepalived's health check for the VIP. Exits 0 when\n"

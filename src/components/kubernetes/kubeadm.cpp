@@ -22,10 +22,9 @@ std::string join_configuration(const DocInput& in) {
   put(out, "token", secret_placeholder(k_bootstrap_token));
   put_list(out, "caCertHashes", {in.options.ca_cert_hash});
   out << YAML::EndMap << YAML::EndMap;
-  if (node_role(in.cluster, in.node) == NodeRole::control_plane) {
+  if (detail::role_of(in) == NodeRole::control_plane) {
     open_map(out, "controlPlane");
     local_api_endpoint(out, in);
-    put(out, "certificateKey", secret_placeholder(k_certificate_key));
     out << YAML::EndMap;
   }
   out << YAML::EndMap;
@@ -43,7 +42,8 @@ Status check_options(const config::Cluster& cluster, const config::Node& node,
                  fmt::format("cgroup driver \"{}\" is neither systemd nor cgroupfs",
                              options.cgroup_driver))
         .with_host(node.name);
-  if (node_role(cluster, node) != NodeRole::init && options.ca_cert_hash.empty())
+  if (options.role.value_or(node_role(cluster, node)) != NodeRole::init &&
+      options.ca_cert_hash.empty())
     return Error(Errc::invalid_input, "a join needs the cluster CA's public key hash")
         .with_host(node.name)
         .with_hint("pass pki::ca_cert_hash of the cluster CA: joins never skip CA checks");
@@ -67,7 +67,7 @@ Result<std::string> render_kubeadm(const config::Cluster& cluster, const config:
     return std::move(ok).error();
   const detail::DocInput in{
       cluster, node, options, parse_version(cluster.kubernetes_version).value(), *api, *endpoint};
-  if (node_role(cluster, node) != NodeRole::init)
+  if (detail::role_of(in) != NodeRole::init)
     return detail::join_configuration(in);
   return detail::init_configuration(in) + "---\n" + detail::cluster_configuration(in) + "---\n" +
          detail::kubelet_configuration(in);

@@ -23,6 +23,11 @@ inline constexpr std::string_view k_cri_socket = "unix:///run/containerd/contain
 /// How long kubeadm init waits for the control plane to come up.
 inline constexpr std::string_view k_control_plane_timeout = "4m0s";
 
+/// The node's part: the options' role, else node_role.
+inline NodeRole role_of(const DocInput& in) {
+  return in.options.role.value_or(node_role(in.cluster, in.node));
+}
+
 /// nodeRegistration (name, CRI socket, node-ip) and localAPIEndpoint (address, 6443).
 void node_registration(YAML::Emitter& out, const DocInput& in);
 void local_api_endpoint(YAML::Emitter& out, const DocInput& in);

@@ -48,7 +48,6 @@ std::string init_configuration(const DocInput& in) {
   out << YAML::EndMap << YAML::EndSeq;
   node_registration(out, in);
   local_api_endpoint(out, in);
-  put(out, "certificateKey", secret_placeholder(k_certificate_key));
   if (in.api == KubeadmApi::v1beta4) {
     open_map(out, "timeouts");
     put(out, "controlPlaneComponentHealthCheck", k_control_plane_timeout);

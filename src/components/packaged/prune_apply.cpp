@@ -1,6 +1,7 @@
 // Stage "prune", apply half: stop and remove the service, delete the component's directory;
 // or, for a platform record (RecordParams), remove what the record lists.
 
+#include "acpctl/components/registry.hpp"
 #include "acpctl/package/manifest.hpp"
 #include "acpctl/stages/platform.hpp"
 #include "acpctl/util/strings.hpp"
@@ -12,10 +13,23 @@ namespace acp::packaged {
 
 using namespace stages;
 
+namespace {
+
+// The record's own component removes it when it knows how (kubeadm reset), else the files,
+// directories and service it lists go.
+Status remove_record(StepContext& ctx, const state::PlatformRecord& record) {
+  for (const auto* c : components::registry().components())
+    if (c->name == record.name && c->remove_record)
+      return c->remove_record(ctx, record);
+  return remove_platform_record(ctx, record);
+}
+
+} // namespace
+
 Result<state::StateChange> apply_prune(const plan::Step& step, StepContext& ctx) {
   if (const auto* rec = step.params_as<RecordParams>()) {
     if (const auto* have = ctx.state.find_record(rec->record))
-      if (auto ok = remove_platform_record(ctx, *have); !ok)
+      if (auto ok = remove_record(ctx, *have); !ok)
         return std::move(ok).error();
     return state::StateChange::remove_records({rec->record});
   }

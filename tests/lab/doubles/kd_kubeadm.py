@@ -154,5 +154,16 @@ def main(argv):
                 "and token create are imitated)" % " ".join(cmd), hint=False)
 
 
+def name_process():
+    # The real kubeadm is a binary named kubeadm: /proc/PID/comm says so, and acpctl's facts
+    # and reset find a kubeadm an interrupted run left by that name (PR_SET_NAME is 15).
+    try:
+        import ctypes
+        ctypes.CDLL(None).prctl(15, b"kubeadm", 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
 if __name__ == "__main__":
+    name_process()
     main(sys.argv[1:])

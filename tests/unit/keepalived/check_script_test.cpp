@@ -76,4 +76,21 @@ TEST_SUITE("keepalived::check_script") {
     const auto script = with_fake_etcdctl(dir, text, 1);
     CHECK(test_support::run_local(acp::util::shell_quote(script.string())).exit_code == 0);
   }
+
+  TEST_CASE("a control plane's check follows its API server once kubeadm made one") {
+    auto c = cluster();
+    c.kubernetes_version = "v1.31.6";
+    const auto text = render_check_script(c, *c.find_node("n1"));
+    // guarded by the manifest: before kubeadm ran here (and on the test machine) it passes
+    CHECK(text.find("[ -f /etc/kubernetes/manifests/kube-apiserver.yaml ] || return 0") !=
+          std::string::npos);
+    CHECK(text.find("--cacert /etc/kubernetes/pki/ca.crt https://127.0.0.1:6443/readyz") !=
+          std::string::npos);
+    CHECK(text.find("\"etcd apiserver\"") != std::string::npos);
+    auto worker = c;
+    worker.nodes[1].roles = {acp::config::Role::worker};
+    CHECK(render_check_script(worker, worker.nodes[1]).find("apiserver") == std::string::npos);
+    c.kubernetes_version.clear();
+    CHECK(render_check_script(c, *c.find_node("n1")).find("apiserver") == std::string::npos);
+  }
 }

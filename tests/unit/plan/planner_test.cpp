@@ -205,6 +205,8 @@ TEST_SUITE("plan::planner") {
       names.emplace_back(s->name);
     CHECK(names == std::vector<std::string>{"distribute", "pki", "etcd", "etcd-backup",
                                             "keepalived", "containerd", "registry", "images",
-                                            "services", "prune", "release"});
+                                            "services", "kubernetes-remove", "kubernetes",
+                                            "kubernetes-bootstrap", "kubernetes-workers",
+                                            "kubernetes-manifests", "prune", "release"});
   }
 }

@@ -12,7 +12,7 @@ using namespace acp;
 TEST_SUITE("stages::registry") {
   TEST_CASE("every stage of every component has a planner and an apply half") {
     const auto& registry = components::registry();
-    REQUIRE(registry.stages().size() == 11);
+    REQUIRE(registry.stages().size() == 16);
     for (const auto* stage : registry.stages()) {
       CAPTURE(stage->name);
       const auto* phase = registry.phase(stage->name);
@@ -28,9 +28,13 @@ TEST_SUITE("stages::registry") {
       names.emplace_back(s->name);
     CHECK(names == std::vector<std::string>{"distribute", "pki", "etcd", "etcd-backup",
                                             "keepalived", "containerd", "registry", "images",
-                                            "services", "prune", "release"});
+                                            "services", "kubernetes-remove", "kubernetes",
+                                            "kubernetes-bootstrap", "kubernetes-workers",
+                                            "kubernetes-manifests", "prune", "release"});
     CHECK(components::registry().phase("etcd")->stage.serial);
     CHECK_FALSE(components::registry().phase("distribute")->stage.serial);
+    CHECK(components::registry().phase("kubernetes-bootstrap")->stage.serial);
+    CHECK(components::registry().phase("kubernetes-workers")->stage.batch == 3);
     CHECK(components::registry().phase("nope") == nullptr);
   }
 
@@ -43,9 +47,10 @@ TEST_SUITE("stages::registry") {
 
   TEST_CASE("the components' probes and port claims come from their registrations") {
     const auto probes = components::registry().probes();
-    REQUIRE(probes.size() == 2);
+    REQUIRE(probes.size() == 3);
     CHECK(probes[0].name == "etcd");
     CHECK(probes[1].name == "containerd");
+    CHECK(probes[2].name == "kubernetes");
     const auto cluster = config::Cluster{};
     const auto claims = components::registry().port_claims(cluster);
     REQUIRE(claims.size() == 2);

@@ -4,8 +4,8 @@
 // the first control-plane node, JoinConfiguration elsewhere) in kubeadm's v1beta3 or v1beta4
 // API chosen by spec.kubernetesVersion, and the admin kubeconfig.
 //
-// Secrets (the bootstrap token, the certificate key that encrypts the uploaded control-plane
-// certificates) never appear in rendered text: it holds placeholders such as
+// The one secret, the bootstrap token, never appears in rendered text: it holds placeholders such
+// as
 // {{ACP_SECRET:bootstrap-token}} that the step on the node substitutes just before kubeadm
 // runs (substitute_secrets), so rendered files can be logged, digested and kept in plans.
 
@@ -13,6 +13,7 @@
 #include "acpctl/util/error.hpp"
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,7 +41,6 @@ inline constexpr std::string_view k_join_ignore_preflight =
 inline constexpr std::string_view k_kubeadm_config = "/etc/acp/kubernetes/kubeadm.yaml";
 /// Secret names of the placeholders kubeadm configs carry.
 inline constexpr std::string_view k_bootstrap_token = "bootstrap-token";
-inline constexpr std::string_view k_certificate_key = "certificate-key";
 
 /// A Kubernetes release, written "v1.31.6" or "1.31.6" in spec.kubernetesVersion.
 struct KubeVersion {
@@ -94,6 +94,9 @@ struct KubeadmOptions {
   /// Joins: "sha256:<hex>" of the cluster CA's public key (pki::ca_cert_hash), so a joining
   /// node verifies the API server. Required for joins (no unsafeSkipCAVerification).
   std::string ca_cert_hash;
+  /// The node's part when not node_role's: the first control-plane node joins when another
+  /// one already runs the cluster (it was replaced or reset).
+  std::optional<NodeRole> role{};
 };
 
 /// kubeadm's configuration for `node` as YAML documents separated by "---": init (Init,

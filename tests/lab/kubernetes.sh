@@ -1,0 +1,179 @@
+#!/usr/bin/env bash
+# Lab test of the Kubernetes bootstrap (issue 14) on 5 real hosts (3 control-plane + etcd, 2
+# workers): the lab's core package (real etcd, keepalived, containerd, docker-registry) with
+# TEST DOUBLES of kubeadm and the kubelet (tests/lab/doubles; the kubelet double runs an API
+# server double from kubeadm's static-pod manifest, backed by the real etcd) installed by this
+# test on the nodes as an OS image would carry them. Real kubeadm/kubelet cannot be obtained
+# here: this proves acpctl's orchestration, not Kubernetes.
+#   usage: kubernetes.sh ACPCTL_BINARY
+# Checks: the plan (init n1, control-plane joins n2 n3, workers n4 n5 in the batched stage)
+# holds no token; an apply killed with SIGKILL while n2's kubeadm join runs; the next plan
+# makes a join token on n1 (no second init) and resets n2 first; the resumed apply ends with
+# every node bootstrapped: one init, joins in order (control planes one at a time, each after
+# the one before answered), workers after the control planes; every kubeadm ran with a
+# substituted config that is gone afterwards; readyz through the VIP; every Node registered;
+# no token in the plan file, logs, JSON events or the node's /etc; status; a re-apply changes
+# nothing. Exit 77 (skipped) when not root.
+set -euo pipefail
+acpctl=$(readlink -f "${1:?usage: kubernetes.sh ACPCTL_BINARY}")
+root=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/lab/lib.sh
+source "$(dirname "$0")/lib.sh"
+lab_require_root
+command -v python3 >/dev/null || lab_fail "python3 is missing; run scripts/setup.sh"
+
+work=$(mktemp -d)
+lab_cleanup_hook() { rm -rf "$work"; }
+export ACPCTL_HOME=$work/home
+ACPCTL=$acpctl bash "$root/scripts/build-lab-package.sh" "$work/pkg" >"$work/build.log" 2>&1 ||
+  lab_fail "building the core package failed: $(cat "$work/build.log")"
+pkg=$(ls "$work"/pkg/core.amd64.v*.tgz)
+key=$work/pkg/acp-lab.pub
+
+lab_up 5
+lab_install_kube_doubles n1 n2 n3 n4 n5
+ACP_REGISTRY_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr -d "/+=")
+export ACP_REGISTRY_PASSWORD
+{
+  lab_config
+  printf '  registry:\n    address: %s:11443\n    username: admin\n' "$VIP"
+  printf '    password: {fromEnv: ACP_REGISTRY_PASSWORD}\n'
+} >"$work/lab.yaml"
+ca=$ACPCTL_HOME/clusters/lab/pki/ca.crt
+token_re='[a-z0-9]{6}\.[a-z0-9]{16}'
+no_token() { # FILE...: nothing shaped like a bootstrap token
+  if grep -qE "$token_re" "$@"; then lab_fail "a bootstrap token appears in: $(grep -lE "$token_re" "$@")"; fi
+}
+kubeadm_log() { lab_ssh "$1" cat /var/log/kube-double/kubeadm.log 2>/dev/null || true; }
+# "init", "join", "reset", "token" per kubeadm run on HOST, one a line, in order
+kubeadm_runs() { kubeadm_log "$1" | python3 -c 'import json, sys
+for l in sys.stdin:
+    e = json.loads(l)
+    if "event" not in e and len(e["argv"]) > 1 and e["argv"][1] != "version": print(e["argv"][1])'; }
+
+# 1. The plan: who inits, who joins, in which stage; no secret in it.
+"$acpctl" plan -f "$work/lab.yaml" --package "$pkg" --key "$key" --out "$work/plan.json" >"$work/plan.txt" 2>&1 ||
+  lab_fail "plan failed: $(cat "$work/plan.txt")"
+python3 - "$work/plan.json" >"$work/kube-steps" <<'EOF'
+import json, sys
+for s in json.load(open(sys.argv[1]))["steps"]:
+    if s["stage"].startswith("kubernetes-"):
+        print(s["stage"], s["host"], s["params"]["role"], s["params"]["reset"])
+EOF
+printf '%s\n' "kubernetes-bootstrap n1 init False" "kubernetes-bootstrap n2 control-plane False" \
+  "kubernetes-bootstrap n3 control-plane False" "kubernetes-workers n4 worker False" \
+  "kubernetes-workers n5 worker False" >"$work/want-steps"
+diff "$work/want-steps" "$work/kube-steps" || lab_fail "the plan's kubeadm steps are not init n1, joins n2 n3, workers n4 n5"
+no_token "$work/plan.json" "$work/plan.txt"
+ok "plan: init on n1, control-plane joins n2 then n3, workers n4 n5 in the batched stage; no token"
+
+# 2. kill -9 while n2's kubeadm join runs (the double pauses after writing its manifests).
+lab_ssh n2 sh -c 'mkdir -p /etc/kube-double && echo 60 >/etc/kube-double/pause-after-manifests'
+"$acpctl" -o json --log-file "$work/apply1.log" --log-level debug apply -f "$work/lab.yaml" \
+  --package "$pkg" --key "$key" --yes >"$work/apply1.json" 2>"$work/apply1.err" &
+apid=$!
+for _ in $(seq 1 600); do
+  kubeadm_log n2 | grep -q '"paused"' && break
+  kill -0 "$apid" 2>/dev/null || lab_fail "apply ended before n2's join: $(tail -5 "$work/apply1.err")"
+  sleep 0.5
+done
+kubeadm_log n2 | grep -q '"paused"' || lab_fail "n2's kubeadm join never started"
+kill -9 "$apid"
+wait "$apid" 2>/dev/null || true
+lab_ssh n2 rm -f /etc/kube-double/pause-after-manifests
+[ "$(kubeadm_runs n1)" = init ] || lab_fail "n1 ran kubeadm: $(kubeadm_runs n1 | tr '\n' ' ')"
+ok "apply killed with SIGKILL during n2's kubeadm join (n1 initialised)"
+
+# 3. The next plan: a token made on n1, n2 reset then joined, the rest as before; no init.
+"$acpctl" plan -f "$work/lab.yaml" --package "$pkg" --key "$key" --out "$work/plan2.json" >"$work/plan2.txt" 2>&1 ||
+  lab_fail "plan after the kill failed: $(cat "$work/plan2.txt")"
+python3 - "$work/plan2.json" >"$work/kube-steps2" <<'EOF'
+import json, sys
+for s in json.load(open(sys.argv[1]))["steps"]:
+    if s["stage"].startswith("kubernetes-"):
+        print(s["stage"], s["host"], s["params"]["role"], s["params"]["reset"], s.get("target", "node"))
+EOF
+printf '%s\n' "kubernetes-bootstrap n1 token False cluster" \
+  "kubernetes-bootstrap n2 control-plane True node" "kubernetes-bootstrap n3 control-plane False node" \
+  "kubernetes-workers n4 worker False node" "kubernetes-workers n5 worker False node" >"$work/want-steps2"
+diff "$work/want-steps2" "$work/kube-steps2" || lab_fail "the plan after the kill is not token n1, reset+join n2, n3, n4, n5"
+ok "plan after the kill: join token on n1, n2 reset first, no second init"
+
+# 4. The resumed apply.
+"$acpctl" -o json --log-file "$work/apply2.log" --log-level debug apply -f "$work/lab.yaml" \
+  --package "$pkg" --key "$key" --yes >"$work/apply2.json" 2>"$work/apply2.err" ||
+  lab_fail "the resumed apply failed: $(tail -20 "$work/apply2.err" "$work/apply2.json")"
+[ "$(kubeadm_runs n1 | tr '\n' ' ')" = "init token " ] || lab_fail "n1 ran: $(kubeadm_runs n1 | tr '\n' ' ')"
+[ "$(kubeadm_runs n2 | tr '\n' ' ')" = "join reset join " ] || lab_fail "n2 ran: $(kubeadm_runs n2 | tr '\n' ' ')"
+for x in 3 4 5; do
+  [ "$(kubeadm_runs "n$x")" = join ] || lab_fail "n$x ran: $(kubeadm_runs "n$x" | tr '\n' ' ')"
+done
+for x in 1 2 3 4 5; do
+  role=$(lab_ssh "n$x" cat /etc/acp/kubernetes/bootstrapped)
+  want=worker
+  [ "$x" -le 3 ] && want=control-plane
+  [ "$x" -eq 1 ] && want=init
+  [ "$role" = "$want" ] || lab_fail "n$x's marker says '$role', want $want"
+  lab_ssh "n$x" test ! -e /run/acp/kubernetes/kubeadm.yaml || lab_fail "n$x kept the secret kubeadm config"
+  lab_ssh "n$x" grep -q 'ACP_SECRET:bootstrap-token' /etc/acp/kubernetes/kubeadm.yaml ||
+    lab_fail "n$x's kept kubeadm.yaml lacks the placeholder"
+done
+ok "resumed: n1 init+token, n2 join (interrupted), reset, join; n3-n5 one join each; markers; no secret config left"
+
+# Order (the JSON events, in the order they happened): each control-plane step started after
+# the one before it finished (its gate passed); the workers' steps after every control plane's,
+# and both workers were under way at once (one batch).
+python3 - "$work/apply2.json" <<'PY' || lab_fail "the bootstrap steps ran out of order"
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+seq = [(e["type"], e["host"]) for e in ev if e.get("stage", "").startswith("kubernetes-")
+       and e["type"] in ("step_started", "step_finished")]
+cp = [x for x in seq if x[1] in ("n1", "n2", "n3")]
+want = [("step_started", "n1"), ("step_finished", "n1"), ("step_started", "n2"),
+        ("step_finished", "n2"), ("step_started", "n3"), ("step_finished", "n3")]
+assert cp == want, cp
+workers = [x for x in seq if x[1] in ("n4", "n5")]
+assert seq.index(workers[0]) > seq.index(("step_finished", "n3")), seq
+assert [t for t, _ in workers[:2]] == ["step_started", "step_started"], workers
+PY
+ok "order: n1 token, n2, n3 one at a time behind the gate; n4 and n5 together after them"
+
+# 5. The API through the VIP; every node registered by its kubelet.
+curl -sS -m 5 --cacert "$ca" "https://$VIP:6443/readyz" >"$work/readyz" || lab_fail "readyz through the VIP failed"
+has "$work/readyz" ok
+"$acpctl" kubeconfig -f "$work/lab.yaml" --path "$work/admin.kubeconfig" >/dev/null
+python3 - "$work/admin.kubeconfig" "$work" >"$work/nodes" <<'PY'
+import base64, json, ssl, sys, urllib.request, yaml
+kc = yaml.safe_load(open(sys.argv[1]))
+d = sys.argv[2]
+open(f"{d}/kc-ca", "wb").write(base64.b64decode(kc["clusters"][0]["cluster"]["certificate-authority-data"]))
+u = kc["users"][0]["user"]
+open(f"{d}/kc-crt", "wb").write(base64.b64decode(u["client-certificate-data"]))
+open(f"{d}/kc-key", "wb").write(base64.b64decode(u["client-key-data"]))
+ctx = ssl.create_default_context(cafile=f"{d}/kc-ca")
+ctx.load_cert_chain(f"{d}/kc-crt", f"{d}/kc-key")
+server = kc["clusters"][0]["cluster"]["server"]
+nodes = json.load(urllib.request.urlopen(server + "/api/v1/nodes", context=ctx, timeout=10))
+print(" ".join(sorted(n["metadata"]["name"] for n in nodes["items"])))
+PY
+[ "$(cat "$work/nodes")" = "n1 n2 n3 n4 n5" ] || lab_fail "the API lists the nodes: $(cat "$work/nodes")"
+ok "readyz through the VIP $VIP:6443 with the cluster CA; the API lists n1-n5 (admin kubeconfig)"
+
+# 6. No token anywhere acpctl wrote, nor in the nodes' acpctl and kubeadm directories.
+no_token "$work"/plan*.json "$work"/plan*.txt "$work"/apply1.* "$work"/apply2.*
+for x in 1 2 3 4 5; do
+  lab_ssh "n$x" sh -c "grep -rlE '$token_re' /etc/acp /etc/kubernetes /var/lib/acp 2>/dev/null || true" >"$work/leak"
+  [ ! -s "$work/leak" ] || lab_fail "n$x holds a token in: $(cat "$work/leak")"
+done
+ok "no token in the plans, the debug logs, the JSON events, or /etc/acp, /etc/kubernetes, /var/lib/acp on any node"
+
+# 7. status, and a re-apply changes nothing.
+"$acpctl" status -f "$work/lab.yaml" >"$work/status" 2>&1 || lab_fail "status failed: $(cat "$work/status")"
+[ "$(grep -c 'control plane (v1.31.6), kubelet healthy' "$work/status")" -eq 3 ] ||
+  lab_fail "status does not show 3 healthy control planes: $(cat "$work/status")"
+[ "$(grep -c 'worker (v1.31.6), kubelet healthy' "$work/status")" -eq 2 ] ||
+  lab_fail "status does not show 2 healthy workers: $(cat "$work/status")"
+"$acpctl" plan -f "$work/lab.yaml" --package "$pkg" --key "$key" >"$work/plan3.txt" 2>&1 ||
+  lab_fail "the last plan failed: $(cat "$work/plan3.txt")"
+has "$work/plan3.txt" "No changes"
+ok "status: 3 control planes and 2 workers, kubelets healthy; a re-plan has no changes"
