@@ -32,6 +32,10 @@ int run_reset(const App& app, const Options& o) {
       log::error(Error(err).with_host(host).describe());
     return k_exit_failed;
   }
+  // Kubernetes nodes leave the cluster through its API (acpctl's admin certificate) before
+  // kubeadm reset; without the local PKI they are reset all the same.
+  if (auto ok = session.read_pki(); !ok)
+    log::debug("reset without the cluster's PKI: " + ok.error().describe());
   const auto plan = runner::reset_plan(session, gathered, names);
   print_plan(app.globals(), plan);
   const runner::ApplyOptions ao{o.target.parallel, false, o.force_unlock, "acpctl reset"};

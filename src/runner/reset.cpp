@@ -5,6 +5,7 @@
 
 #include "acpctl/stages/actions.hpp"
 #include "acpctl/stages/platform.hpp"
+#include "acpctl/stages/registry.hpp"
 #include "acpctl/transport/parallel.hpp"
 
 #include <algorithm>
@@ -43,6 +44,22 @@ std::vector<std::string> log_dirs(const facts::Gathered& gathered, const std::st
 // Directories acpctl may have created, deepest first; each only if it is there and empty.
 constexpr const char* k_remove_empty_dirs =
     "for d; do [ ! -d \"$d\" ] || rmdir --ignore-fail-on-non-empty -- \"$d\" || exit; done";
+// The node's platform records, the one whose stage runs last first (a record is named after
+// its stage); records of no stage at the end, by name.
+std::vector<std::string> records_last_first(const stages::Registry& registry,
+                                            const state::NodeState& state) {
+  std::vector<std::pair<int, std::string>> ranked;
+  for (const auto& [name, record] : state.platform) {
+    const auto* phase = registry.phase(name);
+    ranked.emplace_back(phase ? -phase->stage.order : 1, name);
+  }
+  std::sort(ranked.begin(), ranked.end());
+  std::vector<std::string> out;
+  for (auto& [order, name] : ranked)
+    out.push_back(std::move(name));
+  return out;
+}
+
 } // namespace
 
 plan::Plan reset_plan(const Session& session, const facts::Gathered& gathered,
@@ -58,8 +75,9 @@ plan::Plan reset_plan(const Session& session, const facts::Gathered& gathered,
     if (f == gathered.facts.end())
       continue;
     p.node_serials[node.name] = f->second.state.serial;
-    // Platform records first: their services use the components' binaries.
-    for (const auto& [name, record] : f->second.state.platform)
+    // Platform records first (their services use the components' binaries), the last set up
+    // first: Kubernetes goes while containerd and etcd still run.
+    for (const auto& name : records_last_first(session.registry(), f->second.state))
       p.steps.push_back({node.name, stage, plan::Action::remove, name, "", "", "",
                          "reset: set up by acpctl", plan::make_params(stages::RecordParams{name})});
     for (const auto& [name, have] : f->second.state.components)

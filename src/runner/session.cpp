@@ -114,6 +114,16 @@ Status Session::load_pki() {
   return {};
 }
 
+Status Session::read_pki() {
+  if (m_pki)
+    return {};
+  auto loaded = pki::load(m_cluster, pki::cluster_dir(m_cluster));
+  if (!loaded)
+    return std::move(loaded).error();
+  m_pki = std::make_shared<const pki::ClusterPki>(std::move(*loaded));
+  return {};
+}
+
 transport::Transport& Session::node(const std::string& name) {
   std::lock_guard lock(g_nodes_mutex);
   auto& slot = m_nodes[name];

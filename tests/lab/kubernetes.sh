@@ -19,6 +19,7 @@ acpctl=$(readlink -f "${1:?usage: kubernetes.sh ACPCTL_BINARY}")
 root=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=tests/lab/lib.sh
 source "$(dirname "$0")/lib.sh"
+VIP=10.88.0.100 # scripts/lab.sh config's selfBuiltVIP
 lab_require_root
 command -v python3 >/dev/null || lab_fail "python3 is missing; run scripts/setup.sh"
 
@@ -35,7 +36,9 @@ lab_install_kube_doubles n1 n2 n3 n4 n5
 ACP_REGISTRY_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr -d "/+=")
 export ACP_REGISTRY_PASSWORD
 {
-  lab_config
+  # n4 and n5 as workers (the lab makes 5 control planes of 5 hosts)
+  lab_config | awk '/- name: n[45]$/ {w = 1} /- name: n[123]$/ {w = 0}
+    w && /roles:/ {sub(/\[.*\]/, "[worker]")} {print}'
   printf '  registry:\n    address: %s:11443\n    username: admin\n' "$VIP"
   printf '    password: {fromEnv: ACP_REGISTRY_PASSWORD}\n'
 } >"$work/lab.yaml"
@@ -57,7 +60,7 @@ for l in sys.stdin:
 python3 - "$work/plan.json" >"$work/kube-steps" <<'EOF'
 import json, sys
 for s in json.load(open(sys.argv[1]))["steps"]:
-    if s["stage"].startswith("kubernetes-"):
+    if s["stage"] in ("kubernetes-bootstrap", "kubernetes-workers"):
         print(s["stage"], s["host"], s["params"]["role"], s["params"]["reset"])
 EOF
 printf '%s\n' "kubernetes-bootstrap n1 init False" "kubernetes-bootstrap n2 control-plane False" \
@@ -69,12 +72,12 @@ ok "plan: init on n1, control-plane joins n2 then n3, workers n4 n5 in the batch
 
 # 2. kill -9 while n2's kubeadm join runs (the double pauses after writing its manifests).
 lab_ssh n2 sh -c 'mkdir -p /etc/kube-double && echo 60 >/etc/kube-double/pause-after-manifests'
-"$acpctl" -o json --log-file "$work/apply1.log" --log-level debug apply -f "$work/lab.yaml" \
+"$acpctl" -o json --log-file "$work/apply1.log" apply -f "$work/lab.yaml" \
   --package "$pkg" --key "$key" --yes >"$work/apply1.json" 2>"$work/apply1.err" &
 apid=$!
 for _ in $(seq 1 600); do
   kubeadm_log n2 | grep -q '"paused"' && break
-  kill -0 "$apid" 2>/dev/null || lab_fail "apply ended before n2's join: $(tail -5 "$work/apply1.err")"
+  kill -0 "$apid" 2>/dev/null || lab_fail "apply ended before n2's join: $(grep step_failed "$work/apply1.json" | tail -3) $(tail -5 "$work/apply1.err")"
   sleep 0.5
 done
 kubeadm_log n2 | grep -q '"paused"' || lab_fail "n2's kubeadm join never started"
@@ -90,7 +93,7 @@ ok "apply killed with SIGKILL during n2's kubeadm join (n1 initialised)"
 python3 - "$work/plan2.json" >"$work/kube-steps2" <<'EOF'
 import json, sys
 for s in json.load(open(sys.argv[1]))["steps"]:
-    if s["stage"].startswith("kubernetes-"):
+    if s["stage"] in ("kubernetes-bootstrap", "kubernetes-workers"):
         print(s["stage"], s["host"], s["params"]["role"], s["params"]["reset"], s.get("target", "node"))
 EOF
 printf '%s\n' "kubernetes-bootstrap n1 token False cluster" \
@@ -100,7 +103,7 @@ diff "$work/want-steps2" "$work/kube-steps2" || lab_fail "the plan after the kil
 ok "plan after the kill: join token on n1, n2 reset first, no second init"
 
 # 4. The resumed apply.
-"$acpctl" -o json --log-file "$work/apply2.log" --log-level debug apply -f "$work/lab.yaml" \
+"$acpctl" -o json --log-file "$work/apply2.log" apply -f "$work/lab.yaml" \
   --package "$pkg" --key "$key" --yes >"$work/apply2.json" 2>"$work/apply2.err" ||
   lab_fail "the resumed apply failed: $(tail -20 "$work/apply2.err" "$work/apply2.json")"
 [ "$(kubeadm_runs n1 | tr '\n' ' ')" = "init token " ] || lab_fail "n1 ran: $(kubeadm_runs n1 | tr '\n' ' ')"
@@ -126,7 +129,7 @@ ok "resumed: n1 init+token, n2 join (interrupted), reset, join; n3-n5 one join e
 python3 - "$work/apply2.json" <<'PY' || lab_fail "the bootstrap steps ran out of order"
 import json, sys
 ev = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
-seq = [(e["type"], e["host"]) for e in ev if e.get("stage", "").startswith("kubernetes-")
+seq = [(e["type"], e["host"]) for e in ev if e.get("stage") in ("kubernetes-bootstrap", "kubernetes-workers")
        and e["type"] in ("step_started", "step_finished")]
 cp = [x for x in seq if x[1] in ("n1", "n2", "n3")]
 want = [("step_started", "n1"), ("step_finished", "n1"), ("step_started", "n2"),
@@ -161,6 +164,9 @@ ok "readyz through the VIP $VIP:6443 with the cluster CA; the API lists n1-n5 (a
 
 # 6. No token anywhere acpctl wrote, nor in the nodes' acpctl and kubeadm directories.
 no_token "$work"/plan*.json "$work"/plan*.txt "$work"/apply1.* "$work"/apply2.*
+# kubeadm init printed its join command with the token: the debug log has the line, masked
+grep -qE -- '--token \*\*\* ' "$work/apply1.log" ||
+  lab_fail "the debug log lacks kubeadm init's join command with the token masked as ***"
 for x in 1 2 3 4 5; do
   lab_ssh "n$x" sh -c "grep -rlE '$token_re' /etc/acp /etc/kubernetes /var/lib/acp 2>/dev/null || true" >"$work/leak"
   [ ! -s "$work/leak" ] || lab_fail "n$x holds a token in: $(cat "$work/leak")"
@@ -177,3 +183,22 @@ ok "no token in the plans, the debug logs, the JSON events, or /etc/acp, /etc/ku
   lab_fail "the last plan failed: $(cat "$work/plan3.txt")"
 has "$work/plan3.txt" "No changes"
 ok "status: 3 control planes and 2 workers, kubelets healthy; a re-plan has no changes"
+
+# 8. Reset one worker: it is drained and deleted through the API before kubeadm reset on it.
+"$acpctl" reset -f "$work/lab.yaml" --nodes n5 --yes >"$work/reset.out" 2>&1 ||
+  lab_fail "reset --nodes n5 failed: $(cat "$work/reset.out")"
+python3 - "$work/admin.kubeconfig" "$work" >"$work/nodes" <<'PY'
+import json, ssl, sys, urllib.request, yaml
+d = sys.argv[2]
+ctx = ssl.create_default_context(cafile=f"{d}/kc-ca")
+ctx.load_cert_chain(f"{d}/kc-crt", f"{d}/kc-key")
+server = yaml.safe_load(open(sys.argv[1]))["clusters"][0]["cluster"]["server"]
+nodes = json.load(urllib.request.urlopen(server + "/api/v1/nodes", context=ctx, timeout=10))
+print(" ".join(sorted(n["metadata"]["name"] for n in nodes["items"])))
+PY
+[ "$(cat "$work/nodes")" = "n1 n2 n3 n4" ] || lab_fail "after resetting n5 the API lists: $(cat "$work/nodes"); reset said: $(cat "$work/reset.out")"
+[ "$(kubeadm_runs n5 | tr '\n' ' ')" = "join reset " ] || lab_fail "n5 ran: $(kubeadm_runs n5 | tr '\n' ' ')"
+for f in /etc/acp/kubernetes /etc/kubernetes/kubelet.conf /var/lib/kubelet/config.yaml /etc/service/acp-kubelet; do
+  lab_ssh n5 test ! -e "$f" || lab_fail "reset left $f on n5"
+done
+ok "reset --nodes n5: its Node drained and deleted through the API, kubeadm reset -f, acp-kubelet and the files gone"

@@ -84,6 +84,9 @@ public:
   /// Loads the cluster's PKI from pki::cluster_dir, creating what is missing or no longer
   /// right (pki::ensure); once per session. Fails with the PKI's error.
   Status load_pki();
+  /// Loads the cluster's PKI as it is, changing and creating nothing (pki::load); fails with
+  /// its error when it is missing or incomplete. For commands that only read it (reset).
+  Status read_pki();
 
   /// The node's transport (SSH), created on first use; thread-safe per distinct node.
   transport::Transport& node(const std::string& name);

@@ -6,6 +6,36 @@
 
 namespace acp::keepalived {
 
+namespace {
+
+// The local API server is ready once kubeadm made one here. A control plane without one
+// steps aside while another control plane's answers (after kubeadm init, before this node
+// joined), so the VIP sits where an API server is; before any exists, the check passes.
+std::string apiserver_check(const config::Cluster& cluster, const config::Node& node) {
+  std::string peers;
+  for (const auto* n : cluster.nodes_with(config::Role::control_plane))
+    if (n->name != node.name)
+      peers +=
+          n->address.find(':') != std::string::npos ? " [" + n->address + "]" : " " + n->address;
+  return fmt::format(
+      "# The local API server is ready (verified against the cluster CA); without one, no\n"
+      "# other control plane's answers.\n"
+      "check_apiserver() {{\n"
+      "  command -v curl >/dev/null || return 0\n"
+      "  if [ -f /etc/kubernetes/manifests/kube-apiserver.yaml ]; then\n"
+      "    r=$(curl -s -m 1 --cacert /etc/kubernetes/pki/ca.crt https://127.0.0.1:{port}/readyz)\n"
+      "    [ \"$r\" = ok ] || {{ echo \"readyz: $r\"; return 1; }}\n"
+      "    return 0\n"
+      "  fi\n"
+      "  up=$(for p in{peers}; do (r=$(curl -s -m 1 --cacert /etc/acp/pki/ca.crt \\\n"
+      "    https://$p:{port}/readyz); [ \"$r\" != ok ] || echo \"$p\") & done; wait)\n"
+      "  [ -z \"$up\" ] || {{ echo \"no API server here, but on\" $up; return 1; }}\n"
+      "}}\n\n",
+      fmt::arg("port", 6443), fmt::arg("peers", peers));
+}
+
+} // namespace
+
 std::string render_check_script(const config::Cluster& cluster, const config::Node& node) {
   std::string checks;
   std::string functions;
@@ -38,19 +68,7 @@ std::string render_check_script(const config::Cluster& cluster, const config::No
   }
   if (!cluster.kubernetes_version.empty() && node.has_role(config::Role::control_plane)) {
     checks += " apiserver";
-    // Only once kubeadm made this node a control plane: before that the check passes.
-    functions += fmt::format("# The local API server is ready (verified against the cluster CA).\n"
-                             "check_apiserver() {{\n"
-                             "  [ -f /etc/kubernetes/manifests/kube-apiserver.yaml ] || return 0\n"
-                             "  if command -v curl >/dev/null; then\n"
-                             "    r=$(curl -s -m 1 --cacert /etc/kubernetes/pki/ca.crt "
-                             "https://127.0.0.1:{port}/readyz)\n"
-                             "    [ \"$r\" = ok ] || {{ echo \"readyz: $r\"; return 1; }}\n"
-                             "  else\n"
-                             "    timeout 1 bash -c 'exec 3<>/dev/tcp/127.0.0.1/{port}'\n"
-                             "  fi\n"
-                             "}}\n\n",
-                             fmt::arg("port", 6443));
+    functions += apiserver_check(cluster, node);
   }
   return fmt::format(
       "#!/bin/sh\n"

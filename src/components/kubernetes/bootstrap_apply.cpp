@@ -19,10 +19,11 @@ namespace {
 
 constexpr std::chrono::seconds k_kubeadm_timeout{600}; // kubeadm waits 4 min for the control plane
 
-// Runs "$bin/kubeadm ARGS" with the secret config file removed on exit; on success (and a
-// role) writes the marker the facts read.
+// Runs "$bin/kubeadm ARGS" with the secret config file (and the join's bootstrap kubeconfig)
+// removed on exit; on success (and a role) writes the marker the facts read.
 constexpr std::string_view k_run_script = R"SH(f=$1 bin=$2 role=$3; shift 3
-trap 'rm -f "$f"' EXIT
+# the join's bootstrap kubeconfig holds the token; the kubelet runs on acpctl's kubelet.conf
+trap 'rm -f "$f" /etc/kubernetes/bootstrap-kubelet.conf' EXIT
 "$bin/kubeadm" "$@"
 rc=$?
 if [ $rc -eq 0 ] && [ -n "$role" ]; then

@@ -1,6 +1,7 @@
 // Taking nodes out of Kubernetes: a Node the API lists that cluster.yaml no longer names is
 // drained (its pods evicted, DaemonSets' aside) and deleted through the API; a node whose
-// record goes (reset, or Kubernetes gone from its package) gets kubeadm reset -f first.
+// record goes (`acpctl reset [--nodes]`, or Kubernetes gone from its package) is drained and
+// deleted the same way while the API answers, then gets kubeadm reset -f, then loses the files.
 
 #include "acpctl/components/kubernetes/render.hpp"
 #include "acpctl/components/kubernetes/stage.hpp"
@@ -23,6 +24,36 @@ constexpr std::string_view k_reset =
   if [ -n "$b" ] && [ -x "$b" ]; then exec "$b" reset -f; fi
 done
 exit 0)SH";
+
+constexpr std::chrono::seconds k_leave_drain{60};
+
+kube::ApiTarget api_target(const pki::ClusterPki& pki, const std::string& server) {
+  return {server, pki.ca_cert(), pki.admin().cert, pki.admin().key, std::chrono::seconds(5)};
+}
+
+// Before kubeadm reset on a node that is being reset: drain it and delete its Node through the
+// API, when the API still answers. Best effort, bounded (a reset of the whole cluster takes
+// the API away as it goes): what fails is a warning and the reset goes on.
+void leave_cluster(stages::StepContext& ctx, const config::Node& node, const pki::ClusterPki& pki) {
+  const auto& host = ctx.actions.node().host();
+  auto server = api_server_url(ctx.platform->cluster);
+  if (!server)
+    return;
+  const auto target = api_target(pki, *server);
+  auto ready = kube::readyz(target);
+  if (!ready || !ready->ok) {
+    log::write(
+        log::Level::warn, host,
+        fmt::format("the API at {} does not answer: Node {} stays in it", *server, node.name));
+    return;
+  }
+  if (auto ok = kube::drain(target, node.name, k_leave_drain); !ok)
+    log::write(log::Level::warn, host, "drain before reset: " + ok.error().describe());
+  if (auto ok = kube::delete_node(target, node.name); !ok)
+    log::write(log::Level::warn, host, "deleting the Node before reset: " + ok.error().describe());
+  else
+    log::write(log::Level::info, host, fmt::format("Node {} drained and deleted", node.name));
+}
 
 } // namespace
 
@@ -60,8 +91,8 @@ Result<state::StateChange> apply_removal(const plan::Step& step, stages::StepCon
   if (!server)
     return std::move(server).error();
   const auto& pki = *ctx.platform->pki;
-  const kube::ApiTarget target{*server, pki.ca_cert(), pki.admin().cert, pki.admin().key,
-                               std::chrono::seconds(30)};
+  auto target = api_target(pki, *server);
+  target.timeout = std::chrono::seconds(30);
   if (ctx.actions.dry_run()) {
     log::info(fmt::format("would drain and delete Node {} through {}", p->node, *server));
     return state::StateChange::nothing();
@@ -78,6 +109,8 @@ Result<state::StateChange> apply_removal(const plan::Step& step, stages::StepCon
 }
 
 Status remove_record(stages::StepContext& ctx, const state::PlatformRecord& record) {
+  if (ctx.node && ctx.platform && ctx.platform->pki && !ctx.actions.dry_run())
+    leave_cluster(ctx, *ctx.node, *ctx.platform->pki);
   if (auto r = ctx.actions.run({"sh", "-c", std::string(k_reset)}); !r)
     return std::move(r).error();
   return stages::remove_platform_record(ctx, record);

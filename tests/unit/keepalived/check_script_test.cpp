@@ -14,9 +14,18 @@ using keepalived_fixtures::cluster;
 
 namespace {
 
-// Writes the script with etcdctl replaced by a fake that logs its argv and exits `code`.
-std::filesystem::path with_fake_etcdctl(const acp::util::TempDir& dir, std::string script,
-                                        int code) {
+// Writes the script with etcdctl replaced by a fake that logs its argv and exits `code`, and
+// curl by a fake (first on PATH) that answers "ok" for URLs containing `api_up` and else fails
+// to connect: the check never reaches the network.
+std::filesystem::path with_fake_etcdctl(const acp::util::TempDir& dir, std::string script, int code,
+                                        const std::string& api_up = "nowhere") {
+  REQUIRE(acp::util::write_file_atomic(dir.path() / "curl",
+                                       "#!/bin/sh\ncase \"$*\" in *" + api_up +
+                                           "*) echo ok ;; *) exit 7 ;; esac\n",
+                                       std::filesystem::perms(0755))
+              .ok());
+  script.replace(0, script.find('\n') + 1,
+                 "#!/bin/sh\nPATH=" + acp::util::shell_quote(dir.path().string()) + ":$PATH\n");
   const auto fake = dir.path() / "etcdctl";
   const auto log = dir.path() / "args";
   REQUIRE(acp::util::write_file_atomic(
@@ -81,16 +90,34 @@ TEST_SUITE("keepalived::check_script") {
     auto c = cluster();
     c.kubernetes_version = "v1.31.6";
     const auto text = render_check_script(c, *c.find_node("n1"));
-    // guarded by the manifest: before kubeadm ran here (and on the test machine) it passes
-    CHECK(text.find("[ -f /etc/kubernetes/manifests/kube-apiserver.yaml ] || return 0") !=
+    // with kubeadm's manifest here: the local readyz
+    CHECK(text.find("if [ -f /etc/kubernetes/manifests/kube-apiserver.yaml ]; then") !=
           std::string::npos);
     CHECK(text.find("--cacert /etc/kubernetes/pki/ca.crt https://127.0.0.1:6443/readyz") !=
           std::string::npos);
+    // without: every other control plane is asked
+    CHECK(text.find("for p in 10.88.0.12 10.88.0.13; do") != std::string::npos);
     CHECK(text.find("\"etcd apiserver\"") != std::string::npos);
     auto worker = c;
     worker.nodes[1].roles = {acp::config::Role::worker};
     CHECK(render_check_script(worker, worker.nodes[1]).find("apiserver") == std::string::npos);
     c.kubernetes_version.clear();
     CHECK(render_check_script(c, *c.find_node("n1")).find("apiserver") == std::string::npos);
+  }
+
+  TEST_CASE("without an API server here, the check fails while another control plane has one") {
+    acp::util::TempDir dir;
+    auto c = cluster();
+    c.kubernetes_version = "v1.31.6";
+    const auto text = render_check_script(c, *c.find_node("n1"));
+    // no API server anywhere yet (before kubeadm init): passes, the VIP stays
+    auto script = with_fake_etcdctl(dir, text, 0);
+    CHECK(test_support::run_local(acp::util::shell_quote(script.string())).exit_code == 0);
+    // n2 has one (kubeadm init ran there): n1 steps aside so the VIP moves to n2
+    script = with_fake_etcdctl(dir, text, 0, "10.88.0.12");
+    const auto ran = test_support::run_local(acp::util::shell_quote(script.string()));
+    CHECK(ran.exit_code == 1);
+    CHECK(ran.output.find("acp health check apiserver failed: no API server here, but on "
+                          "10.88.0.12") != std::string::npos);
   }
 }
