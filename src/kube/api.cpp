@@ -70,7 +70,7 @@ Result<std::optional<nlohmann::json>> get(const ApiTarget& target, const std::st
 
 Result<std::optional<nlohmann::json>> get(const ApiTarget& target, const nlohmann::json& object,
                                           const KindTable& kinds) {
-  auto ref = object_ref(object, kinds);
+  auto ref = detail::target_ref(target, object, kinds);
   if (!ref)
     return std::move(ref).error();
   auto live = get(target, ref->path);
@@ -81,7 +81,7 @@ Result<std::optional<nlohmann::json>> get(const ApiTarget& target, const nlohman
 
 Result<nlohmann::json> apply(const ApiTarget& target, const nlohmann::json& object,
                              const KindTable& kinds, std::string_view field_manager, bool force) {
-  auto ref = object_ref(object, kinds);
+  auto ref = detail::target_ref(target, object, kinds);
   if (!ref)
     return std::move(ref).error();
   register_secret_data(*ref, object);
@@ -106,7 +106,7 @@ Result<nlohmann::json> apply(const ApiTarget& target, const nlohmann::json& obje
 
 Result<nlohmann::json> create(const ApiTarget& target, const nlohmann::json& object,
                               const KindTable& kinds) {
-  auto ref = object_ref(object, kinds);
+  auto ref = detail::target_ref(target, object, kinds);
   if (!ref)
     return std::move(ref).error();
   register_secret_data(*ref, object);

@@ -83,6 +83,14 @@ Error Session::answer_error(const HttpAnswer& answer, std::string_view doing, bo
   return error(code_for(answer.status), message).with_hint(hint_for(answer.status));
 }
 
+Result<ObjectRef> target_ref(const ApiTarget& target, const nlohmann::json& object,
+                             const KindTable& kinds) {
+  auto ref = object_ref(object, kinds);
+  if (!ref)
+    return std::move(ref).error().context(describe(target)).with_host(host_of(target));
+  return ref;
+}
+
 Result<nlohmann::json> Session::json_body(const HttpAnswer& answer, std::string_view doing) const {
   auto body = nlohmann::json::parse(answer.body, nullptr, false);
   if (body.is_discarded() || !body.is_object())

@@ -5,6 +5,7 @@
 #include "acpctl/kube/wait.hpp"
 #include "acpctl/util/fs.hpp"
 #include "acpctl/util/strings.hpp"
+#include "session.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -77,11 +78,14 @@ Status apply_all(const ApiTarget& target, const std::vector<nlohmann::json>& obj
                  const ApplyProgress& progress, std::chrono::seconds wait_timeout) {
   KindTable kinds;
   if (auto st = kinds.learn_crds(objects); !st)
-    return st;
+    return std::move(st)
+        .error()
+        .context("nothing applied to " + describe(target))
+        .with_host(host_of(target));
   std::vector<Planned> first;
   std::vector<Planned> rest;
   for (const auto& object : objects) {
-    auto ref = object_ref(object, kinds);
+    auto ref = detail::target_ref(target, object, kinds);
     if (!ref)
       return std::move(ref).error().context("nothing applied");
     (goes_first(*ref) ? first : rest).push_back(Planned{&object, std::move(*ref)});

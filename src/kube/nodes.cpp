@@ -16,11 +16,12 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 // The checked path of a core object (a Node or a Pod), through the same rules as apply's.
-Result<ObjectRef> core_ref(std::string_view kind, std::string_view ns, std::string_view name) {
+Result<ObjectRef> core_ref(const ApiTarget& target, std::string_view kind, std::string_view ns,
+                           std::string_view name) {
   nlohmann::json object{{"apiVersion", "v1"}, {"kind", kind}, {"metadata", {{"name", name}}}};
   if (!ns.empty())
     object["metadata"]["namespace"] = ns;
-  return object_ref(object, KindTable());
+  return detail::target_ref(target, object, KindTable());
 }
 
 PodRef pod_of(const nlohmann::json& item) {
@@ -65,7 +66,7 @@ std::chrono::seconds seconds_left(Clock::time_point deadline) {
 } // namespace
 
 Status cordon(const ApiTarget& target, std::string_view node) {
-  auto ref = core_ref("Node", {}, node);
+  auto ref = core_ref(target, "Node", {}, node);
   if (!ref)
     return std::move(ref).error();
   detail::Session session(target);
@@ -98,7 +99,7 @@ Result<std::vector<PodRef>> list_pods_on(const ApiTarget& target, std::string_vi
 
 Status evict(const ApiTarget& target, std::string_view ns, std::string_view pod,
              std::chrono::seconds timeout) {
-  auto ref = core_ref("Pod", ns, pod);
+  auto ref = core_ref(target, "Pod", ns, pod);
   if (!ref)
     return std::move(ref).error();
   const nlohmann::json eviction{{"apiVersion", "policy/v1"},
@@ -166,7 +167,7 @@ Status drain(const ApiTarget& target, std::string_view node, std::chrono::second
 }
 
 Status delete_node(const ApiTarget& target, std::string_view node) {
-  auto ref = core_ref("Node", {}, node);
+  auto ref = core_ref(target, "Node", {}, node);
   if (!ref)
     return std::move(ref).error();
   detail::Session session(target);

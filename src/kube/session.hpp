@@ -59,4 +59,9 @@ private:
   util::detail::CurlEasy m_easy;
 };
 
+/// object_ref(object, kinds); its error names the server the object was meant for, with the
+/// server's host.
+Result<ObjectRef> target_ref(const ApiTarget& target, const nlohmann::json& object,
+                             const KindTable& kinds);
+
 } // namespace acp::kube::detail

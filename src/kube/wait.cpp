@@ -87,7 +87,7 @@ Readiness readiness(const nlohmann::json& live) {
 
 Status wait_ready(const ApiTarget& target, const nlohmann::json& object, const KindTable& kinds,
                   std::chrono::seconds timeout) {
-  auto ref = object_ref(object, kinds);
+  auto ref = detail::target_ref(target, object, kinds);
   if (!ref)
     return std::move(ref).error();
   const auto deadline = Clock::now() + timeout;

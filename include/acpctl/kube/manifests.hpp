@@ -5,8 +5,8 @@
 // YAML becomes JSON by the YAML 1.2 core schema: a plain scalar is null, a bool, an integer
 // or a float when it reads as one (true, 3, 0x1F, 1.5e3), otherwise a string; a quoted or
 // block scalar is a string ("1234" stays one) unless an explicit tag (!!int) says otherwise,
-// and !!str makes any scalar a string. Note that
-// this differs from YAML 1.1 readers on yes/no/on/off, which stay strings here: quote them.
+// and !!str makes any scalar a string. Unlike YAML 1.1 readers (Kubernetes' own), yes, no,
+// on and off stay strings here: quote them in manifests, so that both agree.
 
 #include "acpctl/kube/api.hpp"
 
