@@ -1,5 +1,6 @@
 #include "acpctl/util/log.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fmt/chrono.h>
@@ -81,6 +82,9 @@ void add_secret(std::string_view secret) {
     return;
   auto& s = sink();
   std::lock_guard lock(s.mutex);
+  // Clients register their credentials once per call; a poll makes many calls.
+  if (std::find(s.secrets.begin(), s.secrets.end(), secret) != s.secrets.end())
+    return;
   s.secrets.emplace_back(secret);
 }
 

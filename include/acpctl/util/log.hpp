@@ -18,7 +18,8 @@ struct Settings {
 
 /// Applies settings; opens the log file (fails with a message if it cannot).
 void configure(const Settings& settings);
-/// Registers a secret value: from now on it is printed as "***" in every log line.
+/// Registers a secret value: from now on it is printed as "***" in every log line. Registering
+/// a value again changes nothing (clients register their credentials on every call).
 void add_secret(std::string_view secret);
 /// Replaces every registered secret in `text` with "***".
 std::string redact(std::string_view text);
