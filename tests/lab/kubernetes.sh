@@ -158,9 +158,15 @@ ctx.load_cert_chain(f"{d}/kc-crt", f"{d}/kc-key")
 server = kc["clusters"][0]["cluster"]["server"]
 nodes = json.load(urllib.request.urlopen(server + "/api/v1/nodes", context=ctx, timeout=10))
 print(" ".join(sorted(n["metadata"]["name"] for n in nodes["items"])))
+# the core manifests, applied by acpctl (server-side apply) and ready
+for path in ("/api/v1/namespaces/cpaas-system",
+             "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/moduleplugins.cluster.alauda.io"):
+    o = json.load(urllib.request.urlopen(server + path, context=ctx, timeout=10))
+    managers = {m.get("manager") for m in o["metadata"].get("managedFields", [])}
+    assert "acpctl" in managers, (path, managers)
 PY
 [ "$(cat "$work/nodes")" = "n1 n2 n3 n4 n5" ] || lab_fail "the API lists the nodes: $(cat "$work/nodes")"
-ok "readyz through the VIP $VIP:6443 with the cluster CA; the API lists n1-n5 (admin kubeconfig)"
+ok "readyz through the VIP $VIP:6443 with the cluster CA; the API lists n1-n5 and acpctl's core manifests (admin kubeconfig)"
 
 # 6. No token anywhere acpctl wrote, nor in the nodes' acpctl and kubeadm directories.
 no_token "$work"/plan*.json "$work"/plan*.txt "$work"/apply1.* "$work"/apply2.*

@@ -182,4 +182,30 @@ TEST_SUITE("plan::kubernetes files") {
     acp::kubernetes::plan_node(input, h2[0], out);
     CHECK(out.empty());
   }
+
+  TEST_CASE("a Node the API lists but the config does not name is drained and deleted") {
+    World w;
+    w.kube("cp-1").marker = "init";
+    w.kube("cp-1").api_nodes = std::vector<std::string>{"cp-1", "cp-2", "old-1", "w-1"};
+    w.kube("cp-2").marker = "control-plane";
+    w.kube("cp-2").api_nodes = std::vector<std::string>{"cp-1", "old-1", "old-2"};
+    plan::PlanInput input{w.cluster, w.components, w.facts, "c", "p", &w.platform};
+    std::vector<plan::Step> out;
+    const auto h = w.hosts();
+    REQUIRE(acp::kubernetes::plan_removals(input, h, out).ok());
+    // one control plane's view (the first that answered): old-1 only, through cp-1
+    REQUIRE(out.size() == 1);
+    CHECK(out[0].host == "cp-1");
+    CHECK(out[0].stage == "kubernetes-remove");
+    CHECK(out[0].target == plan::Target::cluster);
+    CHECK(out[0].action == plan::Action::remove);
+    CHECK(out[0].params_as<acp::kubernetes::RemoveParams>()->node == "old-1");
+    // no control plane answered: nothing (not a guess)
+    w.kube("cp-1").api_nodes.reset();
+    w.kube("cp-2").api_nodes.reset();
+    out.clear();
+    const auto h2 = w.hosts();
+    REQUIRE(acp::kubernetes::plan_removals(input, h2, out).ok());
+    CHECK(out.empty());
+  }
 }
