@@ -56,7 +56,8 @@ spec:
     address: 192.168.10.100:11443   # the platform registry
     username: admin
     password: {fromEnv: ACP_REGISTRY_PASSWORD}   # secrets: {fromEnv: VAR} or {fromFile: PATH}
-    # port: 11443                     # each replica (control-plane nodes) listens on it
+    # port: 11443                     # each replica (control-plane nodes) takes pushes on it
+    # pullPort: 11444                 # and serves pulls to the nodes' certificates, read-only
     # storageDir: /var/lib/acp/registry
   etcdBackup:
     schedule: "0 2 * * *"

@@ -50,6 +50,20 @@ std::string_view to_string(HostKeyPolicy policy) {
   return "";
 }
 
+std::string Registry::host() const {
+  if (address.starts_with('[')) // [v6]:port or [v6]
+    return address.substr(1, address.find(']') - 1);
+  if (std::count(address.begin(), address.end(), ':') == 1)
+    return address.substr(0, address.find(':'));
+  return address;
+}
+
+std::string Registry::pull_address() const {
+  if (address.starts_with('['))
+    return address.substr(0, address.find(']') + 1) + ":" + std::to_string(pull_port);
+  return host() + ":" + std::to_string(pull_port);
+}
+
 Result<std::string> SecretRef::resolve() const {
   if (!from_env.empty()) {
     const char* value = std::getenv(from_env.c_str());

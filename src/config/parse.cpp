@@ -122,13 +122,15 @@ void parse_etcd(Reader& r, const YAML::Node& spec, const std::string& path, Etcd
 void parse_registry(Reader& r, const YAML::Node& spec, const std::string& path,
                     std::optional<Registry>& out) {
   const auto node = spec["registry"];
-  if (!node || !r.mapping(node, path, {"address", "username", "password", "port", "storageDir"}))
+  if (!node ||
+      !r.mapping(node, path, {"address", "username", "password", "port", "pullPort", "storageDir"}))
     return;
   Registry reg;
   r.string(node, path, "address", reg.address, true);
   r.string(node, path, "username", reg.username);
   r.secret(node, path, "password", reg.password);
   r.integer(node, path, "port", reg.port, 1, 65535);
+  r.integer(node, path, "pullPort", reg.pull_port, 1, 65535);
   r.string(node, path, "storageDir", reg.storage_dir);
   out = reg;
 }

@@ -89,9 +89,16 @@ void check_registry(Checker& ck) {
             fmt::format("storageDir {} {}", util::quoted(reg->storage_dir), problem),
             "write a plain absolute path of a directory only the registry uses, such as "
             "/var/lib/acp/registry");
-  if (reg->port == ck.cluster().etcd.client_port || reg->port == ck.cluster().etcd.peer_port)
+  const auto& etcd = ck.cluster().etcd;
+  if (reg->port == etcd.client_port || reg->port == etcd.peer_port)
     ck.fail("spec.registry.port", fmt::format("port {} is etcd's", reg->port),
             "the platform registry listens on 11443");
+  if (reg->pull_port == etcd.client_port || reg->pull_port == etcd.peer_port)
+    ck.fail("spec.registry.pullPort", fmt::format("pullPort {} is etcd's", reg->pull_port),
+            "the platform registry serves pulls on 11444");
+  else if (reg->pull_port == reg->port)
+    ck.fail("spec.registry.pullPort", fmt::format("pullPort and port are both {}", reg->pull_port),
+            "pushes (password) and pulls (node certificates) need two ports: 11443 and 11444");
 }
 
 void check_backup(Checker& ck) {

@@ -115,8 +115,17 @@ struct Registry {
   std::string address; ///< host:port clients use: the VIP or load balancer, e.g. VIP:11443
   std::string username;
   SecretRef password;
-  int port = 11443;                                  ///< each replica listens on it
+  int port = 11443; ///< each replica listens on it for pushes (htpasswd)
+  /// Each replica's read-only listener: pulls only, by a client certificate from the cluster
+  /// CA (every node has one), no password.
+  int pull_port = 11444;
   std::string storage_dir = "/var/lib/acp/registry"; ///< each replica's blobs and manifests
+
+  /// The host part of `address` ("[v6]" loses its brackets); empty when there is none.
+  std::string host() const;
+  /// Where nodes pull from: the host of `address` (as written, brackets kept) with pull_port,
+  /// e.g. "192.168.10.100:11444".
+  std::string pull_address() const;
 };
 
 struct S3Storage {
