@@ -66,6 +66,14 @@ std::string registry_name(const std::string& node) {
   return std::string(k_registry_prefix) + node + "-server";
 }
 
+std::string registry_client_name(const std::string& node) {
+  return std::string(k_registry_prefix) + node + "-client";
+}
+
+std::string registry_client_cn(const std::string& node) {
+  return "acp-node:" + node;
+}
+
 std::vector<std::string> endpoint_sans(const config::Cluster& cluster) {
   std::vector<std::string> sans;
   if (const auto& v = cluster.endpoint.self_built_vip)
@@ -83,11 +91,7 @@ std::vector<std::string> registry_sans(const config::Cluster& cluster, const con
                                 ip_san("127.0.0.1")};
   for (auto& san : endpoint_sans(cluster))
     sans.push_back(std::move(san));
-  auto host = cluster.registry->address;
-  if (host.starts_with('[')) // [v6]:port
-    host = host.substr(1, host.find(']') - 1);
-  else if (std::count(host.begin(), host.end(), ':') == 1)
-    host = host.substr(0, host.find(':'));
+  const auto host = cluster.registry->host();
   if (!host.empty())
     sans.push_back(util::IpAddress::parse(host) ? ip_san(host) : dns_san(host));
   return sorted_unique(std::move(sans));
@@ -113,10 +117,15 @@ std::vector<Leaf> wanted_leaves(const config::Cluster& cluster) {
                             sorted_unique({dns_san(node->name), ip_san(node->address)}),
                             Usage::peer}});
   }
-  if (cluster.registry)
+  if (cluster.registry) {
     for (const auto* node : cluster.nodes_with(config::Role::control_plane))
       out.push_back({registry_name(node->name), node->name,
                      CertSpec{{node->name, {}}, registry_sans(cluster, *node), Usage::server}});
+    // Every node pulls from the replicas' pull port with its own client certificate.
+    for (const auto& node : cluster.nodes)
+      out.push_back({registry_client_name(node.name), node.name,
+                     CertSpec{{registry_client_cn(node.name), {}}, {}, Usage::client}});
+  }
   for (auto& leaf : kubernetes_leaves(cluster))
     out.push_back(std::move(leaf));
   out.push_back(

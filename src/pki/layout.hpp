@@ -49,8 +49,8 @@ std::filesystem::path key_path(const std::filesystem::path& dir, const std::stri
 /// The generated CA's subject: CN "<cluster>-ca", O "acpctl".
 Subject ca_subject(const config::Cluster& cluster);
 /// Every leaf the config needs, in a stable order: per etcd node (config order) server then
-/// peer, the registry's, Kubernetes' (kubernetes_leaves), then the health-check client, then
-/// admin.
+/// peer, the registry's (servers, then a client per node), Kubernetes' (kubernetes_leaves), then
+/// the health-check client, then admin.
 std::vector<Leaf> wanted_leaves(const config::Cluster& cluster);
 /// The local name of `node`'s server / peer certificate.
 std::string server_name(const std::string& node);
@@ -59,6 +59,12 @@ std::string peer_name(const std::string& node);
 /// the config has spec.registry.
 inline constexpr std::string_view k_registry_prefix = "registry/";
 std::string registry_name(const std::string& node);
+/// A node's registry client certificate (pulls from the replicas' pull port):
+/// "registry/<node>-client", one per node when the config has spec.registry.
+std::string registry_client_name(const std::string& node);
+/// Its subject CN, "acp-node:<node>": no Kubernetes user (not system:node:) and no group, so
+/// the certificate grants nothing beyond what the cluster CA's other clients can do.
+std::string registry_client_cn(const std::string& node);
 std::vector<std::string> registry_sans(const config::Cluster& cluster, const config::Node& node);
 
 /// The front-proxy CA's subject: CN "<cluster>-front-proxy-ca", O "acpctl".

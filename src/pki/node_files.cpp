@@ -23,6 +23,11 @@ const KeyPair* ClusterPki::registry_server(const std::string& node) const {
   return it == m_registry.end() ? nullptr : &it->second;
 }
 
+const KeyPair* ClusterPki::registry_client(const std::string& node) const {
+  const auto it = m_registry_client.find(node);
+  return it == m_registry_client.end() ? nullptr : &it->second;
+}
+
 std::string_view to_string(KubeCert cert) {
   switch (cert) {
   case KubeCert::apiserver:

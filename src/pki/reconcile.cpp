@@ -28,7 +28,8 @@ struct Builder {
     else if (leaf.name == detail::k_admin_name)
       pki.m_admin = std::move(pair);
     else if (leaf.name.starts_with(detail::k_registry_prefix))
-      pki.m_registry[leaf.node] = std::move(pair);
+      (leaf.spec.usage == detail::Usage::client ? pki.m_registry_client
+                                                : pki.m_registry)[leaf.node] = std::move(pair);
     else if (leaf.spec.usage == detail::Usage::server)
       pki.m_server[leaf.node] = std::move(pair);
     else

@@ -73,6 +73,11 @@ public:
   /// The platform registry's server pair of `node`; nullptr for a node without one (not a
   /// control-plane node, or no spec.registry).
   const KeyPair* registry_server(const std::string& node) const;
+  /// `node`'s client certificate for pulls from the registry's pull port (CN
+  /// acp-node:<node>, clientAuth only, no SANs); nullptr without spec.registry. Containerd
+  /// places it on the node (its hosts directory names it), not node_files: every node needs
+  /// it, etcd nodes or not, and a renewal must not restart etcd.
+  const KeyPair* registry_client(const std::string& node) const;
   /// The etcd client certificate every etcd node uses for health checks.
   const KeyPair& healthcheck_client() const { return m_healthcheck; }
   /// acpctl's own client certificate (CN acpctl-admin, O system:masters); stays local.
@@ -96,6 +101,7 @@ private:
   std::map<std::string, KeyPair, std::less<>> m_server;
   std::map<std::string, KeyPair, std::less<>> m_peer;
   std::map<std::string, KeyPair, std::less<>> m_registry;
+  std::map<std::string, KeyPair, std::less<>> m_registry_client;
   std::map<std::string, KeyPair, std::less<>> m_kubernetes; ///< by local name
   std::string m_front_proxy_ca;
   std::optional<ServiceAccountKey> m_sa;

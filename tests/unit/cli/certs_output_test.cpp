@@ -19,7 +19,7 @@ TEST_SUITE("cli::certs") {
     CHECK(doc["schema"] == 1);
     CHECK(doc["type"] == "certificates");
     const auto& list = doc["certificates"];
-    REQUIRE(list.size() == 12); // with 3 registry certificates (spec.registry)
+    REQUIRE(list.size() == 15); // with 3 registry servers and 3 clients (spec.registry)
     const auto& server = list[1];
     CHECK(server["name"] == "etcd/cp-1-server");
     CHECK(server["node"] == "cp-1");

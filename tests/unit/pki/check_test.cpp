@@ -24,12 +24,14 @@ TEST_SUITE("pki::check") {
   TEST_CASE("an empty cluster directory lists every certificate as missing") {
     TempDir dir;
     const auto entries = check(example_cluster(), dir.path());
-    REQUIRE(entries.size() == 12); // 3 of them the registry's (spec.registry)
+    REQUIRE(entries.size() == 15); // 6 of them the registry's (spec.registry)
     CHECK(entries[0].name == "ca");
     CHECK(entries[1].name == "etcd/cp-1-server");
     CHECK(entries[1].node == "cp-1");
     CHECK(entries[7].name == "registry/cp-1-server");
-    CHECK(entries[11].name == "admin");
+    CHECK(entries[10].name == "registry/cp-1-client");
+    CHECK(entries[10].node == "cp-1");
+    CHECK(entries[14].name == "admin");
     for (const auto& e : entries)
       CHECK(e.status == CertStatus::missing);
     CHECK_FALSE(fs::exists(dir.path() / "pki"));
@@ -97,12 +99,12 @@ TEST_SUITE("pki::renew") {
     const auto admin = slurp(dir.path() / "pki/admin.crt");
 
     const auto dry = renew(cluster, dir.path(), {400, false, true}).take();
-    CHECK(dry.size() == 11);
+    CHECK(dry.size() == 14);
     CHECK_FALSE(dry[0].new_not_after);
     CHECK(slurp(dir.path() / "pki/admin.crt") == admin);
 
     const auto done = renew(cluster, dir.path(), {30, true, false}).take();
-    REQUIRE(done.size() == 11);
+    REQUIRE(done.size() == 14);
     CHECK(done[0].reason == "renewal of every certificate");
     CHECK(done[0].new_not_after);
     CHECK(slurp(dir.path() / "pki/admin.crt") != admin);

@@ -37,7 +37,7 @@ TEST_SUITE("pki::ensure") {
     CHECK(mode_of(pki) == 0700);
     CHECK(mode_of(pki / "etcd") == 0700);
     CHECK(mode_of(pki / "registry") == 0700);
-    CHECK(snapshot(dir.path()).size() == 24); // with a registry pair per control-plane node
+    CHECK(snapshot(dir.path()).size() == 30); // with registry server and client pairs
   }
 
   TEST_CASE("SANs, subjects and usages are exactly what etcd needs") {
@@ -108,8 +108,9 @@ TEST_SUITE("pki::ensure") {
     for (const auto& [file, bytes] : before) {
       CAPTURE(file);
       const bool changed = after.at(file) != bytes;
+      // The registry client certificate names no address: kept.
       CHECK(changed ==
-            (file.starts_with("pki/etcd/cp-2-") || file.starts_with("pki/registry/cp-2-")));
+            (file.starts_with("pki/etcd/cp-2-") || file.starts_with("pki/registry/cp-2-server")));
     }
     CHECK(facts_of(dir.path() / "pki/etcd/cp-2-peer.crt").sans ==
           std::vector<std::string>{"DNS:cp-2", "IP:192.168.10.22"});
@@ -136,9 +137,10 @@ TEST_SUITE("pki::ensure") {
     extra.address = "192.168.10.14";
     cluster.nodes.push_back(extra);
     const auto out = detail::reconcile(cluster, dir.path(), {}).take();
-    REQUIRE(out.issued.size() == 3);
+    REQUIRE(out.issued.size() == 4);
     CHECK(out.issued[0].name == "etcd/cp-4-server");
     CHECK(out.issued[2].name == "registry/cp-4-server");
+    CHECK(out.issued[3].name == "registry/cp-4-client");
     CHECK(out.issued[0].reason == "missing");
   }
 

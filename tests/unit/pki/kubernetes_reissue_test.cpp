@@ -96,7 +96,7 @@ TEST_SUITE("pki::kubernetes") {
     const auto issued = names(out);
     CHECK(issued.contains("ca"));
     CHECK(issued.contains("kubernetes/cp-1-apiserver"));
-    CHECK(issued.size() == 1 + 11 + 3 * 7 + 1);
+    CHECK(issued.size() == 1 + 14 + 3 * 7 + 1);
     CHECK_FALSE(issued.contains("kubernetes/cp-1-front-proxy-client"));
     CHECK(slurp(dir.path() / "pki/kubernetes/cp-1-front-proxy-client.crt") == fp);
   }
@@ -119,7 +119,7 @@ TEST_SUITE("pki::kubernetes") {
     const auto cluster = example_cluster(false);
     const auto pki = ensure(cluster, dir.path()).take();
     const auto files = snapshot(dir.path());
-    CHECK(files.size() == 24);
+    CHECK(files.size() == 30);
     for (const auto& [file, bytes] : files) {
       CAPTURE(file);
       CHECK_FALSE(file.starts_with("pki/kubernetes/"));
@@ -128,7 +128,7 @@ TEST_SUITE("pki::kubernetes") {
     CHECK(pki.front_proxy_ca().empty());
     CHECK(pki.service_account() == nullptr);
     CHECK(pki.kubernetes("cp-1", KubeCert::apiserver) == nullptr);
-    CHECK(check(cluster, dir.path()).size() == 12);
+    CHECK(check(cluster, dir.path()).size() == 15);
   }
 
   TEST_CASE("load reads the Kubernetes certificates and names a missing one") {
@@ -168,9 +168,11 @@ TEST_SUITE("pki::kubernetes") {
       if (file.find("w-1") != std::string::npos)
         worker_files.insert(file);
     CHECK(worker_files == std::set<std::string>{"pki/kubernetes/w-1-kubelet.crt",
-                                                "pki/kubernetes/w-1-kubelet.key"});
+                                                "pki/kubernetes/w-1-kubelet.key",
+                                                "pki/registry/w-1-client.crt",
+                                                "pki/registry/w-1-client.key"});
     const auto entries = check(cluster, dir.path());
-    CHECK(entries.size() == 2 + 11 + 3 * 8 + 1 + 1);
+    CHECK(entries.size() == 2 + 14 + 3 * 8 + 1 + 1 + 1);
     // A second apply keeps it byte for byte; renew --all re-issues it with the others.
     const auto files = snapshot(dir.path());
     CHECK(detail::reconcile(cluster, dir.path(), {}).take().issued.empty());

@@ -108,12 +108,12 @@ TEST_SUITE("pki::kubernetes") {
     CHECK(fp.is_ca);
     CHECK(fp.cn == "global-front-proxy-ca");
     CHECK(pki.front_proxy_ca() != pki.ca_cert());
-    // ca, front-proxy-ca, 11 leaves as before, 8 per control-plane node, super-admin: a .crt
+    // ca, front-proxy-ca, 14 leaves as before, 8 per control-plane node, super-admin: a .crt
     // and a .key each; sa.key and sa.pub.
     std::size_t files = 0;
     for (const auto& e : fs::recursive_directory_iterator(dir.path() / "pki"))
       files += e.is_regular_file() ? 1 : 0;
-    CHECK(files == 2 * (2 + 11 + 3 * 8 + 1) + 2);
+    CHECK(files == 2 * (2 + 14 + 3 * 8 + 1) + 2);
     CHECK(mode_of(dir.path() / "pki/front-proxy-ca.key") == 0600);
     CHECK(mode_of(dir.path() / "pki/kubernetes/cp-1-apiserver.key") == 0600);
     CHECK(mode_of(dir.path() / "pki/kubernetes/sa.key") == 0600);
@@ -178,7 +178,7 @@ TEST_SUITE("pki::kubernetes") {
     const auto cluster = example_cluster(true);
     ensure(cluster, dir.path()).take();
     const auto entries = check(cluster, dir.path());
-    REQUIRE(entries.size() == 2 + 11 + 3 * 8 + 1);
+    REQUIRE(entries.size() == 2 + 14 + 3 * 8 + 1);
     CHECK(entries[1].name == "front-proxy-ca");
     for (const auto& e : entries) {
       CAPTURE(e.name);
