@@ -56,15 +56,21 @@ std::string render_check_script(const config::Cluster& cluster, const config::No
   }
   if (cluster.registry && node.has_role(config::Role::control_plane)) {
     checks += " registry";
-    // Only once the registry stage set a replica up here: before that (or with a package
-    // without the registry) the check passes.
-    functions += fmt::format("# The local platform registry replica accepts connections.\n"
-                             "check_registry() {{\n"
-                             "  [ -f {config} ] || return 0\n"
-                             "  timeout 1 bash -c 'exec 3<>/dev/tcp/127.0.0.1/{port}'\n"
-                             "}}\n\n",
-                             fmt::arg("config", k_registry_config),
-                             fmt::arg("port", cluster.registry->port));
+    // Each listener only once its stage set it up here: before that (or with a package
+    // without the registry) its part of the check passes.
+    functions +=
+        fmt::format("# The local platform registry replica accepts connections on its push\n"
+                    "# port and on its pull port.\n"
+                    "check_registry() {{\n"
+                    "  if [ -f {config} ]; then\n"
+                    "    timeout 1 bash -c 'exec 3<>/dev/tcp/127.0.0.1/{port}' || return 1\n"
+                    "  fi\n"
+                    "  [ -f {pull_config} ] || return 0\n"
+                    "  timeout 1 bash -c 'exec 3<>/dev/tcp/127.0.0.1/{pull_port}'\n"
+                    "}}\n\n",
+                    fmt::arg("config", k_registry_config), fmt::arg("port", cluster.registry->port),
+                    fmt::arg("pull_config", k_registry_pull_config),
+                    fmt::arg("pull_port", cluster.registry->pull_port));
   }
   if (!cluster.kubernetes_version.empty() && node.has_role(config::Role::control_plane)) {
     checks += " apiserver";

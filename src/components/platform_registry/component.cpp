@@ -1,5 +1,6 @@
-// Registration of the platform registry: one stage after keepalived (its certificates come
-// from the pki stage), its port on control-plane nodes, its status lines.
+// Registration of the platform registry: its stages after keepalived (its certificates come
+// from the pki stage): the replicas, the package's images, the replicas' pull listeners; its
+// ports on control-plane nodes, its status lines.
 
 #include "acpctl/components/platform_registry/registry.hpp"
 #include "acpctl/components/registry.hpp"
@@ -9,7 +10,7 @@
 namespace acp::components {
 
 namespace {
-const std::array<stages::Phase, 2> k_phases{{
+const std::array<stages::Phase, 3> k_phases{{
     {{"registry", 46, "run the platform registry on control-plane nodes (spec.registry)",
       acp::platform_registry::plan_node, nullptr, false, nullptr},
      acp::platform_registry::apply,
@@ -22,6 +23,11 @@ const std::array<stages::Phase, 2> k_phases{{
      false,
      nullptr,
      true},
+    {{"registry-pull", 48,
+      "serve pulls to nodes with a cluster certificate, read-only, beside every replica",
+      acp::platform_registry::plan_pull, nullptr, false, nullptr},
+     acp::platform_registry::apply_pull,
+     acp::platform_registry::render_pull},
 }};
 } // namespace
 

@@ -205,8 +205,9 @@ TEST_SUITE("plan::planner") {
       names.emplace_back(s->name);
     CHECK(names == std::vector<std::string>{"distribute", "pki", "etcd", "etcd-backup",
                                             "keepalived", "containerd", "registry", "images",
-                                            "services", "kubernetes-remove", "kubernetes",
-                                            "kubernetes-bootstrap", "kubernetes-workers",
-                                            "kubernetes-manifests", "prune", "release"});
+                                            "registry-pull", "services", "kubernetes-remove",
+                                            "kubernetes", "kubernetes-bootstrap",
+                                            "kubernetes-workers", "kubernetes-manifests", "prune",
+                                            "release"});
   }
 }

@@ -123,9 +123,10 @@ TEST_SUITE("preflight::check") {
     Setup s;
     const auto ports = required_ports(s.cluster, s.cluster.nodes[0],
                                       acp::components::registry().port_claims(s.cluster));
-    // the kubernetes component adds the kubelet's healthz and the control plane's 10257, 10259
+    // the kubernetes component adds the kubelet's healthz and the control plane's 10257, 10259;
+    // the registry its pull port
     CHECK(ports == std::vector<int>{2379, 2380, 6443, 10248, 10249, 10250, 10251, 10252, 10253,
-                                    10254, 10255, 10256, 10257, 10259, 11443});
+                                    10254, 10255, 10256, 10257, 10259, 11443, 11444});
     auto worker = s.cluster.nodes[0];
     worker.roles = {Role::worker};
     CHECK(required_ports(s.cluster, worker, claims_of(s.pkg)).front() == 10249);

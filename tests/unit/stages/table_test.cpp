@@ -12,7 +12,7 @@ using namespace acp;
 TEST_SUITE("stages::registry") {
   TEST_CASE("every stage of every component has a planner and an apply half") {
     const auto& registry = components::registry();
-    REQUIRE(registry.stages().size() == 16);
+    REQUIRE(registry.stages().size() == 17);
     for (const auto* stage : registry.stages()) {
       CAPTURE(stage->name);
       const auto* phase = registry.phase(stage->name);
@@ -28,9 +28,10 @@ TEST_SUITE("stages::registry") {
       names.emplace_back(s->name);
     CHECK(names == std::vector<std::string>{"distribute", "pki", "etcd", "etcd-backup",
                                             "keepalived", "containerd", "registry", "images",
-                                            "services", "kubernetes-remove", "kubernetes",
-                                            "kubernetes-bootstrap", "kubernetes-workers",
-                                            "kubernetes-manifests", "prune", "release"});
+                                            "registry-pull", "services", "kubernetes-remove",
+                                            "kubernetes", "kubernetes-bootstrap",
+                                            "kubernetes-workers", "kubernetes-manifests", "prune",
+                                            "release"});
     CHECK(components::registry().phase("etcd")->stage.serial);
     CHECK_FALSE(components::registry().phase("distribute")->stage.serial);
     CHECK(components::registry().phase("kubernetes-bootstrap")->stage.serial);

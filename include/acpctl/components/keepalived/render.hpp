@@ -27,6 +27,8 @@ inline constexpr std::string_view k_binary =
 inline constexpr std::string_view k_etcdctl = "/opt/acp/components/etcd/current/bin/etcdctl";
 /// The platform registry's config on a node: its check joins once the file exists.
 inline constexpr std::string_view k_registry_config = "/etc/acp/registry/config.yml";
+/// Its pull listener's config: that port's check joins once the file exists.
+inline constexpr std::string_view k_registry_pull_config = "/etc/acp/registry-pull/config.yml";
 /// VRRPv2 PASS authentication carries 8 bytes; keepalived drops the rest (with a warning).
 inline constexpr std::size_t k_auth_max = 8;
 

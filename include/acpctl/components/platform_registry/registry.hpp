@@ -3,7 +3,10 @@
 // (distribution 2.8) on every control-plane node of a cluster with spec.registry, each
 // replica with its own storage, TLS from the cluster CA and htpasswd (bcrypt) auth. The VIP
 // or load balancer in front of them is spec.registry.address; acpctl pushes to every replica
-// (images push), since they share no storage.
+// (images push), since they share no storage. Beside each replica a second process on the
+// same storage (acp-registry-pull, spec.registry.pullPort) serves pulls only: read-only
+// mode, no password, and only to clients with a certificate from the cluster CA (every node
+// has one), so nodes pull without the registry password on their disk.
 
 #include "acpctl/oci/push.hpp"
 #include "acpctl/oci/registry.hpp"
@@ -21,6 +24,12 @@ inline constexpr std::string_view k_config = "/etc/acp/registry/config.yml";
 inline constexpr std::string_view k_cert = "/etc/acp/registry/tls.crt";
 inline constexpr std::string_view k_key = "/etc/acp/registry/tls.key";
 inline constexpr std::string_view k_htpasswd = "/etc/acp/registry/htpasswd";
+/// The pull listener's record and service (acp-registry-pull) and its files.
+inline constexpr std::string_view k_pull_name = "registry-pull";
+inline constexpr std::string_view k_pull_config = "/etc/acp/registry-pull/config.yml";
+inline constexpr std::string_view k_pull_cert = "/etc/acp/registry-pull/tls.crt";
+inline constexpr std::string_view k_pull_key = "/etc/acp/registry-pull/tls.key";
+inline constexpr std::string_view k_pull_client_ca = "/etc/acp/registry-pull/client-ca.crt";
 
 /// config.yml of a replica: listens on spec.registry.port with TLS, htpasswd auth, storage
 /// in spec.registry.storageDir. Holds no secret.
@@ -47,13 +56,32 @@ Result<state::StateChange> apply(const plan::Step& step, stages::StepContext& ct
 /// How the supervisor runs a replica; healthy when it accepts connections on its port.
 service::ServiceSpec service_spec(const config::Cluster& cluster);
 
-/// "registry replica on :11443, up" / "... not listening" on a node that runs one.
+/// The pull listener's config.yml: spec.registry.pullPort with TLS, client certificates from
+/// the cluster CA required (http.tls.clientcas), no auth section, the replica's storage in
+/// read-only maintenance mode and without upload purging (it never writes or deletes: the
+/// replica on spec.registry.port alone does). Holds no secret.
+std::string render_pull_config(const config::Registry& registry);
+/// config.yml, its own copy of the node's registry server pair and the cluster CA as the
+/// client CA, where render gives a replica's files; nothing elsewhere.
+Result<std::vector<service::FileToWrite>> render_pull(const stages::PlatformSource& source,
+                                                      const config::Node& node);
+/// acp-registry-pull: set up beside every replica (the registry binary), rewritten and
+/// restarted when its files or the binary change, removed where no longer wanted.
+void plan_pull(const plan::PlanInput& input, const plan::HostContext& host,
+               std::vector<plan::Step>& out);
+Result<state::StateChange> apply_pull(const plan::Step& step, stages::StepContext& ctx);
+/// How the supervisor runs the pull listener; healthy when it accepts connections.
+service::ServiceSpec pull_service_spec(const config::Cluster& cluster);
+
+/// "registry replica on :11443, pulls on :11444, up" / "... not listening" on a node that
+/// runs one.
 std::optional<stages::StatusLine> node_status(const facts::HostFacts& facts);
 /// "registry: 3/3 replicas up" over the control-plane nodes; not ok when one is down.
 std::optional<stages::StatusLine>
 cluster_status(const config::Cluster& cluster,
                const std::map<std::string, facts::HostFacts>& facts);
-/// The TCP port preflight checks on control-plane nodes when spec.registry is set.
+/// The TCP ports preflight checks on control-plane nodes when spec.registry is set: the
+/// push port (acp-registry) and the pull port (acp-registry-pull).
 std::vector<preflight::PortClaim> ports(const config::Cluster& cluster);
 
 // The package's images on the replicas (stage "images", and `acpctl images push|list`).
