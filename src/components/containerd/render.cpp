@@ -1,5 +1,5 @@
 // containerd's files: config.toml, and the hosts directory that sends every pull to the
-// platform registry with the cluster CA.
+// platform registry's pull port with the cluster CA and the node's client certificate.
 
 #include "acpctl/components/containerd/containerd.hpp"
 #include "acpctl/pki/pki.hpp"
@@ -43,13 +43,18 @@ oom_score = -999
       fmt::arg("systemd", in.systemd_cgroup ? "true" : "false"), fmt::arg("hosts", k_hosts_dir));
 }
 
-std::string render_hosts(std::string_view address, std::string_view ca_path, bool mirror) {
-  std::string out = "# Written by acpctl; changes are overwritten on the next apply.\n";
-  if (!mirror)
-    out += fmt::format("server = \"https://{}\"\n", address);
-  return out +
-         fmt::format("\n[host.\"https://{}\"]\n  capabilities = [{}]\n  ca = \"{}\"\n", address,
-                     mirror ? "\"pull\", \"resolve\"" : "\"pull\", \"resolve\", \"push\"", ca_path);
+std::string render_hosts(std::string_view pull_address, const HostsTrust& trust, bool mirror) {
+  // Pull and resolve only: the pull port refuses pushes (they go through acpctl).
+  const auto settings = [&](std::string_view indent) {
+    return fmt::format("{0}capabilities = [\"pull\", \"resolve\"]\n{0}ca = \"{1}\"\n"
+                       "{0}client = [[\"{2}\", \"{3}\"]]\n",
+                       indent, trust.ca, trust.client_cert, trust.client_key);
+  };
+  const std::string out = "# Written by acpctl; changes are overwritten on the next apply.\n"
+                          "# Pulls go to the registry's pull port with this node's certificate.\n";
+  if (!mirror) // the registry's own name: its pull port is the one server
+    return out + fmt::format("server = \"https://{}\"\n", pull_address) + settings("");
+  return out + fmt::format("\n[host.\"https://{}\"]\n", pull_address) + settings("  ");
 }
 
 Result<std::vector<service::FileToWrite>> render(const stages::PlatformSource& source,
@@ -67,11 +72,20 @@ Result<std::vector<service::FileToWrite>> render(const stages::PlatformSource& s
   if (!source.pki)
     return Error(Errc::failed, "the cluster PKI is not loaded: the registry's CA is unknown")
         .with_host(node.name);
+  const auto* client = source.pki->registry_client(node.name);
+  if (!client)
+    return Error(Errc::failed, "the cluster PKI has no registry client certificate for this node")
+        .with_host(node.name)
+        .with_hint("run acpctl apply again: it issues the certificates the config needs");
   const auto dir = std::string(k_hosts_dir);
+  const HostsTrust trust{std::string(k_ca), std::string(k_client_cert), std::string(k_client_key)};
   out.push_back({std::string(k_ca), source.pki->ca_cert(), 0644});
+  out.push_back({std::string(k_client_cert), client->cert, 0644});
+  out.push_back({std::string(k_client_key), client->key, 0600});
   out.push_back({fmt::format("{}/{}/hosts.toml", dir, registry->address),
-                 render_hosts(registry->address, k_ca, false), 0644});
-  out.push_back({dir + "/_default/hosts.toml", render_hosts(registry->address, k_ca, true), 0644});
+                 render_hosts(registry->pull_address(), trust, false), 0644});
+  out.push_back(
+      {dir + "/_default/hosts.toml", render_hosts(registry->pull_address(), trust, true), 0644});
   return out;
 }
 

@@ -69,26 +69,40 @@ TEST_SUITE("components::containerd") {
     CHECK(conf->content.find("config_path = \"/etc/acp/containerd/certs.d\"") != std::string::npos);
   }
 
-  TEST_CASE("the hosts directory sends every pull to the platform registry, trusting the CA") {
+  TEST_CASE("the hosts directory sends every pull to the pull port with the node's certificate") {
     const auto c = example();
     test::ScratchHome home;
     const auto pki = pki::ensure(c, pki::cluster_dir(c));
     REQUIRE(pki.ok());
-    const auto files = containerd::render({c, &*pki}, c.nodes[2]);
+    const auto files = containerd::render({c, &*pki}, c.nodes[2]); // the worker too
     REQUIRE(files.ok());
     const auto* own = file(*files, "/etc/acp/containerd/certs.d/192.168.10.100:11443/hosts.toml");
     const auto* mirror = file(*files, "/etc/acp/containerd/certs.d/_default/hosts.toml");
     const auto* ca = file(*files, "/etc/acp/containerd/ca.crt");
+    const auto* cert = file(*files, containerd::k_client_cert);
+    const auto* key = file(*files, containerd::k_client_key);
     REQUIRE(own);
     REQUIRE(mirror);
     REQUIRE(ca);
+    REQUIRE(cert);
+    REQUIRE(key);
     CHECK(ca->content == pki->ca_cert());
-    CHECK(own->content.find("server = \"https://192.168.10.100:11443\"") != std::string::npos);
+    CHECK(cert->content == pki->registry_client("cp-3")->cert);
+    CHECK(key->content == pki->registry_client("cp-3")->key);
+    CHECK(key->mode == 0600);
+    CHECK(own->content.find("server = \"https://192.168.10.100:11444\"\n") != std::string::npos);
     CHECK(mirror->content.find("server") == std::string::npos);
+    CHECK(mirror->content.find("[host.\"https://192.168.10.100:11444\"]") != std::string::npos);
     for (const auto* f : {own, mirror}) {
-      CHECK(f->content.find("[host.\"https://192.168.10.100:11443\"]") != std::string::npos);
+      // containerd 1.6 docs/hosts.md: a list of [cert, key] pairs.
+      CHECK(f->content.find("client = [[\"/etc/acp/containerd/registry-client.crt\", "
+                            "\"/etc/acp/containerd/registry-client.key\"]]") != std::string::npos);
       CHECK(f->content.find("ca = \"/etc/acp/containerd/ca.crt\"") != std::string::npos);
+      CHECK(f->content.find("capabilities = [\"pull\", \"resolve\"]") != std::string::npos);
+      CHECK(f->content.find("11443") == std::string::npos); // not the password port
+      CHECK(f->content.find("push") == std::string::npos);
       CHECK(f->content.find("skip_verify") == std::string::npos);
+      CHECK(f->content.find("s3cret") == std::string::npos);
     }
     auto plain = c;
     plain.registry.reset();

@@ -2,7 +2,8 @@
 // The containerd component (package component "containerd": containerd, its runc shim, ctr
 // and runc as files): the container runtime on every node. acpctl renders its config (the
 // cgroup driver from the node's facts; the platform registry's hosts directory with the
-// cluster CA, also as the mirror for every other registry) and runs it so that a restart of
+// cluster CA and the node's client certificate for the registry's pull port, also as the
+// mirror for every other registry) and runs it so that a restart of
 // containerd leaves the running containers alone.
 
 #include "acpctl/stages/component.hpp"
@@ -18,6 +19,10 @@ inline constexpr std::string_view k_config = "/etc/acp/containerd/config.toml";
 /// containerd's hosts directory (config_path; `ctr images pull --hosts-dir` takes it too).
 inline constexpr std::string_view k_hosts_dir = "/etc/acp/containerd/certs.d";
 inline constexpr std::string_view k_socket = "/run/containerd/containerd.sock";
+/// The node's registry client certificate and key (pki: CN acp-node:<node>, clientAuth):
+/// what the registry's pull port asks for instead of a password.
+inline constexpr std::string_view k_client_cert = "/etc/acp/containerd/registry-client.crt";
+inline constexpr std::string_view k_client_key = "/etc/acp/containerd/registry-client.key";
 
 /// What the config depends on besides the cluster.
 struct ConfigInput {
@@ -27,13 +32,21 @@ struct ConfigInput {
 /// config.toml (version 2): root /var/lib/containerd, the runc runtime from the component's
 /// bin directory, the cgroup driver, the CRI registry's config_path.
 std::string render_config(const config::Cluster& cluster, const ConfigInput& in);
-/// hosts.toml for the platform registry's own name (`address`: spec.registry.address) and
-/// for `_default` (every other registry is pulled from the platform registry, as a mirror),
-/// each trusting `ca_path`.
-std::string render_hosts(std::string_view address, std::string_view ca_path, bool mirror);
+/// The files a pull from the platform registry trusts and presents (node paths).
+struct HostsTrust {
+  std::string ca;          ///< the cluster CA
+  std::string client_cert; ///< the node's registry client certificate
+  std::string client_key;  ///< its key
+};
+/// hosts.toml that sends pulls to `pull_address` (the registry's host with
+/// spec.registry.pullPort), trusting `trust.ca` and presenting the client pair: as the
+/// server of the platform registry's own name (`mirror` false: pull and resolve only; pushes
+/// go through acpctl to the password port) or as the pull-only host of `_default` (every
+/// other registry is pulled from the platform registry, as a mirror).
+std::string render_hosts(std::string_view pull_address, const HostsTrust& trust, bool mirror);
 
-/// The files for `node`: config.toml, and with spec.registry the hosts directory entries
-/// with the cluster CA.
+/// The files for `node`: config.toml, and with spec.registry the hosts directory entries,
+/// the cluster CA and the node's registry client pair (key 0600).
 Result<std::vector<service::FileToWrite>> render(const stages::PlatformSource& source,
                                                  const config::Node& node);
 void plan_node(const plan::PlanInput& input, const plan::HostContext& host,
