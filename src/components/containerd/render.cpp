@@ -43,18 +43,18 @@ oom_score = -999
       fmt::arg("systemd", in.systemd_cgroup ? "true" : "false"), fmt::arg("hosts", k_hosts_dir));
 }
 
-std::string render_hosts(std::string_view pull_address, const HostsTrust& trust, bool mirror) {
-  // Pull and resolve only: the pull port refuses pushes (they go through acpctl).
-  const auto settings = [&](std::string_view indent) {
-    return fmt::format("{0}capabilities = [\"pull\", \"resolve\"]\n{0}ca = \"{1}\"\n"
-                       "{0}client = [[\"{2}\", \"{3}\"]]\n",
-                       indent, trust.ca, trust.client_cert, trust.client_key);
-  };
-  const std::string out = "# Written by acpctl; changes are overwritten on the next apply.\n"
-                          "# Pulls go to the registry's pull port with this node's certificate.\n";
-  if (!mirror) // the registry's own name: its pull port is the one server
-    return out + fmt::format("server = \"https://{}\"\n", pull_address) + settings("");
-  return out + fmt::format("\n[host.\"https://{}\"]\n", pull_address) + settings("  ");
+std::string render_hosts(std::string_view address, std::string_view pull_address,
+                         const HostsTrust& trust, bool mirror) {
+  std::string out = "# Written by acpctl; changes are overwritten on the next apply.\n"
+                    "# Pulls go to the registry's pull port with this node's certificate.\n";
+  // The registry's own name: its server (the password port) only for pushes, so a failed pull
+  // never falls back to it. containerd 1.6 also wants a [host] table in every hosts.toml.
+  if (!mirror)
+    out += fmt::format("server = \"https://{}\"\ncapabilities = [\"push\"]\nca = \"{}\"\n", address,
+                       trust.ca);
+  return out + fmt::format("\n[host.\"https://{}\"]\n  capabilities = [\"pull\", \"resolve\"]\n"
+                           "  ca = \"{}\"\n  client = [[\"{}\", \"{}\"]]\n",
+                           pull_address, trust.ca, trust.client_cert, trust.client_key);
 }
 
 Result<std::vector<service::FileToWrite>> render(const stages::PlatformSource& source,
@@ -83,9 +83,9 @@ Result<std::vector<service::FileToWrite>> render(const stages::PlatformSource& s
   out.push_back({std::string(k_client_cert), client->cert, 0644});
   out.push_back({std::string(k_client_key), client->key, 0600});
   out.push_back({fmt::format("{}/{}/hosts.toml", dir, registry->address),
-                 render_hosts(registry->pull_address(), trust, false), 0644});
-  out.push_back(
-      {dir + "/_default/hosts.toml", render_hosts(registry->pull_address(), trust, true), 0644});
+                 render_hosts(registry->address, registry->pull_address(), trust, false), 0644});
+  out.push_back({dir + "/_default/hosts.toml",
+                 render_hosts(registry->address, registry->pull_address(), trust, true), 0644});
   return out;
 }
 

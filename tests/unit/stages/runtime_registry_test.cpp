@@ -90,17 +90,21 @@ TEST_SUITE("components::containerd") {
     CHECK(cert->content == pki->registry_client("cp-3")->cert);
     CHECK(key->content == pki->registry_client("cp-3")->key);
     CHECK(key->mode == 0600);
-    CHECK(own->content.find("server = \"https://192.168.10.100:11444\"\n") != std::string::npos);
+    // The own name: the password port is the server for pushes only; pulls go to the table.
+    CHECK(own->content.find(
+              "server = \"https://192.168.10.100:11443\"\n"
+              "capabilities = [\"push\"]\nca = \"/etc/acp/containerd/ca.crt\"\n\n[host.") !=
+          std::string::npos);
     CHECK(mirror->content.find("server") == std::string::npos);
-    CHECK(mirror->content.find("[host.\"https://192.168.10.100:11444\"]") != std::string::npos);
+    CHECK(mirror->content.find("11443") == std::string::npos);
     for (const auto* f : {own, mirror}) {
-      // containerd 1.6 docs/hosts.md: a list of [cert, key] pairs.
-      CHECK(f->content.find("client = [[\"/etc/acp/containerd/registry-client.crt\", "
-                            "\"/etc/acp/containerd/registry-client.key\"]]") != std::string::npos);
-      CHECK(f->content.find("ca = \"/etc/acp/containerd/ca.crt\"") != std::string::npos);
-      CHECK(f->content.find("capabilities = [\"pull\", \"resolve\"]") != std::string::npos);
-      CHECK(f->content.find("11443") == std::string::npos); // not the password port
-      CHECK(f->content.find("push") == std::string::npos);
+      // containerd 1.6 docs/hosts.md: client is a list of [cert, key] pairs.
+      CHECK(f->content.find("[host.\"https://192.168.10.100:11444\"]\n"
+                            "  capabilities = [\"pull\", \"resolve\"]\n"
+                            "  ca = \"/etc/acp/containerd/ca.crt\"\n"
+                            "  client = [[\"/etc/acp/containerd/registry-client.crt\", "
+                            "\"/etc/acp/containerd/registry-client.key\"]]\n") !=
+            std::string::npos);
       CHECK(f->content.find("skip_verify") == std::string::npos);
       CHECK(f->content.find("s3cret") == std::string::npos);
     }

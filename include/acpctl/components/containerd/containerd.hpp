@@ -39,11 +39,13 @@ struct HostsTrust {
   std::string client_key;  ///< its key
 };
 /// hosts.toml that sends pulls to `pull_address` (the registry's host with
-/// spec.registry.pullPort), trusting `trust.ca` and presenting the client pair: as the
-/// server of the platform registry's own name (`mirror` false: pull and resolve only; pushes
-/// go through acpctl to the password port) or as the pull-only host of `_default` (every
-/// other registry is pulled from the platform registry, as a mirror).
-std::string render_hosts(std::string_view pull_address, const HostsTrust& trust, bool mirror);
+/// spec.registry.pullPort: pull and resolve only), trusting `trust.ca` and presenting the
+/// client pair; for the platform registry's own name (`mirror` false) with `address`
+/// (spec.registry.address, the password port) as the server for pushes only, so a failed
+/// pull does not fall back to it; for `_default` (`mirror` true: every other registry is
+/// pulled from the platform registry, as a mirror) without a server line.
+std::string render_hosts(std::string_view address, std::string_view pull_address,
+                         const HostsTrust& trust, bool mirror);
 
 /// The files for `node`: config.toml, and with spec.registry the hosts directory entries,
 /// the cluster CA and the node's registry client pair (key 0600).
