@@ -78,13 +78,14 @@ etcdctl --endpoints https://10.88.0.100:2379 --cacert "$pki/ca.crt" --cert "$pki
   --key "$pki/admin.key" get /acp/demo
 echo "== acpctl images list (what each registry replica holds)"
 "$acpctl" images list -f "$work/cluster.yaml" --package "$package" --key "$work/acp-lab.pub"
-echo "== n1 pulls an image through containerd's mirror config (the cluster CA) and runs it"
+echo "== n1 pulls an image through containerd's mirror config (the registry's pull port: the"
+echo "   cluster CA and n1's own client certificate, no password) and runs it"
 hello=$("$acpctl" -o json package show "$package" | python3 -c 'import json,sys
 print(next(i["ref"] for c in json.load(sys.stdin)["manifest"]["components"]
            for i in c.get("images", []) if "/hello:" in i["ref"]))')
 ctr=/opt/acp/components/containerd/current/bin/ctr
 "$acpctl" exec -f "$work/cluster.yaml" --nodes n1 -- "$ctr" -n k8s.io images pull \
-  --hosts-dir /etc/acp/containerd/certs.d --user "admin:$ACP_REGISTRY_PASSWORD" "$hello" >/dev/null
+  --hosts-dir /etc/acp/containerd/certs.d "$hello" >/dev/null
 "$acpctl" exec -f "$work/cluster.yaml" --nodes n1 -- "$ctr" -n k8s.io run --rm "$hello" demo
 echo "== acpctl status"
 "$acpctl" status -f "$work/cluster.yaml"
