@@ -54,6 +54,16 @@ for l in sys.stdin:
     e = json.loads(l)
     if "event" not in e and len(e["argv"]) > 1 and e["argv"][1] != "version": print(e["argv"][1])'; }
 
+# 0. The kubelet's prerequisites are checked before anything changes: a lab host forwards no
+# IPv4 (its network namespace's default), so the plan is refused, naming the node and the fix.
+if "$acpctl" plan -f "$work/lab.yaml" --package "$pkg" --key "$key" >"$work/plan0.txt" 2>&1; then
+  lab_fail "the plan passed with net.ipv4.ip_forward=0 on the nodes: $(cat "$work/plan0.txt")"
+fi
+has "$work/plan0.txt" "sysctl net.ipv4.ip_forward is"
+has "$work/plan0.txt" "sysctl -w net.ipv4.ip_forward=1"
+for x in 1 2 3 4 5; do lab_ssh "n$x" sh -c 'echo 1 >/proc/sys/net/ipv4/ip_forward'; done
+ok "plan refused while the nodes do not forward IPv4, naming the node and the fix"
+
 # 1. The plan: who inits, who joins, in which stage; no secret in it.
 "$acpctl" plan -f "$work/lab.yaml" --package "$pkg" --key "$key" --out "$work/plan.json" >"$work/plan.txt" 2>&1 ||
   lab_fail "plan failed: $(cat "$work/plan.txt")"

@@ -1,6 +1,7 @@
 // The bootstrap's plan, from the nodes' facts: who runs kubeadm init, who joins, who was
 // interrupted (reset first), and where a join token comes from when no init runs.
 
+#include "acpctl/components/kubernetes/prereqs.hpp"
 #include "acpctl/components/kubernetes/stage.hpp"
 #include "acpctl/plan/planner.hpp"
 
@@ -75,6 +76,30 @@ Result<Step> token_step(const PlanInput& input, std::span<const HostContext> hos
       .with_hint("run `acpctl status` to see why the control-plane nodes have no Kubernetes");
 }
 
+// Before kubeadm runs on `host`: the kubelet's kernel prerequisites (swap off, modules,
+// sysctls) from its facts, every problem named with its fix. Modules are not judged on a node
+// whose /proc/modules could not be read and whose kernel builds none in.
+Status check_prerequisites(const PlanInput& input, const HostContext& host) {
+  const auto* f = kube_facts(host.facts);
+  if (!f || !f->prereqs)
+    return {};
+  auto wanted = kubelet_prerequisites(input.cluster.network.ip_family);
+  if (f->prereqs->proc_modules.empty() && f->prereqs->modules_builtin.empty())
+    wanted.modules.clear();
+  const auto problems = kubernetes::check_prerequisites(host.node.name, wanted, *f->prereqs);
+  if (problems.empty())
+    return {};
+  std::string what;
+  std::string fixes;
+  for (const auto& e : problems) {
+    what += (what.empty() ? "" : "; ") + e.message();
+    fixes += (fixes.empty() ? "" : "; ") + e.hint();
+  }
+  return Error(Errc::invalid_input, "the node is not ready for the kubelet: " + what)
+      .with_host(host.node.name)
+      .with_hint(fixes);
+}
+
 } // namespace
 
 std::string bootstrap_role(const config::Cluster& cluster,
@@ -99,6 +124,8 @@ Status plan_bootstrap(const PlanInput& input, std::span<const HostContext> hosts
   bool joins = false;
   for (const auto& host : hosts)
     if (auto step = node_step(input, host)) {
+      if (auto ok = check_prerequisites(input, host); !ok)
+        return ok;
       const auto role = step->params_as<BootstrapParams>()->role;
       init = init || role == "init";
       joins = true;

@@ -2,6 +2,7 @@
 // far kubeadm got (acpctl's marker, the kubelet's config, the API server's manifest), whether
 // the kubelet answers and whether a kubeadm still runs; and its line in `acpctl status`.
 
+#include "acpctl/components/kubernetes/prereqs.hpp"
 #include "acpctl/components/kubernetes/stage.hpp"
 #include "acpctl/util/strings.hpp"
 
@@ -34,6 +35,17 @@ if [ -n "$kb" ] && [ -x "$kb/kubeadm" ]; then
     s kubernetes-nodes; curl -sf -m 3 --cacert $p/ca.crt --cert $p/apiserver-kubelet-client.crt \
       --key $p/apiserver-kubelet-client.key https://127.0.0.1:6443/api/v1/nodes 2>/dev/null
   fi
+  if [ ! -f /etc/acp/kubernetes/bootstrapped ]; then
+    s kubernetes-swaps; rd /proc/swaps
+    if [ -r /proc/modules ]; then s kubernetes-modules; cat /proc/modules; fi
+    s kubernetes-builtin; cat "/lib/modules/$(uname -r)/modules.builtin" 2>/dev/null
+    s kubernetes-sysctl
+    for k in net.ipv4.ip_forward net.bridge.bridge-nf-call-iptables \
+      net.ipv6.conf.all.forwarding net.bridge.bridge-nf-call-ip6tables; do
+      f=/proc/sys/$(echo "$k" | tr . /) # cat: procfs sysctls end reads at a byte offset
+      [ -r "$f" ] && echo "$k=$(cat "$f" 2>/dev/null)"
+    done
+  fi
   s kubernetes-healthz
   if have curl; then curl -s -m 2 http://127.0.0.1:10248/healthz 2>/dev/null
   elif have wget; then wget -q -T 2 -O - http://127.0.0.1:10248/healthz 2>/dev/null; fi
@@ -57,6 +69,20 @@ std::optional<std::vector<std::string>> node_names(const std::string& text) {
   return out;
 }
 
+// What the kubelet's prerequisites are checked against; modules unknown when /proc/modules
+// could not be read (a container) and the kernel builds none in.
+ProbeOutput probe_output(const facts::ProbeSections& sections) {
+  ProbeOutput p;
+  p.proc_swaps = section(sections, "swaps");
+  p.proc_modules = section(sections, "modules");
+  p.modules_builtin = section(sections, "builtin");
+  for (const auto& line : util::split(section(sections, "sysctl"), '\n'))
+    if (const auto eq = line.find('='); eq != std::string::npos)
+      p.sysctls[std::string(util::trim(line.substr(0, eq)))] =
+          std::string(util::trim(line.substr(eq + 1)));
+  return p;
+}
+
 std::any parse(const facts::ProbeSections& sections) {
   KubeFacts f;
   f.bin_dir = section(sections, "bin");
@@ -72,6 +98,8 @@ std::any parse(const facts::ProbeSections& sections) {
     f.kubeadm_running = f.kubeadm_running || word == "kubeadm-running";
   }
   f.kubelet_healthy = section(sections, "healthz") == "ok";
+  if (sections.count("sysctl"))
+    f.prereqs = probe_output(sections);
   if (sections.count("nodes"))
     f.api_nodes = node_names(section(sections, "nodes"));
   return f;

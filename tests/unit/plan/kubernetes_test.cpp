@@ -208,4 +208,21 @@ TEST_SUITE("plan::kubernetes files") {
     REQUIRE(acp::kubernetes::plan_removals(input, h2, out).ok());
     CHECK(out.empty());
   }
+
+  TEST_CASE("a node not ready for the kubelet refuses the plan, naming it and the fix") {
+    World w;
+    acp::kubernetes::ProbeOutput seen;
+    seen.proc_swaps = "Filename Type Size Used Priority\n/swap.img file 1024 0 -2\n";
+    seen.sysctls = {{"net.ipv4.ip_forward", "1"}, {"net.bridge.bridge-nf-call-iptables", "1"}};
+    w.kube("w-2").prereqs = seen; // no /proc/modules and nothing built in: modules not judged
+    auto steps = w.bootstrap();
+    REQUIRE_FALSE(steps.ok());
+    CHECK(steps.error().host() == "w-2");
+    CHECK(steps.error().message().find("swap is on (/swap.img)") != std::string::npos);
+    CHECK(steps.error().message().find("module") == std::string::npos);
+    CHECK(steps.error().hint().find("swapoff -a") != std::string::npos);
+    // fixed: the plan goes through; a node already bootstrapped is not judged again
+    w.kube("w-2").prereqs->proc_swaps = "Filename Type Size Used Priority\n";
+    CHECK(w.bootstrap().ok());
+  }
 }

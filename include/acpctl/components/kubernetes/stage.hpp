@@ -10,6 +10,7 @@
 // the package has none, from the node itself (an OS image with them baked in): the facts
 // probe finds them. A node without either plans nothing here.
 
+#include "acpctl/components/kubernetes/prereqs.hpp"
 #include "acpctl/stages/component.hpp"
 
 #include <map>
@@ -59,6 +60,8 @@ struct KubeFacts {
   /// On a bootstrapped control plane: the Node names its API server lists; nullopt when not
   /// asked or it did not answer.
   std::optional<std::vector<std::string>> api_nodes{};
+  /// On a node not bootstrapped yet: what the kubelet's prerequisites are checked against.
+  std::optional<ProbeOutput> prereqs{};
 
   bool bootstrapped() const { return !marker.empty(); }
   /// kubeadm left files but never finished: a reset must come before the next try.
