@@ -74,4 +74,9 @@ std::string Cidr::to_string() const {
   return fmt::format("{}/{}", network.to_string(), prefix);
 }
 
+std::string host_port(std::string_view host, int port) {
+  const auto ip = IpAddress::parse(host);
+  return ip && ip->v6 ? fmt::format("[{}]:{}", host, port) : fmt::format("{}:{}", host, port);
+}
+
 } // namespace acp::util

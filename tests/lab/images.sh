@@ -29,10 +29,8 @@ done
 work=$(mktemp -d)
 lab_cleanup_hook() { rm -rf "$work"; }
 export ACPCTL_HOME=$work/home
-ACPCTL=$acpctl bash "$root/scripts/build-lab-package.sh" "$work/pkg" >"$work/build.log" 2>&1 ||
-  lab_fail "building the core package failed: $(cat "$work/build.log")"
-pkg=$(ls "$work"/pkg/core.amd64.v*.tgz)
-key=$work/pkg/acp-lab.pub
+lab_core_package "$acpctl" "$work/pkg"
+pkg=$LAB_PKG key=$LAB_PKG_KEY
 "$acpctl" -o json package show "$pkg" >"$work/show.json"
 # ref digest, one a line, from the package's manifest.
 python3 -c 'import json,sys
@@ -45,8 +43,7 @@ password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
 export ACP_REGISTRY_PASSWORD=$password
 {
   lab_config
-  printf '  registry:\n    address: %s:11443\n    username: admin\n' "$VIP"
-  printf '    password: {fromEnv: ACP_REGISTRY_PASSWORD}\n'
+  lab_registry_yaml "$VIP"
 } >"$work/lab.yaml"
 ca=$ACPCTL_HOME/clusters/lab/pki/ca.crt
 apply() { "$acpctl" apply -f "$work/lab.yaml" --package "$pkg" --key "$key" --yes; }

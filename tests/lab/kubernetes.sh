@@ -16,7 +16,6 @@
 # nothing. Exit 77 (skipped) when not root.
 set -euo pipefail
 acpctl=$(readlink -f "${1:?usage: kubernetes.sh ACPCTL_BINARY}")
-root=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=tests/lab/lib.sh
 source "$(dirname "$0")/lib.sh"
 VIP=10.88.0.100 # scripts/lab.sh config's selfBuiltVIP
@@ -26,21 +25,16 @@ command -v python3 >/dev/null || lab_fail "python3 is missing; run scripts/setup
 work=$(mktemp -d)
 lab_cleanup_hook() { rm -rf "$work"; }
 export ACPCTL_HOME=$work/home
-ACPCTL=$acpctl bash "$root/scripts/build-lab-package.sh" "$work/pkg" >"$work/build.log" 2>&1 ||
-  lab_fail "building the core package failed: $(cat "$work/build.log")"
-pkg=$(ls "$work"/pkg/core.amd64.v*.tgz)
-key=$work/pkg/acp-lab.pub
+lab_core_package "$acpctl" "$work/pkg"
+pkg=$LAB_PKG key=$LAB_PKG_KEY
 
 lab_up 5
 lab_install_kube_doubles n1 n2 n3 n4 n5
-ACP_REGISTRY_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr -d "/+=")
-export ACP_REGISTRY_PASSWORD
 {
   # n4 and n5 as workers (the lab makes 5 control planes of 5 hosts)
   lab_config | awk '/- name: n[45]$/ {w = 1} /- name: n[123]$/ {w = 0}
     w && /roles:/ {sub(/\[.*\]/, "[worker]")} {print}'
-  printf '  registry:\n    address: %s:11443\n    username: admin\n' "$VIP"
-  printf '    password: {fromEnv: ACP_REGISTRY_PASSWORD}\n'
+  lab_registry_yaml "$VIP"
 } >"$work/lab.yaml"
 ca=$ACPCTL_HOME/clusters/lab/pki/ca.crt
 token_re='[a-z0-9]{6}\.[a-z0-9]{16}'
@@ -155,26 +149,29 @@ ok "order: n1 token, n2, n3 one at a time behind the gate; n4 and n5 together af
 curl -sS -m 5 --cacert "$ca" "https://$VIP:6443/readyz" >"$work/readyz" || lab_fail "readyz through the VIP failed"
 has "$work/readyz" ok
 "$acpctl" kubeconfig -f "$work/lab.yaml" --path "$work/admin.kubeconfig" >/dev/null
-python3 - "$work/admin.kubeconfig" "$work" >"$work/nodes" <<'PY'
-import base64, json, ssl, sys, urllib.request, yaml
+# the admin kubeconfig's CA and client pair as files, for curl
+python3 - "$work/admin.kubeconfig" "$work" <<'PY'
+import base64, sys, yaml
 kc = yaml.safe_load(open(sys.argv[1]))
-d = sys.argv[2]
-open(f"{d}/kc-ca", "wb").write(base64.b64decode(kc["clusters"][0]["cluster"]["certificate-authority-data"]))
 u = kc["users"][0]["user"]
-open(f"{d}/kc-crt", "wb").write(base64.b64decode(u["client-certificate-data"]))
-open(f"{d}/kc-key", "wb").write(base64.b64decode(u["client-key-data"]))
-ctx = ssl.create_default_context(cafile=f"{d}/kc-ca")
-ctx.load_cert_chain(f"{d}/kc-crt", f"{d}/kc-key")
-server = kc["clusters"][0]["cluster"]["server"]
-nodes = json.load(urllib.request.urlopen(server + "/api/v1/nodes", context=ctx, timeout=10))
-print(" ".join(sorted(n["metadata"]["name"] for n in nodes["items"])))
-# the core manifests, applied by acpctl (server-side apply) and ready
-for path in ("/api/v1/namespaces/cpaas-system",
-             "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/moduleplugins.cluster.alauda.io"):
-    o = json.load(urllib.request.urlopen(server + path, context=ctx, timeout=10))
-    managers = {m.get("manager") for m in o["metadata"].get("managedFields", [])}
-    assert "acpctl" in managers, (path, managers)
+for name, data in (("kc-ca", kc["clusters"][0]["cluster"]["certificate-authority-data"]),
+                   ("kc-crt", u["client-certificate-data"]), ("kc-key", u["client-key-data"])):
+    open(f"{sys.argv[2]}/{name}", "wb").write(base64.b64decode(data))
 PY
+api_get() { curl -sS -m 10 --cacert "$work/kc-ca" --cert "$work/kc-crt" --key "$work/kc-key" "https://$VIP:6443$1"; }
+node_names() {
+  api_get /api/v1/nodes | python3 -c 'import json, sys
+print(" ".join(sorted(n["metadata"]["name"] for n in json.load(sys.stdin)["items"])))'
+}
+node_names >"$work/nodes"
+# the core manifests, applied by acpctl (server-side apply)
+for path in /api/v1/namespaces/cpaas-system \
+  /apis/apiextensions.k8s.io/v1/customresourcedefinitions/moduleplugins.cluster.alauda.io; do
+  api_get "$path" | python3 -c 'import json, sys
+o = json.load(sys.stdin)
+assert "acpctl" in {m.get("manager") for m in o["metadata"].get("managedFields", [])}, o' ||
+    lab_fail "$path is not in the API with acpctl as its field manager"
+done
 [ "$(cat "$work/nodes")" = "n1 n2 n3 n4 n5" ] || lab_fail "the API lists the nodes: $(cat "$work/nodes")"
 ok "readyz through the VIP $VIP:6443 with the cluster CA; the API lists n1-n5 and acpctl's core manifests (admin kubeconfig)"
 
@@ -203,15 +200,7 @@ ok "status: 3 control planes and 2 workers, kubelets healthy; a re-plan has no c
 # 8. Reset one worker: it is drained and deleted through the API before kubeadm reset on it.
 "$acpctl" reset -f "$work/lab.yaml" --nodes n5 --yes >"$work/reset.out" 2>&1 ||
   lab_fail "reset --nodes n5 failed: $(cat "$work/reset.out")"
-python3 - "$work/admin.kubeconfig" "$work" >"$work/nodes" <<'PY'
-import json, ssl, sys, urllib.request, yaml
-d = sys.argv[2]
-ctx = ssl.create_default_context(cafile=f"{d}/kc-ca")
-ctx.load_cert_chain(f"{d}/kc-crt", f"{d}/kc-key")
-server = yaml.safe_load(open(sys.argv[1]))["clusters"][0]["cluster"]["server"]
-nodes = json.load(urllib.request.urlopen(server + "/api/v1/nodes", context=ctx, timeout=10))
-print(" ".join(sorted(n["metadata"]["name"] for n in nodes["items"])))
-PY
+node_names >"$work/nodes"
 [ "$(cat "$work/nodes")" = "n1 n2 n3 n4" ] || lab_fail "after resetting n5 the API lists: $(cat "$work/nodes"); reset said: $(cat "$work/reset.out")"
 [ "$(kubeadm_runs n5 | tr '\n' ' ')" = "join reset " ] || lab_fail "n5 ran: $(kubeadm_runs n5 | tr '\n' ' ')"
 for f in /etc/acp/kubernetes /etc/kubernetes/kubelet.conf /var/lib/kubelet/config.yaml /etc/service/acp-kubelet; do

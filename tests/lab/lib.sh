@@ -14,6 +14,10 @@
 #   has FILE TEXT               fail, showing FILE, unless FILE contains TEXT
 #   lab_local_scratch           $work and $pids for servers on 127.0.0.1, cleaned up on EXIT
 #   lab_wait_port PORT [WHAT]   wait (20 s at most) until 127.0.0.1:PORT listens
+#   lab_core_package ACPCTL DIR  build the lab's core package into DIR (scripts/
+#                               build-lab-package.sh); sets LAB_PKG (the .tgz) and LAB_PKG_KEY
+#   lab_registry_yaml VIP       spec.registry lines for lab_config's output (admin, the password
+#                               from $ACP_REGISTRY_PASSWORD, which it sets when empty)
 #   lab_install_kube_doubles HOST...  install the kube TEST DOUBLES (tests/lab/doubles) on lab
 #                               hosts: /usr/local/bin/{kubeadm,kubelet}, the rest in
 #                               /usr/local/lib/kube-double, and /var/log/kube-double
@@ -206,4 +210,24 @@ lab_install_kube_doubles() {
     lab_ssh "$host" sh -c 'cd /usr/local/lib/kube-double && chmod 0755 kubeadm kubelet \
       kube-apiserver-double.py && chmod 0644 kd_*.py && mv kubeadm kubelet /usr/local/bin/'
   done
+}
+
+lab_core_package() {
+  local acpctl=$1 dir=$2 root
+  root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+  ACPCTL=$acpctl bash "$root/scripts/build-lab-package.sh" "$dir" >"$dir.build.log" 2>&1 ||
+    lab_fail "building the core package failed: $(cat "$dir.build.log")"
+  # shellcheck disable=SC2034  # read by the tests that source this file
+  LAB_PKG=$(ls "$dir"/core.amd64.v*.tgz)
+  # shellcheck disable=SC2034  # read by the tests that source this file
+  LAB_PKG_KEY=$dir/acp-lab.pub
+}
+
+lab_registry_yaml() {
+  if [ -z "${ACP_REGISTRY_PASSWORD:-}" ]; then
+    ACP_REGISTRY_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
+    export ACP_REGISTRY_PASSWORD
+  fi
+  printf '  registry:\n    address: %s:11443\n    username: admin\n' "$1"
+  printf '    password: {fromEnv: ACP_REGISTRY_PASSWORD}\n'
 }

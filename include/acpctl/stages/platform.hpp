@@ -45,21 +45,23 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(RecordParams, record)
 /// service no longer wanted on the node), with `reason`.
 plan::Step prune_record_step(const std::string& record, std::string reason);
 
-/// The plan of a platform service that runs the packaged binary component `name` (record and
-/// service `name`): where the node gets none of its files or the package has no such binary,
-/// a prune step if the node holds the record, with the reason `why_gone(has_binary)`; else
-/// plan_platform_service over the files and the binary's digest (`what` names the inputs).
+/// The plan of a platform service that runs the packaged binary component `binary` (record and
+/// service `name`; `binary` empty: the component of that same name): where the node gets none
+/// of its files or the package has no such binary, a prune step if the node holds the record,
+/// with the reason `why_gone(has_binary)`; else plan_platform_service over the files and the
+/// binary's digest (`what` names the inputs).
 void plan_binary_service(const plan::PlanInput& input, const plan::HostContext& host,
                          const std::string& name, const std::string& what,
                          const std::function<std::string(bool has_binary)>& why_gone,
-                         std::vector<plan::Step>& out);
+                         std::vector<plan::Step>& out, std::string_view binary = {});
 
 /// The apply side of plan_binary_service: the files `render` makes for the step's node, when
-/// their service digest with the desired binary is the one planned (else Errc::conflict
-/// naming `what`). Fails when the package has no binary component for the step.
+/// their service digest with the desired binary (`binary`, empty: the step's component) is the
+/// one planned (else Errc::conflict naming `what`). Fails when the package has no such binary.
 Result<std::vector<service::FileToWrite>> render_planned(FileRenderer render,
                                                          const plan::Step& step, StepContext& ctx,
-                                                         const std::string& what);
+                                                         const std::string& what,
+                                                         std::string_view binary = {});
 
 /// Ok when `have` equals the plan's `want`; else Errc::conflict naming `what` and saying to
 /// plan again (the config, the PKI or the package changed since the plan was made).

@@ -36,4 +36,7 @@ struct Cidr {
   std::string to_string() const;
 };
 
+/// "host:port", with an IPv6 address in brackets ("[fd00::1]:6443").
+std::string host_port(std::string_view host, int port);
+
 } // namespace acp::util

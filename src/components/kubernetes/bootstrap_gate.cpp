@@ -6,6 +6,7 @@
 #include "acpctl/components/kubernetes/kubeadm_output.hpp"
 #include "acpctl/kube/api.hpp"
 #include "acpctl/pki/pki.hpp"
+#include "acpctl/util/ipaddr.hpp"
 #include "acpctl/util/log.hpp"
 #include "acpctl/util/strings.hpp"
 #include "bootstrap.hpp"
@@ -19,10 +20,6 @@ namespace acp::kubernetes {
 namespace {
 
 constexpr std::chrono::seconds k_gate{180}; // a new API server's first readyz: etcd, RBAC hooks
-
-std::string url_host(const std::string& address) {
-  return address.find(':') != std::string::npos ? "[" + address + "]" : address;
-}
 
 // Polls /readyz at `server` until ok or the deadline; the error says what it last saw.
 Status wait_ready(const pki::ClusterPki& pki, const std::string& server, const std::string& host) {
@@ -49,9 +46,8 @@ Status wait_ready(const pki::ClusterPki& pki, const std::string& server, const s
 Status api_gate(stages::StepContext& ctx) {
   const auto& cluster = ctx.platform->cluster;
   const auto& node = *ctx.node;
-  auto own =
-      wait_ready(*ctx.platform->pki,
-                 fmt::format("https://{}:{}", url_host(node.address), k_api_port), node.name);
+  auto own = wait_ready(*ctx.platform->pki, "https://" + util::host_port(node.address, k_api_port),
+                        node.name);
   if (!own)
     return own;
   auto endpoint = api_server_url(cluster);

@@ -10,14 +10,7 @@
 
 namespace acp::kubernetes {
 
-namespace {
-
-std::string host_port(const std::string& host, int port) {
-  const auto ip = util::IpAddress::parse(host);
-  return ip && ip->v6 ? fmt::format("[{}]:{}", host, port) : fmt::format("{}:{}", host, port);
-}
-
-} // namespace
+using util::host_port;
 
 Result<std::string> control_plane_endpoint(const config::Cluster& cluster) {
   if (const auto& vip = cluster.endpoint.self_built_vip; vip && !vip->vip.empty())

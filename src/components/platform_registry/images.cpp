@@ -7,6 +7,7 @@
 #include "acpctl/stages/platform.hpp"
 #include "acpctl/util/fs.hpp"
 #include "acpctl/util/hash.hpp"
+#include "acpctl/util/ipaddr.hpp"
 #include "acpctl/util/log.hpp"
 #include "acpctl/util/strings.hpp"
 
@@ -58,9 +59,7 @@ Result<oci::Registry> replica(const config::Cluster& cluster, const config::Node
     return std::move(secret).error();
   oci::Registry r;
   r.name = node.name;
-  const bool v6 = node.address.find(':') != std::string::npos;
-  r.host = v6 ? fmt::format("[{}]:{}", node.address, cluster.registry->port)
-              : fmt::format("{}:{}", node.address, cluster.registry->port);
+  r.host = util::host_port(node.address, cluster.registry->port);
   r.ca_file = pki::admin_client(pki::cluster_dir(cluster)).ca.string();
   r.username = cluster.registry->username;
   r.password = std::move(*secret);

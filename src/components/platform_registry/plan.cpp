@@ -29,18 +29,21 @@ void plan_node(const PlanInput& input, const HostContext& host, std::vector<Step
       out);
 }
 
-service::ServiceSpec service_spec(const config::Cluster& cluster) {
+service::ServiceSpec registry_spec(std::string_view name, std::string_view config, int port) {
   service::ServiceSpec spec;
-  spec.name = std::string(k_name);
-  spec.command = {std::string(k_binary), "serve", std::string(k_config)};
+  spec.name = std::string(name);
+  spec.command = {std::string(k_binary), "serve", std::string(config)};
   spec.restart = service::RestartPolicy::always;
-  const int port = cluster.registry ? cluster.registry->port : 11443;
   spec.health_check = {"timeout", "2", "bash", "-c",
                        "exec 3<>/dev/tcp/127.0.0.1/" + std::to_string(port)};
   spec.start_seconds = k_gate_seconds;
   spec.check_interval_seconds = 1;
   spec.open_files = 65536;
   return spec;
+}
+
+service::ServiceSpec service_spec(const config::Cluster& cluster) {
+  return registry_spec(k_name, k_config, cluster.registry ? cluster.registry->port : 11443);
 }
 
 Result<state::StateChange> apply(const plan::Step& step, stages::StepContext& ctx) {

@@ -13,17 +13,6 @@ namespace acp::platform_registry {
 namespace {
 
 constexpr const char* k_pull_what = "the pull listener's config, certificates or the binary";
-constexpr int k_gate_seconds = 20; // runsvdir's scan (up to 5 s), then the registry's start
-
-// The registry binary the plan installs: the pull listener runs the same one.
-const plan::DesiredComponent* registry_binary(const stages::StepContext& ctx) {
-  if (!ctx.platform || !ctx.platform->desired)
-    return nullptr;
-  for (const auto& c : *ctx.platform->desired)
-    if (c.name == k_name && !c.service)
-      return &c;
-  return nullptr;
-}
 
 } // namespace
 
@@ -72,11 +61,10 @@ Result<std::vector<service::FileToWrite>> render_pull(const stages::PlatformSour
   std::vector<service::FileToWrite> out;
   if (!cluster.registry || !node.has_role(config::Role::control_plane) || !source.carries(k_name))
     return out;
-  const auto* pair = source.pki ? source.pki->registry_server(node.name) : nullptr;
-  if (!pair)
-    return Error(Errc::failed, "the cluster PKI has no registry certificate for this node")
-        .with_host(node.name)
-        .with_hint("run acpctl apply again: it issues the certificates the config needs");
+  auto found = server_pair(source, node);
+  if (!found)
+    return std::move(found).error();
+  const auto* pair = *found;
   // Its own copies: a renewed server certificate changes these files and restarts it too.
   out.push_back({std::string(k_pull_config), render_pull_config(*cluster.registry), 0644});
   out.push_back({std::string(k_pull_cert), pair->cert + source.pki->ca_cert(), 0644});
@@ -87,54 +75,31 @@ Result<std::vector<service::FileToWrite>> render_pull(const stages::PlatformSour
 
 void plan_pull(const plan::PlanInput& input, const plan::HostContext& host,
                std::vector<plan::Step>& out) {
-  if (!input.platform)
-    return;
-  const std::string record(k_pull_name);
-  const auto& files = input.platform->of(host.node.name, record);
-  const auto* binary = plan::binary_component(host, k_name);
-  if (files.empty() || !binary) {
-    if (host.facts.state.find_record(record))
-      out.push_back(stages::prune_record_step(
-          record, "no registry replica here any more: stop acp-registry-pull, delete its files"));
-    return;
-  }
-  if (auto step = plan::plan_platform_service(
-          host, record, record, plan::service_digest(files, binary->digest), k_pull_what))
-    out.push_back(std::move(*step));
+  stages::plan_binary_service(
+      input, host, std::string(k_pull_name), k_pull_what,
+      [](bool) {
+        return "no registry replica here any more: stop acp-registry-pull, delete its "
+               "files";
+      },
+      out, k_name);
 }
 
 service::ServiceSpec pull_service_spec(const config::Cluster& cluster) {
-  service::ServiceSpec spec;
-  spec.name = std::string(k_pull_name);
-  spec.command = {std::string(k_binary), "serve", std::string(k_pull_config)};
-  spec.restart = service::RestartPolicy::always;
-  const int port = cluster.registry ? cluster.registry->pull_port : 11444;
-  spec.health_check = {"timeout", "2", "bash", "-c",
-                       "exec 3<>/dev/tcp/127.0.0.1/" + std::to_string(port)};
-  spec.start_seconds = k_gate_seconds;
-  spec.check_interval_seconds = 1;
-  spec.open_files = 65536;
-  return spec;
+  return registry_spec(k_pull_name, k_pull_config,
+                       cluster.registry ? cluster.registry->pull_port : 11444);
 }
 
 Result<state::StateChange> apply_pull(const plan::Step& step, stages::StepContext& ctx) {
   using namespace stages;
-  const auto* binary = registry_binary(ctx);
-  if (!binary)
-    return Error(Errc::failed, "the package has no registry component")
-        .with_hint("apply with the package the plan was made from");
-  auto files = render_for(&render_pull, ctx);
+  auto files = render_planned(&render_pull, step, ctx, k_pull_what, k_name);
   if (!files)
     return std::move(files).error();
-  if (auto ok = check_digest(k_pull_what, plan::service_digest(digests_of(*files), binary->digest),
-                             step.digest);
-      !ok)
-    return std::move(ok).error();
   const auto& cluster = ctx.platform->cluster;
   // The storage directory is acp-registry's (stage "registry" made it); read-only here.
   if (auto ok = write_files(ctx.actions, *files); !ok)
     return std::move(ok).error();
-  if (auto ok = run_platform_service(ctx, pull_service_spec(cluster), k_gate_seconds); !ok)
+  const auto spec = pull_service_spec(cluster);
+  if (auto ok = run_platform_service(ctx, spec, spec.start_seconds); !ok)
     return std::move(ok).error();
   return state::StateChange::put_record(
       platform_record(std::string(k_pull_name), step.digest, *files, {"/etc/acp/registry-pull"},

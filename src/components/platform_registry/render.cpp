@@ -97,17 +97,26 @@ Result<std::string> password(const config::Cluster& cluster) {
   return value;
 }
 
+Result<const pki::KeyPair*> server_pair(const stages::PlatformSource& source,
+                                        const config::Node& node) {
+  const auto* pair = source.pki ? source.pki->registry_server(node.name) : nullptr;
+  if (!pair)
+    return Error(Errc::failed, "the cluster PKI has no registry certificate for this node")
+        .with_host(node.name)
+        .with_hint("run acpctl apply again: it issues the certificates the config needs");
+  return pair;
+}
+
 Result<std::vector<service::FileToWrite>> render(const stages::PlatformSource& source,
                                                  const config::Node& node) {
   const auto& cluster = source.cluster;
   std::vector<service::FileToWrite> out;
   if (!cluster.registry || !node.has_role(config::Role::control_plane) || !source.carries(k_name))
     return out;
-  const auto* pair = source.pki ? source.pki->registry_server(node.name) : nullptr;
-  if (!pair)
-    return Error(Errc::failed, "the cluster PKI has no registry certificate for this node")
-        .with_host(node.name)
-        .with_hint("run acpctl apply again: it issues the certificates the config needs");
+  auto found = server_pair(source, node);
+  if (!found)
+    return std::move(found).error();
+  const auto* pair = *found;
   auto secret = password(cluster);
   if (!secret)
     return std::move(secret).error();

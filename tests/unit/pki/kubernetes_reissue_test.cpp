@@ -167,10 +167,9 @@ TEST_SUITE("pki::kubernetes") {
     for (const auto& [file, bytes] : snapshot(dir.path()))
       if (file.find("w-1") != std::string::npos)
         worker_files.insert(file);
-    CHECK(worker_files == std::set<std::string>{"pki/kubernetes/w-1-kubelet.crt",
-                                                "pki/kubernetes/w-1-kubelet.key",
-                                                "pki/registry/w-1-client.crt",
-                                                "pki/registry/w-1-client.key"});
+    CHECK(worker_files ==
+          std::set<std::string>{"pki/kubernetes/w-1-kubelet.crt", "pki/kubernetes/w-1-kubelet.key",
+                                "pki/registry/w-1-client.crt", "pki/registry/w-1-client.key"});
     const auto entries = check(cluster, dir.path());
     CHECK(entries.size() == 2 + 14 + 3 * 8 + 1 + 1 + 1);
     // A second apply keeps it byte for byte; renew --all re-issues it with the others.

@@ -203,11 +203,10 @@ TEST_SUITE("plan::planner") {
     std::vector<std::string> names;
     for (const auto* s : acp::components::registry().stages())
       names.emplace_back(s->name);
-    CHECK(names == std::vector<std::string>{"distribute", "pki", "etcd", "etcd-backup",
-                                            "keepalived", "containerd", "registry", "images",
-                                            "registry-pull", "services", "kubernetes-remove",
-                                            "kubernetes", "kubernetes-bootstrap",
-                                            "kubernetes-workers", "kubernetes-manifests", "prune",
-                                            "release"});
+    CHECK(names == std::vector<std::string>{
+                       "distribute", "pki", "etcd", "etcd-backup", "keepalived", "containerd",
+                       "registry", "images", "registry-pull", "services", "kubernetes-remove",
+                       "kubernetes", "kubernetes-bootstrap", "kubernetes-workers",
+                       "kubernetes-manifests", "prune", "release"});
   }
 }

@@ -26,12 +26,11 @@ TEST_SUITE("stages::registry") {
     std::vector<std::string> names;
     for (const auto* s : components::registry().stages())
       names.emplace_back(s->name);
-    CHECK(names == std::vector<std::string>{"distribute", "pki", "etcd", "etcd-backup",
-                                            "keepalived", "containerd", "registry", "images",
-                                            "registry-pull", "services", "kubernetes-remove",
-                                            "kubernetes", "kubernetes-bootstrap",
-                                            "kubernetes-workers", "kubernetes-manifests", "prune",
-                                            "release"});
+    CHECK(names == std::vector<std::string>{
+                       "distribute", "pki", "etcd", "etcd-backup", "keepalived", "containerd",
+                       "registry", "images", "registry-pull", "services", "kubernetes-remove",
+                       "kubernetes", "kubernetes-bootstrap", "kubernetes-workers",
+                       "kubernetes-manifests", "prune", "release"});
     CHECK(components::registry().phase("etcd")->stage.serial);
     CHECK_FALSE(components::registry().phase("distribute")->stage.serial);
     CHECK(components::registry().phase("kubernetes-bootstrap")->stage.serial);

@@ -11,6 +11,7 @@
 #include "acpctl/oci/push.hpp"
 #include "acpctl/oci/registry.hpp"
 #include "acpctl/package/manifest.hpp"
+#include "acpctl/pki/pki.hpp"
 #include "acpctl/stages/component.hpp"
 
 #include <string>
@@ -53,8 +54,15 @@ Result<std::vector<service::FileToWrite>> render(const stages::PlatformSource& s
 void plan_node(const plan::PlanInput& input, const plan::HostContext& host,
                std::vector<plan::Step>& out);
 Result<state::StateChange> apply(const plan::Step& step, stages::StepContext& ctx);
+/// How the supervisor runs a registry process `name` on `config`: the package's binary,
+/// always restarted, healthy when it accepts connections on `port`.
+service::ServiceSpec registry_spec(std::string_view name, std::string_view config, int port);
 /// How the supervisor runs a replica; healthy when it accepts connections on its port.
 service::ServiceSpec service_spec(const config::Cluster& cluster);
+/// The node's registry server pair from the cluster PKI; Errc::failed naming the node when
+/// the PKI has none (it was ensured before spec.registry was set).
+Result<const pki::KeyPair*> server_pair(const stages::PlatformSource& source,
+                                        const config::Node& node);
 
 /// The pull listener's config.yml: spec.registry.pullPort with TLS, client certificates from
 /// the cluster CA required (http.tls.clientcas), no auth section, the replica's storage in
