@@ -1,6 +1,7 @@
 // etcd's config file, service and etcdctl command line as acpctl runs them.
 
 #include "acpctl/components/etcd/etcd.hpp"
+#include "acpctl/util/ipaddr.hpp"
 
 #include <fmt/format.h>
 
@@ -9,9 +10,7 @@ namespace acp::etcd {
 namespace {
 
 std::string url(const std::string& address, int port) {
-  const bool v6 = address.find(':') != std::string::npos;
-  return v6 ? fmt::format("https://[{}]:{}", address, port)
-            : fmt::format("https://{}:{}", address, port);
+  return "https://" + util::host_port(address, port);
 }
 
 // YAML double-quoted scalar: names and paths come from cluster.yaml.

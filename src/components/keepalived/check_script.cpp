@@ -1,12 +1,16 @@
 // The health-check script keepalived runs every second (vrrp_script acp_health).
 
 #include "acpctl/components/keepalived/render.hpp"
+#include "acpctl/util/ipaddr.hpp"
+#include "acpctl/util/shell.hpp"
 
 #include <fmt/format.h>
 
 namespace acp::keepalived {
 
 namespace {
+
+constexpr int k_apiserver_port = 6443;
 
 // The local API server is ready once kubeadm made one here. A control plane without one
 // steps aside while another control plane's answers (after kubeadm init, before this node
@@ -15,8 +19,7 @@ std::string apiserver_check(const config::Cluster& cluster, const config::Node& 
   std::string peers;
   for (const auto* n : cluster.nodes_with(config::Role::control_plane))
     if (n->name != node.name)
-      peers +=
-          n->address.find(':') != std::string::npos ? " [" + n->address + "]" : " " + n->address;
+      peers += " " + util::shell_quote(util::host_port(n->address, k_apiserver_port));
   return fmt::format(
       "# The local API server is ready (verified against the cluster CA); without one, no\n"
       "# other control plane's answers.\n"
@@ -27,11 +30,12 @@ std::string apiserver_check(const config::Cluster& cluster, const config::Node& 
       "    [ \"$r\" = ok ] || {{ echo \"readyz: $r\"; return 1; }}\n"
       "    return 0\n"
       "  fi\n"
-      "  up=$(for p in{peers}; do (r=$(curl -s -m 1 --cacert /etc/acp/pki/ca.crt \\\n"
-      "    https://$p:{port}/readyz); [ \"$r\" != ok ] || echo \"$p\") & done; wait)\n"
+      "  up=$(for p in{peers}; do (r=$(curl -s --connect-timeout 0.5 -m 1 \\\n"
+      "    --cacert /etc/acp/pki/ca.crt https://$p/readyz); [ \"$r\" != ok ] || echo \"$p\") &\n"
+      "  done; wait)\n"
       "  [ -z \"$up\" ] || {{ echo \"no API server here, but on\" $up; return 1; }}\n"
       "}}\n\n",
-      fmt::arg("port", 6443), fmt::arg("peers", peers));
+      fmt::arg("port", k_apiserver_port), fmt::arg("peers", peers));
 }
 
 } // namespace
@@ -80,19 +84,26 @@ std::string render_check_script(const config::Cluster& cluster, const config::No
       "#!/bin/sh\n"
       "# Written by acpctl for node {node}: keepalived's health check for the VIP. Exits 0 when\n"
       "# every check passes, else 1 and keepalived puts the node in FAULT (the VIP moves).\n"
-      "# Checks run in list order; the API server's joins the list once Kubernetes runs here.\n"
+      "# The API server's check joins the list once Kubernetes runs here.\n"
       "export ETCDCTL_API=3\n"
       "unset ETCDCTL_ENDPOINTS\n"
       "\n"
       "{functions}"
+      "# The checks run side by side: each is bounded (about 1 s), so one run stays inside\n"
+      "# keepalived's 2 s timeout even while etcd elects a leader and a crashed peer's API\n"
+      "# port swallows packets.\n"
       "checks=\"{checks}\"\n"
+      "pids=\n"
       "for check in $checks; do\n"
-      "  if ! out=$(check_$check 2>&1); then\n"
+      "  (if ! out=$(check_$check 2>&1); then\n"
       "    echo \"acp health check $check failed: $out\" >&2\n"
       "    exit 1\n"
-      "  fi\n"
+      "  fi) &\n"
+      "  pids=\"$pids $!\"\n"
       "done\n"
-      "exit 0\n",
+      "rc=0\n"
+      "for pid in $pids; do wait \"$pid\" || rc=1; done\n"
+      "exit $rc\n",
       fmt::arg("node", node.name), fmt::arg("functions", functions),
       fmt::arg("checks", checks.empty() ? "" : checks.substr(1)));
 }

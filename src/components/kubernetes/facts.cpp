@@ -26,7 +26,8 @@ if [ -n "$kb" ] && [ -x "$kb/kubeadm" ]; then
   s kubernetes-files
   [ -f /var/lib/kubelet/config.yaml ] && echo kubelet-config
   [ -f /etc/kubernetes/manifests/kube-apiserver.yaml ] && echo apiserver-manifest
-  for f in /proc/[0-9]*/comm; do
+  # an interrupted apply's kubeadm matters only before the node is bootstrapped
+  [ -f /etc/acp/kubernetes/bootstrapped ] || for f in /proc/[0-9]*/comm; do
     { read -r c <"$f"; } 2>/dev/null && [ "$c" = kubeadm ] && { echo kubeadm-running; break; }
   done
   if [ -f /etc/kubernetes/manifests/kube-apiserver.yaml ] && [ -f /etc/acp/kubernetes/bootstrapped ] &&

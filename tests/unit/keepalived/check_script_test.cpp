@@ -96,7 +96,13 @@ TEST_SUITE("keepalived::check_script") {
     CHECK(text.find("--cacert /etc/kubernetes/pki/ca.crt https://127.0.0.1:6443/readyz") !=
           std::string::npos);
     // without: every other control plane is asked
-    CHECK(text.find("for p in 10.88.0.12 10.88.0.13; do") != std::string::npos);
+    CHECK(text.find("for p in 10.88.0.12:6443 10.88.0.13:6443; do") != std::string::npos);
+    auto v6 = c;
+    v6.nodes[1].address = "fd00::12";
+    // an IPv6 peer in brackets, quoted against the shell's globbing
+    CHECK(
+        render_check_script(v6, v6.nodes[0]).find("for p in '[fd00::12]:6443' 10.88.0.13:6443;") !=
+        std::string::npos);
     CHECK(text.find("\"etcd apiserver\"") != std::string::npos);
     auto worker = c;
     worker.nodes[1].roles = {acp::config::Role::worker};
@@ -119,5 +125,28 @@ TEST_SUITE("keepalived::check_script") {
     CHECK(ran.exit_code == 1);
     CHECK(ran.output.find("acp health check apiserver failed: no API server here, but on "
                           "10.88.0.12") != std::string::npos);
+  }
+
+  TEST_CASE("the checks run side by side, so a slow etcd and a slow peer do not add up") {
+    // The fake etcdctl answers only once curl (the API server check, after etcd in the list)
+    // has started: run one after the other, etcd's check would give up and fail.
+    acp::util::TempDir dir;
+    auto c = cluster();
+    c.kubernetes_version = "v1.31.6";
+    auto script = with_fake_etcdctl(dir, render_check_script(c, *c.find_node("n1")), 0);
+    const auto mark = acp::util::shell_quote((dir.path() / "curl-started").string());
+    REQUIRE(acp::util::write_file_atomic(dir.path() / "curl",
+                                         "#!/bin/sh\n: > " + mark + "\nexit 7\n",
+                                         std::filesystem::perms(0755))
+                .ok());
+    REQUIRE(
+        acp::util::write_file_atomic(dir.path() / "etcdctl",
+                                     "#!/bin/sh\nfor i in $(seq 50); do [ -e " + mark +
+                                         " ] && exit 0; sleep 0.1; done\necho 'alone'; exit 1\n",
+                                     std::filesystem::perms(0755))
+            .ok());
+    const auto ran = test_support::run_local(acp::util::shell_quote(script.string()));
+    CHECK(ran.exit_code == 0);
+    CHECK(ran.output.find("alone") == std::string::npos);
   }
 }
