@@ -40,15 +40,29 @@ all_pids() {
   local x
   for x in 1 2 3; do echo "n$x etcd=$(svc_pid "n$x" etcd) keepalived=$(svc_pid "n$x" keepalived)"; done
 }
-# The one holder among live hosts, by SSH (what a user would run); fails unless exactly one.
+# The one holder among live hosts, by SSH (what a user would run). Right after a move the
+# survivors may still be settling (etcd electing a leader, two masters resolving): up to 5 s
+# for exactly one, else fail with what each live host's keepalived logged.
 one_holder() {
-  local x out holders=()
-  for x in $(vip_live_hosts); do
-    out=$(lab_ssh "n$x" ip -o -4 addr show dev eth0)
-    if grep -qF " $VIP/" <<<"$out"; then holders+=("n$x"); fi
+  local x out holders try
+  for ((try = 0; try < 10; try++)); do
+    holders=()
+    for x in $(vip_live_hosts); do
+      out=$(lab_ssh "n$x" ip -o -4 addr show dev eth0) || lab_fail "n$x: ssh failed"
+      if grep -qF " $VIP/" <<<"$out"; then holders+=("n$x"); fi
+    done
+    if [ ${#holders[@]} -eq 1 ]; then
+      [ "$try" -eq 0 ] || echo "(the VIP settled on ${holders[0]} after $try retries)" >&2
+      echo "${holders[0]}"
+      return 0
+    fi
+    sleep 0.5
   done
-  [ ${#holders[@]} -eq 1 ] || lab_fail "want the VIP on exactly one host, it is on: ${holders[*]:-none}"
-  echo "${holders[0]}"
+  for x in $(vip_live_hosts); do
+    echo "--- n$x keepalived log:" >&2
+    lab_ssh "n$x" sh -c 'tail -n 30 /var/log/acp/acp-keepalived/current' >&2 || true
+  done
+  lab_fail "want the VIP on exactly one host, it is on: ${holders[*]:-none}"
 }
 wait_one_holder() {
   local i
