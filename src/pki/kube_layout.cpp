@@ -4,6 +4,7 @@
 // certificates", "Configure certificates for user accounts") and kubeadm's certlist.go; the
 // groups changed in 1.29 (kubernetes/kubernetes#120521, #121837, KEP-4214 super-admin.conf).
 
+#include "acpctl/pki/etcd_users.hpp"
 #include "acpctl/util/ipaddr.hpp"
 #include "layout.hpp"
 
@@ -95,7 +96,7 @@ std::vector<Leaf> kubernetes_leaves(const config::Cluster& cluster) {
          CertSpec{{"kube-apiserver", {}}, apiserver_sans(cluster, *node), Usage::server}});
     client("apiserver-kubelet-client", {"kube-apiserver-kubelet-client", admins});
     client("apiserver-etcd-client",
-           {"kube-apiserver-etcd-client", new_groups ? std::string{} : k_masters});
+           {std::string(k_apiserver_etcd_client_cn), new_groups ? std::string{} : k_masters});
     client("front-proxy-client", {"front-proxy-client", {}}, Signer::front_proxy);
     client("admin", {"kubernetes-admin", admins});
     client("controller-manager", {"system:kube-controller-manager", {}});

@@ -2,6 +2,7 @@
 
 #include "layout.hpp"
 
+#include "acpctl/pki/etcd_users.hpp"
 #include "acpctl/util/fs.hpp"
 #include "acpctl/util/ipaddr.hpp"
 
@@ -128,10 +129,11 @@ std::vector<Leaf> wanted_leaves(const config::Cluster& cluster) {
   }
   for (auto& leaf : kubernetes_leaves(cluster))
     out.push_back(std::move(leaf));
+  out.push_back({k_healthcheck_name,
+                 {},
+                 CertSpec{{std::string(k_etcd_healthcheck_cn), {}}, {}, Usage::client}});
   out.push_back(
-      {k_healthcheck_name, {}, CertSpec{{"acp-etcd-healthcheck-client", {}}, {}, Usage::client}});
-  out.push_back(
-      {k_admin_name, {}, CertSpec{{"acpctl-admin", "system:masters"}, {}, Usage::client}});
+      {k_admin_name, {}, CertSpec{{std::string(k_admin_cn), "system:masters"}, {}, Usage::client}});
   return out;
 }
 

@@ -61,7 +61,7 @@ no_changes() {
 
 # 1. First apply.
 apply >"$work/out" 2>"$work/err" || lab_fail "apply failed: $(cat "$work/out" "$work/err")"
-has "$work/out" "Plan: 24 to create"
+has "$work/out" "Plan: 25 to create"
 has "$work/err" "Apply complete."
 assert_converged
 for x in 1 2 3; do
@@ -123,7 +123,7 @@ has "$work/err" "serial"
 ok "dead holder's lock taken over; stale saved plan refused: $(grep -m1 -i serial "$work/err" || true)"
 
 # 7. Kill acpctl right after a step; a rerun converges; a further apply is a no-op.
-steps=24
+steps=25
 # Sets kill_at (the steps to kill after) and why. Default: offset = the first 8 hex digits of the
 # commit mod 4 (0 without git), steps offset+1, offset+5, ... and the last step.
 choose_kill_points() {

@@ -4,7 +4,7 @@
 # 5 hosts, etcd on n1-n3 first (n4, n5 workers). Checks: after apply, `etcdctl endpoint
 # health --cluster` with the generated health-check client certificate passes and put/get
 # work; without a client certificate etcd refuses; a re-apply changes nothing and keeps the
-# etcd PIDs; one member stopped: writes go on, status says 2/3; two stopped: status says
+# etcd PIDs; etcd's authorization refuses another certificate of the cluster CA; one member stopped: writes go on, status says 2/3; two stopped: status says
 # QUORUM LOST (exit 3); a re-apply restarts them; grow to 5 members and shrink back to 3, a
 # put/get loop running throughout must never fail for longer than a short gap; then a reset
 # and a fresh 5-member bootstrap: 5 healthy, 2 of 5 down keeps writes, every member down is
@@ -98,6 +98,28 @@ fi
 lab_ssh n1 stat -c '%a' /etc/acp/pki/etcd/server.key >"$work/mode"
 [ "$(cat "$work/mode")" = 600 ] || lab_fail "server.key has mode $(cat "$work/mode"), want 600"
 ok "without a client certificate etcd refuses ($(tail -n1 "$work/nocert")); keys are 0600"
+
+# 2b. etcd's authorization: another certificate of the cluster CA (what a kubelet or a node's
+# registry pull client holds) is refused reads and writes; acpctl's admin certificate works.
+has "$work/first.out" "turn on etcd's authorization"
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=system:node:n4" \
+  -keyout "$work/other.key" -out "$work/other.csr" 2>/dev/null
+printf 'extendedKeyUsage=clientAuth\n' >"$work/other.ext"
+openssl x509 -req -in "$work/other.csr" -CA "$pki/ca.crt" -CAkey "$pki/ca.key" -CAcreateserial \
+  -days 1 -extfile "$work/other.ext" -out "$work/other.crt" 2>/dev/null || lab_fail "could not sign a test certificate"
+other() { etcdctl --cacert="$pki/ca.crt" --cert="$work/other.crt" --key="$work/other.key" \
+  --endpoints=https://10.88.0.11:2379 --dial-timeout=2s --command-timeout=3s "$@"; }
+for op in "get /acp/test" "put /acp/test stolen"; do
+  # shellcheck disable=SC2086
+  if other $op >"$work/other.out" 2>&1; then lab_fail "etcd let another cluster-CA certificate $op"; fi
+  has "$work/other.out" "permission denied"
+done
+[ "$(ctl --endpoints=https://10.88.0.12:2379 get /acp/test --print-value-only)" = hello ] ||
+  lab_fail "the value changed after the refused put"
+etcdctl --endpoints=https://10.88.0.11:2379 --cacert "$pki/ca.crt" --cert "$pki/admin.crt" \
+  --key "$pki/admin.key" --dial-timeout=2s --command-timeout=3s get /acp/test >/dev/null ||
+  lab_fail "acpctl's admin certificate cannot read etcd"
+ok "authorization on: a cluster-CA certificate with another CN is refused get and put; admin reads"
 
 # 3. Re-apply: no changes, same etcd PIDs.
 before=$(for x in 1 2 3; do etcd_pid "n$x"; done)

@@ -182,6 +182,19 @@ done
 [ "$(cat "$work/nodes")" = "n1 n2 n3 n4 n5 n6 n7" ] || lab_fail "the API lists the nodes: $(cat "$work/nodes")"
 ok "readyz through the VIP $VIP:6443 with the cluster CA; the API lists n1-n7 and acpctl's core manifests (admin kubeconfig)"
 
+# 5b. etcd's authorization: the API server (its etcd client certificate) stores the Nodes,
+# but a worker's own client certificate of the cluster CA (its registry pull client's) gets
+# nothing from etcd.
+lab_ssh n4 cat /etc/acp/containerd/registry-client.crt >"$work/n4-client.crt"
+lab_ssh n4 cat /etc/acp/containerd/registry-client.key >"$work/n4-client.key"
+if etcdctl --endpoints=https://10.88.0.11:2379 --cacert "$ca" --cert "$work/n4-client.crt" \
+  --key "$work/n4-client.key" --dial-timeout=2s --command-timeout=3s get /registry --prefix \
+  --keys-only >"$work/n4-etcd" 2>&1; then
+  lab_fail "etcd gave a worker's client certificate the keys: $(head -3 "$work/n4-etcd")"
+fi
+has "$work/n4-etcd" "permission denied"
+ok "etcd refuses a worker's client certificate (n4's registry pull client); the API server's works"
+
 # 6. No token anywhere acpctl wrote, nor in the nodes' acpctl and kubeadm directories.
 no_token "$work"/plan*.json "$work"/plan*.txt "$work"/apply1.* "$work"/apply2.*
 # kubeadm init printed its join command with the token: the debug log has the line, masked

@@ -20,6 +20,8 @@ constexpr std::string_view k_script =
   st=$(c endpoint status); s etcd-status; echo "$st"
   case $st in *rc=0) s etcd-members; c member list;; esac
   case $st in *'"leader":'*rc=0) s etcd-health; c endpoint health;; esac
+  # a user that does not exist: refused when authorization is on, ignored when off
+  case $st in *rc=0) s etcd-auth; c --user=acp-auth-probe --password=none endpoint status;; esac
 fi
 if [ -r /etc/acp/etcd/backup/dir ]; then
   s etcd-snapshot; date +%s
@@ -61,6 +63,19 @@ void read_snapshot(const std::string& body, EtcdFacts& e) {
   }
 }
 
+// The probe's user is unknown to etcd: refused ("authentication failed") when authorization
+// is on; when it is off, etcd ignores the user and answers (etcdctl 3.4 logs "authentication
+// is not enabled"). Anything else: not known.
+std::optional<bool> read_auth(const std::string& body) {
+  if (body.find("authentication is not enabled") != std::string::npos)
+    return false;
+  if (body.find("authentication failed") != std::string::npos)
+    return true;
+  if (util::trim(body).ends_with("rc=0"))
+    return false;
+  return std::nullopt;
+}
+
 std::any parse(const facts::ProbeSections& sections) {
   EtcdFacts e;
   if (const auto it = sections.find("snapshot"); it != sections.end())
@@ -72,6 +87,8 @@ std::any parse(const facts::ProbeSections& sections) {
   if (const auto it = sections.find("members"); it != sections.end())
     if (auto members = parse_member_list(it->second))
       e.members = std::move(*members);
+  if (const auto it = sections.find("auth"); it != sections.end())
+    e.auth = read_auth(it->second);
   if (const auto it = sections.find("health"); it != sections.end()) {
     auto health = parse_endpoint_health(it->second);
     e.healthy = health.ok();

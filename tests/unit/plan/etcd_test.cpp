@@ -329,3 +329,76 @@ TEST_SUITE("plan::etcd") {
               .steps.size() == 3);
   }
 }
+
+TEST_SUITE("plan::etcd_auth") {
+  std::vector<plan::Step> auth_steps(const World& w) {
+    auto p = w.plan();
+    REQUIRE_MESSAGE(p.ok(), (p.ok() ? "" : p.error().describe()));
+    std::vector<plan::Step> out;
+    for (const auto& s : p->steps)
+      if (s.stage == acp::etcd::k_auth)
+        out.push_back(s);
+    return out;
+  }
+
+  TEST_CASE("the probe, recorded from etcd 3.4 before and after auth enable") {
+    World w(1, 1);
+    w.member("r1", "auth-off-r1.txt");
+    REQUIRE(acp::etcd::facts_of(w.facts["r1"]) != nullptr);
+    CHECK(acp::etcd::facts_of(w.facts["r1"])->auth == std::optional<bool>(false));
+    w.member("r1", "auth-on-r1.txt");
+    CHECK(acp::etcd::facts_of(w.facts["r1"])->answered);
+    CHECK(acp::etcd::facts_of(w.facts["r1"])->auth == std::optional<bool>(true));
+    // facts without the probe's section (recorded before it existed): not known
+    w.member("r1", "healthy-r1.txt");
+    CHECK_FALSE(acp::etcd::facts_of(w.facts["r1"])->auth.has_value());
+  }
+
+  TEST_CASE("a new cluster: one step on the first etcd node, after the members' bootstrap") {
+    World w(4, 3);
+    const auto steps = auth_steps(w);
+    REQUIRE(steps.size() == 1);
+    CHECK(steps[0].host == "r1");
+    CHECK(steps[0].target == plan::Target::cluster);
+    CHECK(steps[0].action == Action::create);
+    auto p = w.plan();
+    REQUIRE(p.ok());
+    std::size_t last_etcd = 0, auth = 0;
+    for (std::size_t i = 0; i < p->steps.size(); ++i) {
+      if (p->steps[i].stage == "etcd")
+        last_etcd = i;
+      if (p->steps[i].stage == acp::etcd::k_auth)
+        auth = i;
+    }
+    CHECK(auth > last_etcd);
+  }
+
+  TEST_CASE("a member that says authorization is on: no step; off: a step") {
+    World on(1, 1);
+    on.member("r1", "auth-on-r1.txt");
+    CHECK(auth_steps(on).empty());
+    World off(1, 1);
+    off.member("r1", "auth-off-r1.txt");
+    const auto steps = auth_steps(off);
+    REQUIRE(steps.size() == 1);
+    CHECK(steps[0].host == "r1");
+    // three healthy members whose facts lack the probe (not known to be on): a step on r1,
+    // which repeats harmlessly where it is already on
+    World unknown(3, 3);
+    unknown.member("r1", "healthy-r1.txt");
+    unknown.member("r2", "healthy-r2.txt");
+    unknown.member("r3", "healthy-r3.txt");
+    REQUIRE(auth_steps(unknown).size() == 1);
+    CHECK(auth_steps(unknown)[0].host == "r1");
+  }
+
+  TEST_CASE("no etcd node, or no platform stages (reset): no step") {
+    World none(2, 0);
+    CHECK(auth_steps(none).empty());
+    World w(3, 3);
+    auto p = acp::components::registry().plan({w.cluster, k_package, w.facts, "c", "p", nullptr});
+    REQUIRE(p.ok());
+    for (const auto& s : p->steps)
+      CHECK(s.stage != acp::etcd::k_auth);
+  }
+}

@@ -204,9 +204,9 @@ TEST_SUITE("plan::planner") {
     for (const auto* s : acp::components::registry().stages())
       names.emplace_back(s->name);
     CHECK(names == std::vector<std::string>{
-                       "distribute", "pki", "etcd", "etcd-backup", "keepalived", "containerd",
-                       "registry", "images", "registry-pull", "services", "kubernetes-remove",
-                       "kubernetes", "kubernetes-bootstrap", "kubernetes-workers",
-                       "kubernetes-manifests", "prune", "release"});
+                       "distribute", "pki", "etcd", "etcd-auth", "etcd-backup", "keepalived",
+                       "containerd", "registry", "images", "registry-pull", "services",
+                       "kubernetes-remove", "kubernetes", "kubernetes-bootstrap",
+                       "kubernetes-workers", "kubernetes-manifests", "prune", "release"});
   }
 }

@@ -12,7 +12,7 @@ using namespace acp;
 TEST_SUITE("stages::registry") {
   TEST_CASE("every stage of every component has a planner and an apply half") {
     const auto& registry = components::registry();
-    REQUIRE(registry.stages().size() == 17);
+    REQUIRE(registry.stages().size() == 18);
     for (const auto* stage : registry.stages()) {
       CAPTURE(stage->name);
       const auto* phase = registry.phase(stage->name);
@@ -27,10 +27,10 @@ TEST_SUITE("stages::registry") {
     for (const auto* s : components::registry().stages())
       names.emplace_back(s->name);
     CHECK(names == std::vector<std::string>{
-                       "distribute", "pki", "etcd", "etcd-backup", "keepalived", "containerd",
-                       "registry", "images", "registry-pull", "services", "kubernetes-remove",
-                       "kubernetes", "kubernetes-bootstrap", "kubernetes-workers",
-                       "kubernetes-manifests", "prune", "release"});
+                       "distribute", "pki", "etcd", "etcd-auth", "etcd-backup", "keepalived",
+                       "containerd", "registry", "images", "registry-pull", "services",
+                       "kubernetes-remove", "kubernetes", "kubernetes-bootstrap",
+                       "kubernetes-workers", "kubernetes-manifests", "prune", "release"});
     CHECK(components::registry().phase("etcd")->stage.serial);
     CHECK_FALSE(components::registry().phase("distribute")->stage.serial);
     CHECK(components::registry().phase("kubernetes-bootstrap")->stage.serial);

@@ -28,6 +28,9 @@ struct EtcdFacts {
   std::string error;           ///< etcdctl's words when it did not answer or is not healthy
   bool scheduled = false;      ///< the snapshot scheduler is set up here (etcd-backup)
   std::optional<LastSnapshot> last_snapshot;
+  /// etcd's authorization (users by client-certificate CN) is on; unknown when the member
+  /// did not answer
+  std::optional<bool> auth{};
 
   /// True when this member is the leader.
   bool leader() const {
@@ -35,7 +38,7 @@ struct EtcdFacts {
   }
 };
 
-/// The etcd probe: sections etcd-endpoint, etcd-status, etcd-members, etcd-health and,
+/// The etcd probe: sections etcd-endpoint, etcd-status, etcd-members, etcd-health, etcd-auth and,
 /// where snapshots are scheduled, etcd-snapshot.
 facts::Probe facts_probe();
 /// The node's etcd facts; null where the probe printed nothing (no member set up).

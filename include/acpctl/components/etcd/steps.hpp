@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 
 namespace acp::etcd {
 
@@ -22,6 +23,15 @@ struct StepParams {
   std::string subject() const { return "member " + member; }
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(StepParams, member, mode, id, local)
+
+/// The stage that turns etcd's authorization on (auth.cpp).
+inline constexpr std::string_view k_auth = "etcd-auth";
+/// One step on an etcd node unless a member says authorization is on: after a fresh
+/// bootstrap, and on a cluster set up before acpctl turned it on.
+Status plan_auth(const plan::PlanInput& input, std::span<const plan::HostContext> hosts,
+                 std::vector<plan::Step>& out);
+/// Adds acpctl's etcd users (pki/etcd_users.hpp) with the root role, then `auth enable`.
+Result<state::StateChange> apply_auth(const plan::Step& step, stages::StepContext& ctx);
 
 /// Plans the whole cluster's membership (serial stage; see plan.cpp).
 Status plan_members(const plan::PlanInput& input, std::span<const plan::HostContext> hosts,
