@@ -217,6 +217,49 @@ ok "no token in the plans, the debug logs, the JSON events, or /etc/acp, /etc/ku
 has "$work/plan3.txt" "No changes"
 ok "status: 3 control planes and 4 workers, kubelets healthy; a re-plan has no changes"
 
+# 7b. Renewed certificates: the kubernetes stage rewrites them, then each control plane's
+# static pods restart on them, one control plane at a time behind the API gate; an
+# interrupted restart (its marker left) is finished by the next apply.
+"$acpctl" certs renew -f "$work/lab.yaml" --all --yes >"$work/renew.out" 2>&1 ||
+  lab_fail "certs renew failed: $(cat "$work/renew.out")"
+"$acpctl" plan -f "$work/lab.yaml" --package "$pkg" --key "$key" --out "$work/plan-renew.json" >"$work/plan-renew.txt" 2>&1 ||
+  lab_fail "the plan after certs renew failed: $(cat "$work/plan-renew.txt")"
+restarts() { # the plan's static-pod restarts: "HOST ..." in order
+  python3 -c 'import json, sys
+print(" ".join(s["host"] for s in json.load(open(sys.argv[1]))["steps"]
+               if s["stage"] == "kubernetes-bootstrap" and s.get("params", {}).get("role") == "restart"))' "$1"
+}
+[ "$(restarts "$work/plan-renew.json")" = "n1 n2 n3" ] ||
+  lab_fail "the plan after certs renew does not restart n1 n2 n3's static pods: $(cat "$work/plan-renew.txt")"
+"$acpctl" -o json apply -f "$work/lab.yaml" --package "$pkg" --key "$key" --yes >"$work/renew.json" 2>"$work/renew.err" ||
+  lab_fail "the apply after certs renew failed: $(tail -20 "$work/renew.err" "$work/renew.json")"
+python3 - "$work/renew.json" <<'PY' || lab_fail "the static pods did not restart one control plane at a time"
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+seq = [(e["type"], e["host"]) for e in ev if e.get("stage") == "kubernetes-bootstrap"
+       and e["type"] in ("step_started", "step_finished")]
+assert seq == [(t, h) for h in ("n1", "n2", "n3") for t in ("step_started", "step_finished")], seq
+PY
+for x in 1 2 3; do
+  lab_ssh "n$x" test ! -e /etc/acp/kubernetes/restart-pending -a ! -e /etc/kubernetes/.acp-restart ||
+    lab_fail "n$x kept the restart marker or the holding directory"
+  served=$(openssl s_client -connect "10.88.0.1$x:6443" -servername "n$x" </dev/null 2>/dev/null |
+    openssl x509 -noout -serial)
+  [ "$served" = "$(lab_ssh "n$x" openssl x509 -noout -serial -in /etc/kubernetes/pki/apiserver.crt)" ] ||
+    lab_fail "n$x's API server does not serve its renewed certificate ($served)"
+done
+lab_ssh n2 sh -c 'echo interrupted >/etc/acp/kubernetes/restart-pending'
+"$acpctl" plan -f "$work/lab.yaml" --package "$pkg" --key "$key" --out "$work/plan-pending.json" >"$work/plan-pending.txt" 2>&1 ||
+  lab_fail "the plan with n2's marker failed: $(cat "$work/plan-pending.txt")"
+[ "$(restarts "$work/plan-pending.json")" = n2 ] || lab_fail "n2's marker did not plan its restart: $(cat "$work/plan-pending.txt")"
+"$acpctl" apply -f "$work/lab.yaml" --package "$pkg" --key "$key" --yes >"$work/pending.out" 2>&1 ||
+  lab_fail "the apply with n2's marker failed: $(tail -20 "$work/pending.out")"
+lab_ssh n2 test ! -e /etc/acp/kubernetes/restart-pending || lab_fail "n2's marker is still there"
+"$acpctl" plan -f "$work/lab.yaml" --package "$pkg" --key "$key" >"$work/plan-after.txt" 2>&1 ||
+  lab_fail "the plan after the restarts failed: $(cat "$work/plan-after.txt")"
+has "$work/plan-after.txt" "No changes"
+ok "certs renew: the static pods restarted on n1, n2, n3 one at a time (each API server serves its renewed certificate); a left marker restarts n2 again; then no changes"
+
 # 8. Reset one worker: it is drained and deleted through the API before kubeadm reset on it.
 "$acpctl" reset -f "$work/lab.yaml" --nodes n5 --yes >"$work/reset.out" 2>&1 ||
   lab_fail "reset --nodes n5 failed: $(cat "$work/reset.out")"

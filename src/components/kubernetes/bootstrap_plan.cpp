@@ -57,6 +57,30 @@ std::optional<Step> node_step(const PlanInput& input, const HostContext& host) {
   return step;
 }
 
+// A bootstrapped control plane whose certificates or kubeconfigs the kubernetes stage
+// changes (or changed, in an interrupted apply): its static pods restart on them.
+std::optional<Step> restart_step(const PlanInput& input, const HostContext& host) {
+  const auto* f = kube_facts(host.facts);
+  if (!input.platform || !f || !f->bootstrapped() ||
+      !host.node.has_role(config::Role::control_plane))
+    return std::nullopt;
+  const auto& files = input.platform->of(host.node.name, std::string(k_name));
+  if (files.empty() ||
+      (!f->restart_pending &&
+       !static_pod_files_changed(host.facts.state.find_record(std::string(k_name)), files)))
+    return std::nullopt;
+  Step step;
+  step.host = host.node.name;
+  step.stage = std::string(k_bootstrap);
+  step.component = std::string(k_name);
+  step.action = Action::restart;
+  step.reason = "its certificates or kubeconfigs change: restart kube-apiserver, the "
+                "controller-manager and the scheduler one at a time, then the API server must "
+                "answer";
+  step.params = make_params(BootstrapParams{"restart", false, ""});
+  return step;
+}
+
 // A join token made on a bootstrapped control-plane node, for joins when no init runs.
 Result<Step> token_step(const PlanInput& input, std::span<const HostContext> hosts) {
   for (const auto& host : hosts)
@@ -123,6 +147,9 @@ Status plan_bootstrap(const PlanInput& input, std::span<const HostContext> hosts
   bool init = false;
   bool joins = false;
   for (const auto& host : hosts)
+    if (auto restart = restart_step(input, host))
+      steps.push_back(std::move(*restart));
+  for (const auto& host : hosts)
     if (auto step = node_step(input, host)) {
       if (auto ok = check_prerequisites(input, host); !ok)
         return ok;
@@ -155,6 +182,8 @@ Status plan_workers(const PlanInput& input, std::span<const HostContext> hosts,
 }
 
 std::string BootstrapParams::subject() const {
+  if (role == "restart")
+    return "static pods";
   return role == "token" ? "join token" : "kubeadm " + role;
 }
 

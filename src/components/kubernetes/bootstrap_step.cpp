@@ -130,6 +130,11 @@ Result<state::StateChange> apply_bootstrap(const plan::Step& step, stages::StepC
       return std::move(ok).error();
     return state::StateChange::nothing();
   }
+  if (p->role == "restart") {
+    if (auto ok = restart_static_pods(ctx); !ok)
+      return std::move(ok).error();
+    return state::StateChange::nothing();
+  }
   if (p->reset)
     if (auto ok = reset_node(ctx, bin); !ok)
       return std::move(ok).error();

@@ -26,6 +26,7 @@ if [ -n "$kb" ] && [ -x "$kb/kubeadm" ]; then
   s kubernetes-files
   [ -f /var/lib/kubelet/config.yaml ] && echo kubelet-config
   [ -f /etc/kubernetes/manifests/kube-apiserver.yaml ] && echo apiserver-manifest
+  [ -f /etc/acp/kubernetes/restart-pending ] && echo restart-pending
   # an interrupted apply's kubeadm matters only before the node is bootstrapped
   [ -f /etc/acp/kubernetes/bootstrapped ] || for f in /proc/[0-9]*/comm; do
     { read -r c <"$f"; } 2>/dev/null && [ "$c" = kubeadm ] && { echo kubeadm-running; break; }
@@ -97,6 +98,7 @@ std::any parse(const facts::ProbeSections& sections) {
     f.kubelet_config = f.kubelet_config || word == "kubelet-config";
     f.apiserver_manifest = f.apiserver_manifest || word == "apiserver-manifest";
     f.kubeadm_running = f.kubeadm_running || word == "kubeadm-running";
+    f.restart_pending = f.restart_pending || word == "restart-pending";
   }
   f.kubelet_healthy = section(sections, "healthz") == "ok";
   if (sections.count("sysctl"))

@@ -32,6 +32,21 @@ std::string binaries_digest(const HostContext& host) {
   return f ? f->binaries_digest : std::string();
 }
 
+// Before a bootstrapped control plane's certificates or kubeconfigs change: the marker that
+// makes the bootstrap stage restart its static pods, this apply or (interrupted) the next.
+Status mark_restart(stages::StepContext& ctx, const KubeFacts* f,
+                    std::span<const FileDigest> planned) {
+  if (!f || !f->bootstrapped() || !ctx.node->has_role(config::Role::control_plane) ||
+      !static_pod_files_changed(ctx.state.find_record(std::string(k_name)), planned))
+    return {};
+  auto up =
+      ctx.actions.upload_text("certificates or kubeconfigs changed: restart the static pods\n",
+                              std::string(k_restart_marker), 0600);
+  if (!up)
+    return std::move(up).error();
+  return {};
+}
+
 } // namespace
 
 std::vector<int> kubernetes_ports(bool control_plane) {
@@ -124,6 +139,8 @@ Result<state::StateChange> apply(const plan::Step& step, stages::StepContext& ct
       ctx.desired ? ctx.desired->digest : (f ? f->binaries_digest : std::string());
   if (auto ok = check_digest(k_what, service_digest(digests_of(*files), binaries), step.digest);
       !ok)
+    return std::move(ok).error();
+  if (auto ok = mark_restart(ctx, f, digests_of(*files)); !ok)
     return std::move(ok).error();
   if (auto ok = write_files(ctx.actions, *files); !ok)
     return std::move(ok).error();

@@ -226,3 +226,76 @@ TEST_SUITE("plan::kubernetes files") {
     CHECK(w.bootstrap().ok());
   }
 }
+
+TEST_SUITE("plan::kubernetes_restart") {
+  // A converged cluster: every node bootstrapped, its kubernetes record holding `files`.
+  World converged(const std::vector<plan::FileDigest>& files) {
+    World w;
+    for (const auto& n : w.cluster.nodes) {
+      w.kube(n.name).marker = n.has_role(config::Role::control_plane) ? "control-plane" : "worker";
+      w.platform.files[n.name].erase("kubernetes-bootstrap");
+      state::PlatformRecord r;
+      r.name = "kubernetes";
+      for (const auto& f : files)
+        r.files.push_back({f.path, f.sha256});
+      w.facts.at(n.name).state.platform["kubernetes"] = r;
+      w.platform.files[n.name]["kubernetes"] = files;
+    }
+    return w;
+  }
+
+  const std::vector<plan::FileDigest> k_files{
+      {"/etc/kubernetes/kubelet.conf", "k1", 0600},
+      {"/etc/kubernetes/pki/apiserver-etcd-client.crt", "e1", 0644},
+      {"/etc/kubernetes/controller-manager.conf", "c1", 0600}};
+
+  TEST_CASE("unchanged files: no restart") {
+    auto w = converged(k_files);
+    auto steps = w.bootstrap();
+    REQUIRE(steps.ok());
+    CHECK(steps->empty());
+  }
+
+  TEST_CASE("a control plane's certificate or kubeconfig changes: every control plane restarts, "
+            "one at a time in config order; workers and the kubelet's own file do not count") {
+    auto w = converged(k_files);
+    for (const auto& n : w.cluster.nodes)
+      w.platform.files[n.name]["kubernetes"][1].sha256 = "e2"; // certs renew
+    auto steps = w.bootstrap();
+    REQUIRE(steps.ok());
+    CHECK(summary(*steps) == "kubernetes-bootstrap:cp-1:restart kubernetes-bootstrap:cp-2:restart "
+                             "kubernetes-bootstrap:cp-3:restart ");
+    CHECK(steps->front().action == plan::Action::restart);
+    CHECK(params(steps->front()).subject() == "static pods");
+    // only the kubelet's kubeconfig: the kubernetes stage restarts the kubelet, no static pod
+    auto kubelet = converged(k_files);
+    kubelet.platform.files["cp-2"]["kubernetes"][0].sha256 = "k2";
+    REQUIRE(kubelet.bootstrap().ok());
+    CHECK(kubelet.bootstrap()->empty());
+    // a kubeconfig the controller-manager reads
+    auto cm = converged(k_files);
+    cm.platform.files["cp-3"]["kubernetes"][2].sha256 = "c2";
+    CHECK(summary(*cm.bootstrap()) == "kubernetes-bootstrap:cp-3:restart ");
+  }
+
+  TEST_CASE("an apply interrupted after the files changed: the marker still restarts the node") {
+    auto w = converged(k_files);
+    w.kube("cp-2").restart_pending = true;
+    CHECK(summary(*w.bootstrap()) == "kubernetes-bootstrap:cp-2:restart ");
+    // not bootstrapped (yet): nothing to restart, the join runs
+    auto fresh = World();
+    fresh.kube("cp-2").restart_pending = true;
+    CHECK(summary(*fresh.bootstrap()).find("restart") == std::string::npos);
+  }
+
+  TEST_CASE("static_pod_files_changed: new files count, no record does not") {
+    const std::vector<plan::FileDigest> planned{
+        {"/etc/kubernetes/pki/front-proxy-client.key", "x", 0600}};
+    state::PlatformRecord empty;
+    CHECK(acp::kubernetes::static_pod_files_changed(&empty, planned));
+    CHECK_FALSE(acp::kubernetes::static_pod_files_changed(nullptr, planned));
+    const std::vector<plan::FileDigest> other{{"/etc/kubernetes/pki-old/x.crt", "x", 0600},
+                                              {"/etc/acp/kubernetes/kubelet-run.sh", "y", 0755}};
+    CHECK_FALSE(acp::kubernetes::static_pod_files_changed(&empty, other));
+  }
+}

@@ -35,6 +35,10 @@ inline constexpr std::string_view k_kubelet_run = "/etc/acp/kubernetes/kubelet-r
 /// Written once kubeadm init or join succeeded on the node: "init", "control-plane" or
 /// "worker". The facts read it; a node with kubeadm's files but without it was interrupted.
 inline constexpr std::string_view k_marker = "/etc/acp/kubernetes/bootstrapped";
+/// Written by the kubernetes stage before it changes a bootstrapped control plane's
+/// certificates or kubeconfigs; removed once its static pods restarted on them (a "restart"
+/// bootstrap step), so an interrupted apply still restarts them.
+inline constexpr std::string_view k_restart_marker = "/etc/acp/kubernetes/restart-pending";
 /// Where secret-bearing kubeadm configs live while kubeadm runs: tmpfs, 0600, removed after.
 inline constexpr std::string_view k_run_dir = "/run/acp/kubernetes";
 /// The apply-time output (secret) that carries the bootstrap token between steps.
@@ -57,6 +61,7 @@ struct KubeFacts {
   bool apiserver_manifest = false; ///< /etc/kubernetes/manifests/kube-apiserver.yaml
   bool kubelet_healthy = false;    ///< 127.0.0.1:10248/healthz said ok
   bool kubeadm_running = false;    ///< a kubeadm process (an interrupted apply's) still runs
+  bool restart_pending = false;    ///< k_restart_marker: static pods to restart on new files
   /// On a bootstrapped control plane: the Node names its API server lists; nullopt when not
   /// asked or it did not answer.
   std::optional<std::vector<std::string>> api_nodes{};
@@ -90,9 +95,19 @@ service::ServiceSpec kubelet_spec();
 /// The wrapper the kubelet service runs, for the binaries in `bin_dir`.
 std::string render_kubelet_run(std::string_view bin_dir);
 
+/// On a control plane: whether `planned` changes a file its static pods read (the
+/// /etc/kubernetes/pki files and the kubeconfigs but the kubelet's) from what `record` has.
+bool static_pod_files_changed(const state::PlatformRecord* record,
+                              std::span<const plan::FileDigest> planned);
+/// Restarts the node's static pods one at a time (manifest out, wait until its port stops
+/// answering, manifest back), then the API gate; removes k_restart_marker.
+Status restart_static_pods(stages::StepContext& ctx);
+
 /// What a bootstrap step does on its node.
 struct BootstrapParams {
-  std::string role{};   ///< "init", "control-plane", "worker" or "token" (create a join token)
+  /// "init", "control-plane", "worker", "token" (create a join token) or "restart" (a
+  /// bootstrapped control plane's static pods, on new certificates)
+  std::string role{};
   bool reset = false;   ///< kubeadm left files of an interrupted run: kubeadm reset -f first
   std::string config{}; ///< digest of the kubeadm config (placeholders, no secret); "" for token
 
