@@ -163,6 +163,7 @@ std::vector<Problem> validate(const Cluster& cluster) {
   detail::check_nodes(ck, nets);
   detail::check_roles(ck);
   detail::check_endpoint(ck, nets);
+  detail::check_kubernetes(ck, nets);
   check_ssh(ck);
   check_etcd(ck);
   check_registry(ck);

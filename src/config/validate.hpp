@@ -1,6 +1,7 @@
 #pragma once
 // Private to config: the checks behind validate(), one file per part of the spec
-// (validate.cpp, validate_network.cpp, validate_nodes.cpp).
+// (validate.cpp, validate_network.cpp, validate_nodes.cpp,
+// validate_kubernetes.cpp).
 
 #include "acpctl/config/load.hpp"
 #include "acpctl/util/ipaddr.hpp"
@@ -59,6 +60,10 @@ void check_endpoint(Checker& ck, const Networks& nets);
 /// Checks each node: its name, its address (unique, in nodeCIDR, outside the pod and service
 /// blocks) and its labels.
 void check_nodes(Checker& ck, const Networks& nets);
+
+/// Checks spec.kubernetesVersion (a release whose kubeadm acpctl can configure) and the sizes
+/// of the service and pod blocks against kubeadm's and kube-controller-manager's limits.
+void check_kubernetes(Checker& ck, const Networks& nets);
 
 /// Checks the roles across nodes: a control plane, and 1, 3 or 5 etcd members.
 void check_roles(Checker& ck);

@@ -2,6 +2,7 @@
 // bootstrap.
 
 #include "acpctl/components/kubernetes/render.hpp"
+#include "acpctl/config/kubernetes_limits.hpp"
 #include "acpctl/util/strings.hpp"
 
 #include <charconv>
@@ -11,9 +12,9 @@ namespace acp::kubernetes {
 
 namespace {
 
-// The oldest release whose kubeadm reads v1beta3 (v1beta2 went in 1.27; 1.22 added v1beta3),
-// and the first whose kubeadm reads v1beta4.
-constexpr int k_oldest_minor = 22;
+// The oldest release whose kubeadm reads v1beta3 (v1beta2 went in 1.27; 1.22 added v1beta3;
+// validate refuses older ones too), and the first whose kubeadm reads v1beta4.
+constexpr int k_oldest_minor = config::kube_limits::oldest_minor;
 constexpr int k_v1beta4_minor = 31;
 
 bool take_number(std::string_view& text, int& out) {
