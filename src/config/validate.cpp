@@ -48,12 +48,6 @@ void check_names(Checker& ck) {
     ck.fail("metadata.name",
             fmt::format("cluster name {} is not a DNS label", util::quoted(c.name)),
             "use lower-case letters, digits and '-', at most 63 characters, e.g. \"global\"");
-  static const std::regex k_version("v?[0-9]+\\.[0-9]+\\.[0-9]+");
-  if (!c.kubernetes_version.empty() && !short_match(c.kubernetes_version, k_version, 64))
-    ck.fail(
-        "spec.kubernetesVersion",
-        fmt::format("kubernetesVersion {} is not a version", util::quoted(c.kubernetes_version)),
-        "write it as vMAJOR.MINOR.PATCH, e.g. v1.31.6");
 }
 
 void check_ssh(Checker& ck) {

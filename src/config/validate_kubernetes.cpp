@@ -1,14 +1,13 @@
 // spec.kubernetesVersion and the sizes of spec.network's blocks, against what kubeadm and
-// kube-controller-manager accept (the limits are in acpctl/config/kubernetes_limits.hpp with
-// their source). kubeadm would refuse them only on the first control plane, after etcd,
+// kube-controller-manager accept (the limits are in acpctl/config/kubernetes.hpp with their
+// source). kubeadm would refuse them only on the first control plane, after etcd,
 // keepalived and the registry were installed; validate refuses them before any node is touched.
 
-#include "acpctl/config/kubernetes_limits.hpp"
+#include "acpctl/config/kubernetes.hpp"
 #include "acpctl/util/strings.hpp"
 #include "validate.hpp"
 
 #include <bit>
-#include <charconv>
 #include <fmt/format.h>
 
 namespace acp::config::detail {
@@ -18,34 +17,23 @@ namespace {
 namespace lim = kube_limits;
 using util::Cidr;
 
-// The major and minor number of a version the syntax check let through ("v1.31.6").
-std::optional<std::pair<int, int>> major_minor(std::string_view v) {
-  if (v.starts_with('v'))
-    v.remove_prefix(1);
-  int major = 0;
-  int minor = 0;
-  const auto* end = v.data() + v.size();
-  auto r = std::from_chars(v.data(), end, major);
-  if (r.ec != std::errc{} || r.ptr == end || *r.ptr != '.')
-    return std::nullopt;
-  r = std::from_chars(r.ptr + 1, end, minor);
-  if (r.ec != std::errc{})
-    return std::nullopt;
-  return std::pair{major, minor};
-}
-
 void check_version(Checker& ck) {
-  const auto& version = ck.cluster().kubernetes_version;
-  const auto mm = major_minor(version);
-  if (!mm || (mm->first == 1 && mm->second >= lim::oldest_minor))
-    return;
-  ck.fail("spec.kubernetesVersion",
-          fmt::format("Kubernetes {} is not supported: acpctl renders kubeadm's v1beta3 or "
-                      "v1beta4 configuration, read by Kubernetes v1.{} and newer 1.x releases",
-                      version, lim::oldest_minor),
-          fmt::format("use a package with Kubernetes v1.{}.0 or newer and set "
-                      "spec.kubernetesVersion to the release it carries",
-                      lim::oldest_minor));
+  const auto& text = ck.cluster().kubernetes_version;
+  if (text.empty())
+    return; // the parser reported it missing
+  const auto version = parse_kube_version(text);
+  if (!version)
+    ck.fail("spec.kubernetesVersion",
+            fmt::format("kubernetesVersion {} is not a version", util::quoted(text)),
+            "write it as vMAJOR.MINOR.PATCH, e.g. v1.31.6");
+  else if (!lim::supported(*version))
+    ck.fail("spec.kubernetesVersion",
+            fmt::format("Kubernetes {} is not supported: acpctl renders kubeadm's v1beta3 or "
+                        "v1beta4 configuration, read by Kubernetes v1.{} and newer 1.x releases",
+                        text, lim::oldest_minor),
+            fmt::format("use a package with Kubernetes v1.{}.0 or newer and set "
+                        "spec.kubernetesVersion to the release it carries",
+                        lim::oldest_minor));
 }
 
 // 2^bits, saturated: a block's address count or node-block count without overflow.

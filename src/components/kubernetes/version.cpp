@@ -2,58 +2,27 @@
 // bootstrap.
 
 #include "acpctl/components/kubernetes/render.hpp"
-#include "acpctl/config/kubernetes_limits.hpp"
+#include "acpctl/config/kubernetes.hpp"
 #include "acpctl/util/strings.hpp"
 
-#include <charconv>
 #include <fmt/format.h>
 
 namespace acp::kubernetes {
 
 namespace {
 
-// The oldest release whose kubeadm reads v1beta3 (v1beta2 went in 1.27; 1.22 added v1beta3;
-// validate refuses older ones too), and the first whose kubeadm reads v1beta4.
-constexpr int k_oldest_minor = config::kube_limits::oldest_minor;
+// The first release whose kubeadm reads v1beta4 (the oldest acpctl configures is
+// config::kube_limits::oldest_minor, which validate checks too).
 constexpr int k_v1beta4_minor = 31;
-
-bool take_number(std::string_view& text, int& out) {
-  const auto* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, out);
-  if (ec != std::errc{} || ptr == text.data() || out < 0)
-    return false;
-  text.remove_prefix(static_cast<std::size_t>(ptr - text.data()));
-  return true;
-}
-
-bool take_dot(std::string_view& text) {
-  if (!text.starts_with('.'))
-    return false;
-  text.remove_prefix(1);
-  return true;
-}
 
 } // namespace
 
-std::string KubeVersion::to_string() const {
-  return fmt::format("v{}.{}.{}", major, minor, patch);
-}
-
 Result<KubeVersion> parse_version(std::string_view text) {
-  const auto bad = [&] {
-    return Error(
-               Errc::invalid_input,
+  if (auto v = config::parse_kube_version(text))
+    return *v;
+  return Error(Errc::invalid_input,
                fmt::format("kubernetesVersion {} is not a Kubernetes version", util::quoted(text)))
-        .with_hint("write spec.kubernetesVersion as v<major>.<minor>.<patch>, e.g. v1.31.6");
-  };
-  std::string_view rest = text;
-  if (rest.starts_with('v'))
-    rest.remove_prefix(1);
-  KubeVersion v;
-  if (!take_number(rest, v.major) || !take_dot(rest) || !take_number(rest, v.minor) ||
-      !take_dot(rest) || !take_number(rest, v.patch) || !rest.empty())
-    return bad();
-  return v;
+      .with_hint("write spec.kubernetesVersion as v<major>.<minor>.<patch>, e.g. v1.31.6");
 }
 
 std::string_view api_version(KubeadmApi api) {
@@ -67,14 +36,14 @@ Result<KubeadmApi> kubeadm_api(std::string_view version) {
   auto v = parse_version(version);
   if (!v)
     return std::move(v).error();
-  if (v->major != 1 || v->minor < k_oldest_minor)
+  if (!config::kube_limits::supported(*v))
     return Error(Errc::invalid_input,
                  fmt::format("Kubernetes {} is not supported: kubeadm's v1beta3 configuration "
                              "needs 1.{} or newer",
-                             v->to_string(), k_oldest_minor))
+                             v->to_string(), config::kube_limits::oldest_minor))
         .with_hint(fmt::format("use a package with Kubernetes v1.{}.0 or newer and set "
                                "spec.kubernetesVersion to it",
-                               k_oldest_minor));
+                               config::kube_limits::oldest_minor));
   return v->minor >= k_v1beta4_minor ? KubeadmApi::v1beta4 : KubeadmApi::v1beta3;
 }
 

@@ -9,6 +9,7 @@
 // {{ACP_SECRET:bootstrap-token}} that the step on the node substitutes just before kubeadm
 // runs (substitute_secrets), so rendered files can be logged, digested and kept in plans.
 
+#include "acpctl/config/kubernetes.hpp"
 #include "acpctl/config/model.hpp"
 #include "acpctl/util/error.hpp"
 
@@ -43,14 +44,7 @@ inline constexpr std::string_view k_kubeadm_config = "/etc/acp/kubernetes/kubead
 inline constexpr std::string_view k_bootstrap_token = "bootstrap-token";
 
 /// A Kubernetes release, written "v1.31.6" or "1.31.6" in spec.kubernetesVersion.
-struct KubeVersion {
-  int major = 0;
-  int minor = 0;
-  int patch = 0;
-
-  /// "v1.31.6"
-  std::string to_string() const;
-};
+using KubeVersion = config::KubeVersion;
 
 /// Parses spec.kubernetesVersion. Errc::invalid_input with a hint when it is no version.
 Result<KubeVersion> parse_version(std::string_view text);
